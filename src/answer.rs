@@ -1,0 +1,128 @@
+//! Reading one answer cell: the rules for what counts as an answer, a blank or an error.
+//!
+//! Exports from statistics packages write `2.0` for 2 and use codes such as `7` (refused)
+//! or `9` (don't know) for non-answers; these are handled here once, for every input path.
+
+use crate::instrument::Scale;
+use crate::score::Answer;
+
+/// Cell texts that mean "no answer". Blank always does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingTokens {
+    texts: Vec<String>,
+    numbers: Vec<u64>,
+}
+
+impl Default for MissingTokens {
+    /// Blank, `NA`, `N/A` and `.` (case-insensitive).
+    fn default() -> Self {
+        MissingTokens { texts: vec!["na".into(), "n/a".into(), ".".into()], numbers: Vec::new() }
+    }
+}
+
+impl MissingTokens {
+    /// Adds a token. A whole-number token also matches its decimal spellings, so `7`
+    /// matches a `7.0` written by a statistics package.
+    pub fn add(&mut self, token: &str) {
+        let token = token.trim();
+        match parse_whole_number(token) {
+            Some(number) => self.numbers.push(number),
+            None => self.texts.push(token.to_ascii_lowercase()),
+        }
+    }
+
+    /// Whether a (trimmed) cell is a non-answer.
+    pub fn matches(&self, cell: &str) -> bool {
+        cell.is_empty()
+            || self.texts.iter().any(|t| t.eq_ignore_ascii_case(cell))
+            || (!self.numbers.is_empty() && parse_whole_number(cell).is_some_and(|n| self.numbers.contains(&n)))
+    }
+}
+
+/// Why a cell is not a usable answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerProblem {
+    /// The cell as found.
+    pub found: String,
+    /// The allowed range.
+    pub min: u8,
+    /// The allowed range.
+    pub max: u8,
+}
+
+impl std::fmt::Display for AnswerProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "expected an answer from {} to {}, found '{}'", self.min, self.max, self.found.escape_debug())
+    }
+}
+
+/// Reads a cell against a scale. Surrounding spaces are ignored; `2`, `2.0` and `2.00` are 2;
+/// anything else that is not a missing token is a problem (never silently a number).
+pub fn parse_answer(cell: &str, scale: &Scale, missing: &MissingTokens) -> Result<Answer, AnswerProblem> {
+    let trimmed = cell.trim();
+    if missing.matches(trimmed) {
+        return Ok(Answer::Missing);
+    }
+    match parse_whole_number(trimmed).and_then(|n| u8::try_from(n).ok()) {
+        Some(value) if scale.contains(value) => Ok(Answer::Value(value)),
+        _ => Err(AnswerProblem { found: cell.to_owned(), min: scale.min, max: scale.max }),
+    }
+}
+
+/// `12`, `12.0`, `12.000` → 12. No sign, no exponent, no other fraction: `2.5`, `-1`,
+/// `1e0` and `+2` are not whole-number answers.
+fn parse_whole_number(text: &str) -> Option<u64> {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) if !fraction.is_empty() && fraction.bytes().all(|b| b == b'0') => (whole, true),
+        Some(_) => return None,
+        None => (text, false),
+    };
+    let _ = fraction;
+    if whole.is_empty() || whole.len() > 18 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    whole.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scale() -> Scale {
+        Scale { min: 0, max: 3, anchors: Vec::new() }
+    }
+
+    #[test]
+    fn accepts_integers_and_integral_decimals() {
+        let na = MissingTokens::default();
+        for (cell, value) in [("0", 0), ("3", 3), ("2.0", 2), ("2.00", 2), (" 1 ", 1), ("03", 3)] {
+            assert_eq!(parse_answer(cell, &scale(), &na), Ok(Answer::Value(value)), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        let na = MissingTokens::default();
+        for cell in ["4", "2.5", "-1", "+1", "1e0", "x", "2.", ".5", "one", "1,0", "99999999999999999999"] {
+            let problem = parse_answer(cell, &scale(), &na).unwrap_err();
+            assert_eq!(problem.found, cell);
+        }
+    }
+
+    #[test]
+    fn blank_and_tokens_are_missing() {
+        let mut na = MissingTokens::default();
+        na.add("7");
+        na.add("Refused");
+        for cell in ["", "  ", "NA", "na", "N/A", ".", "7", "7.0", "refused"] {
+            assert_eq!(parse_answer(cell, &scale(), &na), Ok(Answer::Missing), "{cell:?}");
+        }
+        assert!(parse_answer("9.0", &scale(), &na).is_err());
+    }
+
+    #[test]
+    fn message_names_range_and_cell() {
+        let problem = parse_answer("4", &scale(), &MissingTokens::default()).unwrap_err();
+        assert_eq!(problem.to_string(), "expected an answer from 0 to 3, found '4'");
+    }
+}

@@ -1,0 +1,170 @@
+//! Working out, from a CSV header, which columns hold what.
+//!
+//! Every decision about column names happens here, once per file: renames from `--map`,
+//! the patient and date columns, and which instruments are present. A header naming some
+//! but not all of an instrument's items is an error, because scoring it would be a silent
+//! partial sum.
+
+use std::collections::BTreeMap;
+
+use crate::instrument::Instrument;
+use crate::registry::Registry;
+
+/// Where one instrument's columns are.
+#[derive(Debug, Clone)]
+pub(crate) struct InstrumentColumns<'i> {
+    pub(crate) instrument: &'i Instrument,
+    /// Field index of each scored item, in item order.
+    pub(crate) items: Vec<usize>,
+    /// Field index of each extra item found, with its index in `instrument.extra_items`.
+    pub(crate) extras: Vec<(usize, usize)>,
+}
+
+/// The resolved layout of the input.
+#[derive(Debug, Clone)]
+pub(crate) struct ColumnPlan<'i> {
+    /// Column names after `--map`, for messages.
+    pub(crate) names: Vec<String>,
+    pub(crate) patient: usize,
+    pub(crate) date: Option<usize>,
+    pub(crate) instruments: Vec<InstrumentColumns<'i>>,
+}
+
+/// What the header must provide.
+pub(crate) struct HeaderRequest<'a> {
+    pub(crate) patient_column: &'a str,
+    /// `Some` when the user named a date column: then it must exist.
+    pub(crate) date_column: Option<&'a str>,
+    pub(crate) date_required: bool,
+    pub(crate) renames: &'a [(String, String)],
+    /// Restrict to these instrument ids; empty means every instrument in the registry.
+    pub(crate) only: &'a [String],
+}
+
+/// The conventional date column, used when the user names none.
+const DEFAULT_DATE_COLUMN: &str = "date";
+
+pub(crate) fn plan_columns<'i>(
+    header: &[String],
+    registry: &'i Registry,
+    request: &HeaderRequest<'_>,
+) -> Result<ColumnPlan<'i>, String> {
+    let names = apply_renames(header, request.renames)?;
+    let mut positions: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, name) in names.iter().enumerate() {
+        positions.entry(name.as_str()).or_default().push(index);
+    }
+    // A used name must be unambiguous; unused duplicates (two `notes` columns) are harmless.
+    let find = |name: &str| -> Result<Option<usize>, String> {
+        match positions.get(name).map(Vec::as_slice) {
+            None | Some([]) => Ok(None),
+            Some([one]) => Ok(Some(*one)),
+            Some(many) => Err(format!(
+                "expected one column named `{name}`, found {} (columns {})",
+                many.len(),
+                many.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    };
+
+    let patient = find(request.patient_column)?.ok_or_else(|| {
+        format!(
+            "expected a patient id column `{}`, found columns {}; name the right one with --patient-column",
+            request.patient_column,
+            list_names(&names)
+        )
+    })?;
+    let date = match request.date_column {
+        Some(name) => Some(find(name)?.ok_or_else(|| {
+            format!("expected the date column `{name}` named by --date-column, found columns {}", list_names(&names))
+        })?),
+        None => find(DEFAULT_DATE_COLUMN)?,
+    };
+    if request.date_required && date.is_none() {
+        return Err(format!(
+            "expected a date column `{DEFAULT_DATE_COLUMN}`, found columns {}; name it with --date-column",
+            list_names(&names)
+        ));
+    }
+
+    for id in request.only {
+        if registry.get(id).is_none() {
+            return Err(format!("expected an instrument id ({}), found `{id}`", registry.ids()));
+        }
+    }
+    let mut instruments = Vec::new();
+    for instrument in registry.iter() {
+        if !request.only.is_empty() && !request.only.contains(&instrument.id) {
+            continue;
+        }
+        let mut items = Vec::new();
+        let mut absent = Vec::new();
+        for number in 1..=instrument.item_count() {
+            let column = instrument.item_column(number);
+            match find(&column)? {
+                Some(index) => items.push(index),
+                None => absent.push(column),
+            }
+        }
+        let mut extras = Vec::new();
+        for (extra_index, extra) in instrument.extra_items.iter().enumerate() {
+            if let Some(index) = find(&instrument.extra_column(extra))? {
+                extras.push((index, extra_index));
+            }
+        }
+        if items.is_empty() && extras.is_empty() {
+            if request.only.contains(&instrument.id) {
+                return Err(format!(
+                    "expected the item columns of `{}` ({}…), found none of them",
+                    instrument.id,
+                    instrument.item_column(1)
+                ));
+            }
+            continue;
+        }
+        if !absent.is_empty() {
+            return Err(format!(
+                "`{}` needs all {} item columns; missing {} (scoring the others would be a partial sum)",
+                instrument.id,
+                instrument.item_count(),
+                absent.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        instruments.push(InstrumentColumns { instrument, items, extras });
+    }
+    if instruments.is_empty() {
+        return Err(format!(
+            "expected item columns of an instrument ({}), such as `phq9_1`…`phq9_9`, found columns {}; rename columns with --map SRC=DEST",
+            registry.ids(),
+            list_names(&names)
+        ));
+    }
+    Ok(ColumnPlan { names, patient, date, instruments })
+}
+
+fn apply_renames(header: &[String], renames: &[(String, String)]) -> Result<Vec<String>, String> {
+    let mut names = header.to_vec();
+    let mut targets: BTreeMap<&str, &str> = BTreeMap::new();
+    for (source, target) in renames {
+        if let Some(previous) = targets.insert(target, source) {
+            return Err(format!("--map sends both `{previous}` and `{source}` to `{target}`; expected each target once"));
+        }
+        let Some(index) = header.iter().position(|h| h == source) else {
+            return Err(format!("--map names column `{source}`, which the header does not have (columns {})", list_names(header)));
+        };
+        if header.iter().any(|h| h == target) && source != target {
+            return Err(format!("--map renames `{source}` to `{target}`, but the header already has a `{target}` column"));
+        }
+        names[index].clone_from(target);
+    }
+    Ok(names)
+}
+
+fn list_names(names: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let mut listed: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    if names.len() > SHOWN {
+        listed.push(format!("and {} more", names.len() - SHOWN));
+    }
+    listed.join(", ")
+}

@@ -1,0 +1,331 @@
+//! Batch scoring of a visits CSV, one row at a time.
+//!
+//! The only library module that reads files, and it reads generically from any `io::Read`.
+//! [`BatchReader`] yields one [`RowOutcome`] per input row, so the caller can write each
+//! row's records before the next is read: memory stays flat however long the file is.
+//!
+//! What stops the run (returned as [`BatchError`]): a header that does not fit, malformed CSV.
+//! What does not (returned as [`Diagnostic`]s with the row): an unusable answer, an
+//! unreadable date or patient id. Every row ends up in exactly one [`BatchSummary`] count.
+
+mod date;
+mod header;
+
+use std::fmt;
+use std::io;
+
+use jiff::civil::Date;
+
+pub use date::DateFormat;
+use header::{ColumnPlan, HeaderRequest, plan_columns};
+
+use crate::answer::{MissingTokens, parse_answer};
+use crate::error::{BatchError, Location};
+use crate::record::ScoreRecord;
+use crate::registry::Registry;
+use crate::score::{Answer, is_not_administered, score};
+
+/// How to read the input.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BatchOptions {
+    /// Column holding the patient id.
+    pub patient_column: String,
+    /// Column holding the visit date; `None` uses `date` when present.
+    pub date_column: Option<String>,
+    /// Whether a date column must exist (trend analysis needs one).
+    pub date_required: bool,
+    /// How dates are written.
+    pub date_format: DateFormat,
+    /// Column renames `(source, target)` applied to the header before anything else.
+    pub renames: Vec<(String, String)>,
+    /// What counts as a blank answer.
+    pub missing: MissingTokens,
+    /// Field delimiter.
+    pub delimiter: u8,
+    /// Score only these instruments; empty means every instrument whose columns are present.
+    pub only: Vec<String>,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            patient_column: "patient_id".to_owned(),
+            date_column: None,
+            date_required: false,
+            date_format: DateFormat::Iso,
+            renames: Vec::new(),
+            missing: MissingTokens::default(),
+            delimiter: b',',
+            only: Vec::new(),
+        }
+    }
+}
+
+/// A problem with one cell that does not stop the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// File, line and field number.
+    pub location: Location,
+    /// The column name (after `--map`).
+    pub column: String,
+    /// What was found and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: column '{}': {}", self.location, self.column, self.message)
+    }
+}
+
+/// How a row was accounted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowStatus {
+    /// Every administration on the row has a total from complete answers.
+    Scored,
+    /// Every administration has a total, at least one prorated.
+    Prorated,
+    /// At least one administration has no valid total, or a cell could not be read.
+    Invalid,
+    /// Every instrument's items are blank: nothing to score, nothing wrong.
+    NotAdministered,
+}
+
+/// One input row after scoring.
+#[derive(Debug, Clone)]
+pub struct RowOutcome<'i> {
+    /// 1-based line where the row starts.
+    pub line: u64,
+    /// One record per administered instrument, in registry order.
+    pub records: Vec<ScoreRecord<'i>>,
+    /// Cells that could not be used.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How the row counts in the summary.
+    pub status: RowStatus,
+}
+
+/// Counts over every row read; `scored + prorated + invalid + not_administered == rows`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchSummary {
+    /// Data rows read (the header is not counted).
+    pub rows: u64,
+    /// Rows fully scored from complete answers.
+    pub scored: u64,
+    /// Rows scored with at least one prorated total.
+    pub prorated: u64,
+    /// Rows with an invalid administration or unreadable cell.
+    pub invalid: u64,
+    /// Rows with nothing administered.
+    pub not_administered: u64,
+    /// Records produced (one per administered instrument per row).
+    pub records: u64,
+}
+
+/// Reads and scores a visits CSV row by row.
+pub struct BatchReader<'i, R> {
+    source: String,
+    reader: csv::Reader<R>,
+    plan: ColumnPlan<'i>,
+    options: BatchOptions,
+    record: csv::ByteRecord,
+    summary: BatchSummary,
+}
+
+impl<'i, R: io::Read> BatchReader<'i, R> {
+    /// Reads the header and works out the columns. `source` names the input in messages.
+    pub fn new(registry: &'i Registry, input: R, source: &str, options: BatchOptions) -> Result<Self, BatchError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(options.delimiter)
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(input);
+        let header_location = Location::at(source, 1, None);
+        let raw_header = reader.byte_headers().map_err(|err| csv_error(source, &err))?.clone();
+        if raw_header.is_empty() || (raw_header.len() == 1 && raw_header[0].is_empty()) {
+            return Err(BatchError::Header { location: Location::file(source), message: "expected a header row, found an empty file".into() });
+        }
+        let mut header = Vec::with_capacity(raw_header.len());
+        for (index, field) in raw_header.iter().enumerate() {
+            let text = std::str::from_utf8(field).map_err(|err| BatchError::Header {
+                location: Location::at(source, 1, Some(index as u64 + 1)),
+                message: not_utf8(field, &err),
+            })?;
+            // Spreadsheet exports often start with a byte-order mark; it is not part of the name.
+            let text = if index == 0 { text.trim_start_matches('\u{feff}') } else { text };
+            header.push(text.trim().to_owned());
+        }
+        let request = HeaderRequest {
+            patient_column: &options.patient_column,
+            date_column: options.date_column.as_deref(),
+            date_required: options.date_required,
+            renames: &options.renames,
+            only: &options.only,
+        };
+        let plan = plan_columns(&header, registry, &request)
+            .map_err(|message| BatchError::Header { location: header_location, message })?;
+        Ok(BatchReader {
+            source: source.to_owned(),
+            reader,
+            plan,
+            options,
+            record: csv::ByteRecord::new(),
+            summary: BatchSummary::default(),
+        })
+    }
+
+    /// The instruments this file will be scored for, in order.
+    pub fn instruments(&self) -> impl Iterator<Item = &'i crate::Instrument> + '_ {
+        self.plan.instruments.iter().map(|c| c.instrument)
+    }
+
+    /// Whether the input has a date column.
+    pub fn has_dates(&self) -> bool {
+        self.plan.date.is_some()
+    }
+
+    /// Counts so far; final once `next_row` has returned `None`.
+    pub fn summary(&self) -> BatchSummary {
+        self.summary
+    }
+
+    /// Reads and scores the next row; `None` at the end of the input.
+    pub fn next_row(&mut self) -> Result<Option<RowOutcome<'i>>, BatchError> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => return Ok(None),
+            Ok(true) => {}
+            Err(err) => return Err(csv_error(&self.source, &err)),
+        }
+        let line = self.record.position().map_or(0, csv::Position::line);
+        let outcome = self.score_row(line);
+        self.summary.rows += 1;
+        self.summary.records += outcome.records.len() as u64;
+        match outcome.status {
+            RowStatus::Scored => self.summary.scored += 1,
+            RowStatus::Prorated => self.summary.prorated += 1,
+            RowStatus::Invalid => self.summary.invalid += 1,
+            RowStatus::NotAdministered => self.summary.not_administered += 1,
+        }
+        Ok(Some(outcome))
+    }
+
+    fn score_row(&self, line: u64) -> RowOutcome<'i> {
+        let mut diagnostics = Vec::new();
+        let mut records = Vec::new();
+        let mut answers = Vec::new();
+        for columns in &self.plan.instruments {
+            let instrument = columns.instrument;
+            answers.clear();
+            for &index in &columns.items {
+                let answer = match self.cell(index, line, &mut diagnostics) {
+                    None => Answer::Invalid,
+                    Some(cell) => parse_answer(cell, &instrument.scale, &self.options.missing).unwrap_or_else(|problem| {
+                        diagnostics.push(self.diagnostic(line, index, problem.to_string()));
+                        Answer::Invalid
+                    }),
+                };
+                answers.push(answer);
+            }
+            for &(index, extra_index) in &columns.extras {
+                let scale = &instrument.extra_items[extra_index].scale;
+                if let Some(Err(problem)) =
+                    self.cell(index, line, &mut diagnostics).map(|cell| parse_answer(cell, scale, &self.options.missing))
+                {
+                    diagnostics.push(self.diagnostic(line, index, format!("{problem} (unscored item; the total is unaffected)")));
+                }
+            }
+            if is_not_administered(&answers) {
+                continue;
+            }
+            let report = score(instrument, &answers).expect("one answer per item column");
+            records.push(ScoreRecord { patient_id: None, date: None, report, line: Some(line) });
+        }
+
+        if !records.is_empty() {
+            let patient_id = self.patient_id(line, &mut diagnostics);
+            let date = self.date(line, &mut diagnostics);
+            for record in &mut records {
+                record.patient_id.clone_from(&patient_id);
+                record.date = date;
+            }
+        }
+        let status = if !diagnostics.is_empty() || records.iter().any(|r| r.report.is_invalid()) {
+            RowStatus::Invalid
+        } else if records.is_empty() {
+            RowStatus::NotAdministered
+        } else if records.iter().any(|r| r.report.is_prorated()) {
+            RowStatus::Prorated
+        } else {
+            RowStatus::Scored
+        };
+        RowOutcome { line, records, diagnostics, status }
+    }
+
+    /// The cell as text, or `None` (with a diagnostic) when it is not UTF-8.
+    fn cell(&self, index: usize, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<&str> {
+        let bytes = self.record.get(index).unwrap_or_default();
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(err) => {
+                diagnostics.push(self.diagnostic(line, index, not_utf8(bytes, &err)));
+                None
+            }
+        }
+    }
+
+    fn patient_id(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+        let index = self.plan.patient;
+        let id = self.cell(index, line, diagnostics)?.trim();
+        if id.is_empty() {
+            diagnostics.push(self.diagnostic(line, index, "expected a patient id, found an empty cell".into()));
+            return None;
+        }
+        Some(id.to_owned())
+    }
+
+    fn date(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<Date> {
+        let index = self.plan.date?;
+        let text = self.cell(index, line, diagnostics)?.trim();
+        let parsed = if text.is_empty() {
+            Err("expected a visit date, found an empty cell".to_owned())
+        } else {
+            self.options.date_format.parse(text)
+        };
+        parsed.map_err(|message| diagnostics.push(self.diagnostic(line, index, message))).ok()
+    }
+
+    fn diagnostic(&self, line: u64, index: usize, message: String) -> Diagnostic {
+        Diagnostic {
+            location: Location::at(self.source.as_str(), line, Some(index as u64 + 1)),
+            column: self.plan.names.get(index).cloned().unwrap_or_default(),
+            message,
+        }
+    }
+}
+
+fn not_utf8(bytes: &[u8], err: &std::str::Utf8Error) -> String {
+    let bad = bytes.get(err.valid_up_to()).copied().unwrap_or_default();
+    format!(
+        "expected UTF-8 text, found byte 0x{bad:02X} at position {} (a Latin-1 or Windows-1252 export? convert it with `iconv -f latin1 -t utf-8`)",
+        err.valid_up_to() + 1
+    )
+}
+
+fn csv_error(source: &str, err: &csv::Error) -> BatchError {
+    let line = err.position().map(csv::Position::line);
+    let location = match line {
+        Some(line) => Location::at(source, line, None),
+        None => Location::file(source),
+    };
+    match err.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => BatchError::Csv {
+            location,
+            message: format!("expected {expected_len} fields like the header, found {len} (a stray delimiter or an unclosed quote?)"),
+        },
+        csv::ErrorKind::Io(io_err) => BatchError::Io {
+            source_name: source.to_owned(),
+            source: io::Error::new(io_err.kind(), io_err.to_string()),
+        },
+        _ => BatchError::Csv { location, message: err.to_string() },
+    }
+}

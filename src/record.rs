@@ -1,0 +1,115 @@
+//! The output record: one scored administration with who, when and where it came from.
+//!
+//! The field names and their order are a published contract (README, "Output"); JSON, JSON
+//! Lines and CSV are all written from here so they cannot drift apart.
+
+use std::borrow::Cow;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use serde::ser::SerializeStruct;
+
+use crate::score::ScoreReport;
+
+/// Column names of the CSV output, in order.
+pub const CSV_HEADER: [&str; 14] = [
+    "patient_id",
+    "date",
+    "instrument",
+    "total",
+    "total_exact",
+    "max",
+    "severity",
+    "answered",
+    "missing",
+    "prorated",
+    "flags",
+    "subscales",
+    "line",
+    "instrument_version",
+];
+
+/// One administration as written to output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreRecord<'i> {
+    /// Patient id as found in the input, trimmed; `None` when the input has none.
+    pub patient_id: Option<String>,
+    /// Administration date; `None` when the input has no date.
+    pub date: Option<Date>,
+    /// The score.
+    pub report: ScoreReport<'i>,
+    /// 1-based line of the input row; `None` for answers given on the command line.
+    pub line: Option<u64>,
+}
+
+impl ScoreRecord<'_> {
+    /// The record's CSV cells, in [`CSV_HEADER`] order. Flags are `;`-joined; subscales are
+    /// `B=11;C=7;…` with an empty value for an incomplete cluster.
+    pub fn csv_fields(&self) -> [Cow<'_, str>; 14] {
+        let report = &self.report;
+        let flags = report.flags.iter().map(|f| f.name).collect::<Vec<_>>().join(";");
+        let subscales = report
+            .subscales
+            .iter()
+            .map(|s| format!("{}={}", s.id, s.value.map(|v| v.to_string()).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(";");
+        let optional = |value: Option<String>| Cow::Owned(value.unwrap_or_default());
+        [
+            Cow::Borrowed(self.patient_id.as_deref().unwrap_or("")),
+            optional(self.date.map(|d| d.to_string())),
+            Cow::Borrowed(report.instrument.id.as_str()),
+            optional(report.total.map(|t| t.to_string())),
+            optional(report.total_exact.map(|t| t.to_string())),
+            Cow::Owned(report.instrument.total_max().to_string()),
+            Cow::Borrowed(report.severity.id()),
+            Cow::Owned(report.answered.to_string()),
+            Cow::Owned(report.missing.to_string()),
+            Cow::Borrowed(if report.is_prorated() { "true" } else { "false" }),
+            Cow::Owned(flags),
+            Cow::Owned(subscales),
+            optional(self.line.map(|l| l.to_string())),
+            Cow::Borrowed(report.instrument.version.as_str()),
+        ]
+    }
+}
+
+impl Serialize for ScoreRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = &self.report;
+        let mut s = serializer.serialize_struct("ScoreRecord", 14)?;
+        s.serialize_field("patient_id", &self.patient_id)?;
+        s.serialize_field("date", &self.date.map(|d| d.to_string()))?;
+        s.serialize_field("instrument", &report.instrument.id)?;
+        s.serialize_field("total", &report.total)?;
+        s.serialize_field("total_exact", &report.total_exact)?;
+        s.serialize_field("max", &report.instrument.total_max())?;
+        s.serialize_field("severity", report.severity.id())?;
+        s.serialize_field("answered", &report.answered)?;
+        s.serialize_field("missing", &report.missing)?;
+        s.serialize_field("prorated", &report.is_prorated())?;
+        s.serialize_field("flags", &report.flags)?;
+        s.serialize_field("subscales", &Subscales(report))?;
+        s.serialize_field("line", &self.line)?;
+        s.serialize_field("instrument_version", &report.instrument.version)?;
+        s.end()
+    }
+}
+
+/// `{"B": 11, "C": null, …}`, or `null` for an instrument without subscales.
+struct Subscales<'a, 'i>(&'a ScoreReport<'i>);
+
+impl Serialize for Subscales<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let subscales = &self.0.subscales;
+        if subscales.is_empty() {
+            return serializer.serialize_none();
+        }
+        let mut map = serializer.serialize_map(Some(subscales.len()))?;
+        for subscale in subscales {
+            map.serialize_entry(subscale.id, &subscale.value)?;
+        }
+        map.end()
+    }
+}
