@@ -16,7 +16,10 @@ pub struct MissingTokens {
 impl Default for MissingTokens {
     /// Blank, `NA`, `N/A` and `.` (case-insensitive).
     fn default() -> Self {
-        MissingTokens { texts: vec!["na".into(), "n/a".into(), ".".into()], numbers: Vec::new() }
+        MissingTokens {
+            texts: vec!["na".into(), "n/a".into(), ".".into()],
+            numbers: Vec::new(),
+        }
     }
 }
 
@@ -35,7 +38,8 @@ impl MissingTokens {
     pub fn matches(&self, cell: &str) -> bool {
         cell.is_empty()
             || self.texts.iter().any(|t| t.eq_ignore_ascii_case(cell))
-            || (!self.numbers.is_empty() && parse_whole_number(cell).is_some_and(|n| self.numbers.contains(&n)))
+            || (!self.numbers.is_empty()
+                && parse_whole_number(cell).is_some_and(|n| self.numbers.contains(&n)))
     }
 }
 
@@ -52,20 +56,34 @@ pub struct AnswerProblem {
 
 impl std::fmt::Display for AnswerProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "expected an answer from {} to {}, found '{}'", self.min, self.max, self.found.escape_debug())
+        write!(
+            f,
+            "expected an answer from {} to {}, found '{}'",
+            self.min,
+            self.max,
+            self.found.escape_debug()
+        )
     }
 }
 
 /// Reads a cell against a scale. Surrounding spaces are ignored; `2`, `2.0` and `2.00` are 2;
 /// anything else that is not a missing token is a problem (never silently a number).
-pub fn parse_answer(cell: &str, scale: &Scale, missing: &MissingTokens) -> Result<Answer, AnswerProblem> {
+pub fn parse_answer(
+    cell: &str,
+    scale: &Scale,
+    missing: &MissingTokens,
+) -> Result<Answer, AnswerProblem> {
     let trimmed = cell.trim();
     if missing.matches(trimmed) {
         return Ok(Answer::Missing);
     }
     match parse_whole_number(trimmed).and_then(|n| u8::try_from(n).ok()) {
         Some(value) if scale.contains(value) => Ok(Answer::Value(value)),
-        _ => Err(AnswerProblem { found: cell.to_owned(), min: scale.min, max: scale.max }),
+        _ => Err(AnswerProblem {
+            found: cell.to_owned(),
+            min: scale.min,
+            max: scale.max,
+        }),
     }
 }
 
@@ -73,7 +91,9 @@ pub fn parse_answer(cell: &str, scale: &Scale, missing: &MissingTokens) -> Resul
 /// `1e0` and `+2` are not whole-number answers.
 fn parse_whole_number(text: &str) -> Option<u64> {
     let (whole, fraction) = match text.split_once('.') {
-        Some((whole, fraction)) if !fraction.is_empty() && fraction.bytes().all(|b| b == b'0') => (whole, true),
+        Some((whole, fraction)) if !fraction.is_empty() && fraction.bytes().all(|b| b == b'0') => {
+            (whole, true)
+        }
         Some(_) => return None,
         None => (text, false),
     };
@@ -89,21 +109,48 @@ mod tests {
     use super::*;
 
     fn scale() -> Scale {
-        Scale { min: 0, max: 3, anchors: Vec::new() }
+        Scale {
+            min: 0,
+            max: 3,
+            anchors: Vec::new(),
+        }
     }
 
     #[test]
     fn accepts_integers_and_integral_decimals() {
         let na = MissingTokens::default();
-        for (cell, value) in [("0", 0), ("3", 3), ("2.0", 2), ("2.00", 2), (" 1 ", 1), ("03", 3)] {
-            assert_eq!(parse_answer(cell, &scale(), &na), Ok(Answer::Value(value)), "{cell:?}");
+        for (cell, value) in [
+            ("0", 0),
+            ("3", 3),
+            ("2.0", 2),
+            ("2.00", 2),
+            (" 1 ", 1),
+            ("03", 3),
+        ] {
+            assert_eq!(
+                parse_answer(cell, &scale(), &na),
+                Ok(Answer::Value(value)),
+                "{cell:?}"
+            );
         }
     }
 
     #[test]
     fn rejects_everything_else() {
         let na = MissingTokens::default();
-        for cell in ["4", "2.5", "-1", "+1", "1e0", "x", "2.", ".5", "one", "1,0", "99999999999999999999"] {
+        for cell in [
+            "4",
+            "2.5",
+            "-1",
+            "+1",
+            "1e0",
+            "x",
+            "2.",
+            ".5",
+            "one",
+            "1,0",
+            "99999999999999999999",
+        ] {
             let problem = parse_answer(cell, &scale(), &na).unwrap_err();
             assert_eq!(problem.found, cell);
         }
@@ -115,7 +162,11 @@ mod tests {
         na.add("7");
         na.add("Refused");
         for cell in ["", "  ", "NA", "na", "N/A", ".", "7", "7.0", "refused"] {
-            assert_eq!(parse_answer(cell, &scale(), &na), Ok(Answer::Missing), "{cell:?}");
+            assert_eq!(
+                parse_answer(cell, &scale(), &na),
+                Ok(Answer::Missing),
+                "{cell:?}"
+            );
         }
         assert!(parse_answer("9.0", &scale(), &na).is_err());
     }
@@ -123,6 +174,9 @@ mod tests {
     #[test]
     fn message_names_range_and_cell() {
         let problem = parse_answer("4", &scale(), &MissingTokens::default()).unwrap_err();
-        assert_eq!(problem.to_string(), "expected an answer from 0 to 3, found '4'");
+        assert_eq!(
+            problem.to_string(),
+            "expected an answer from 0 to 3, found '4'"
+        );
     }
 }

@@ -24,12 +24,20 @@ pub struct Location {
 impl Location {
     /// A location naming only the file.
     pub fn file(source: impl Into<String>) -> Self {
-        Location { source: source.into(), line: None, column: None }
+        Location {
+            source: source.into(),
+            line: None,
+            column: None,
+        }
     }
 
     /// A location naming a line, and optionally a column, of a file.
     pub fn at(source: impl Into<String>, line: u64, column: Option<u64>) -> Self {
-        Location { source: source.into(), line: Some(line), column }
+        Location {
+            source: source.into(),
+            line: Some(line),
+            column,
+        }
     }
 }
 
@@ -90,7 +98,11 @@ pub enum DefinitionError {
 }
 
 fn json_path_suffix(path: &str) -> String {
-    if path.is_empty() || path == "." { String::new() } else { format!(" (at `{path}`)") }
+    if path.is_empty() || path == "." {
+        String::new()
+    } else {
+        format!(" (at `{path}`)")
+    }
 }
 
 fn render_invalid(source_name: &str, problems: &[DefinitionProblem]) -> String {

@@ -47,11 +47,22 @@ impl ScoreRecord<'_> {
     /// `B=11;C=7;…` with an empty value for an incomplete cluster.
     pub fn csv_fields(&self) -> [Cow<'_, str>; 14] {
         let report = &self.report;
-        let flags = report.flags.iter().map(|f| f.name).collect::<Vec<_>>().join(";");
+        let flags = report
+            .flags
+            .iter()
+            .map(|f| f.name)
+            .collect::<Vec<_>>()
+            .join(";");
         let subscales = report
             .subscales
             .iter()
-            .map(|s| format!("{}={}", s.id, s.value.map(|v| v.to_string()).unwrap_or_default()))
+            .map(|s| {
+                format!(
+                    "{}={}",
+                    s.id,
+                    s.value.map(|v| v.to_string()).unwrap_or_default()
+                )
+            })
             .collect::<Vec<_>>()
             .join(";");
         let optional = |value: Option<String>| Cow::Owned(value.unwrap_or_default());
@@ -65,7 +76,11 @@ impl ScoreRecord<'_> {
             Cow::Borrowed(report.severity.id()),
             Cow::Owned(report.answered.to_string()),
             Cow::Owned(report.missing.to_string()),
-            Cow::Borrowed(if report.is_prorated() { "true" } else { "false" }),
+            Cow::Borrowed(if report.is_prorated() {
+                "true"
+            } else {
+                "false"
+            }),
             Cow::Owned(flags),
             Cow::Owned(subscales),
             optional(self.line.map(|l| l.to_string())),

@@ -28,7 +28,8 @@ impl Registry {
         let entries = builtin_definitions()
             .into_iter()
             .map(|(name, text)| Entry {
-                instrument: parse_definition(name, text).unwrap_or_else(|err| panic!("built-in definition is invalid: {err}")),
+                instrument: parse_definition(name, text)
+                    .unwrap_or_else(|err| panic!("built-in definition is invalid: {err}")),
                 origin: "built-in".to_owned(),
             })
             .collect();
@@ -39,7 +40,10 @@ impl Registry {
     /// built-in one. Two files in `dir` with the same id are an error, as is any invalid file:
     /// a clinic's definitions must all load before anything is scored with them.
     pub fn load_dir(&mut self, dir: &Path) -> Result<(), DefinitionError> {
-        let read_error = |source| DefinitionError::Read { path: dir.to_owned(), source };
+        let read_error = |source| DefinitionError::Read {
+            path: dir.to_owned(),
+            source,
+        };
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .map_err(read_error)?
             .map(|entry| entry.map(|e| e.path()))
@@ -52,7 +56,11 @@ impl Registry {
             let instrument = load_definition_file(&path)?;
             let origin = path.display().to_string();
             if let Some(first) = added.iter().find(|e| e.instrument.id == instrument.id) {
-                return Err(DefinitionError::DuplicateId { id: instrument.id, first: first.origin.clone(), second: origin });
+                return Err(DefinitionError::DuplicateId {
+                    id: instrument.id,
+                    first: first.origin.clone(),
+                    second: origin,
+                });
             }
             added.push(Entry { instrument, origin });
         }
@@ -64,11 +72,18 @@ impl Registry {
 
     /// Adds one instrument, replacing any with the same id.
     pub fn add(&mut self, instrument: Instrument, origin: impl Into<String>) {
-        self.insert(Entry { instrument, origin: origin.into() });
+        self.insert(Entry {
+            instrument,
+            origin: origin.into(),
+        });
     }
 
     fn insert(&mut self, entry: Entry) {
-        match self.entries.iter_mut().find(|e| e.instrument.id == entry.instrument.id) {
+        match self
+            .entries
+            .iter_mut()
+            .find(|e| e.instrument.id == entry.instrument.id)
+        {
             Some(existing) => *existing = entry,
             None => self.entries.push(entry),
         }
@@ -76,12 +91,18 @@ impl Registry {
 
     /// The instrument with this id.
     pub fn get(&self, id: &str) -> Option<&Instrument> {
-        self.entries.iter().map(|e| &e.instrument).find(|i| i.id == id)
+        self.entries
+            .iter()
+            .map(|e| &e.instrument)
+            .find(|i| i.id == id)
     }
 
     /// Where the instrument with this id was loaded from (`built-in` or a path).
     pub fn origin(&self, id: &str) -> Option<&str> {
-        self.entries.iter().find(|e| e.instrument.id == id).map(|e| e.origin.as_str())
+        self.entries
+            .iter()
+            .find(|e| e.instrument.id == id)
+            .map(|e| e.origin.as_str())
     }
 
     /// All instruments in listing order.
@@ -91,7 +112,10 @@ impl Registry {
 
     /// The ids, comma-separated, for messages.
     pub fn ids(&self) -> String {
-        self.iter().map(|i| format!("`{}`", i.id)).collect::<Vec<_>>().join(", ")
+        self.iter()
+            .map(|i| format!("`{}`", i.id))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

@@ -16,10 +16,17 @@ impl DateFormat {
     /// Parses a (trimmed) date cell; the error says what was expected.
     pub fn parse(&self, text: &str) -> Result<Date, String> {
         match self {
-            DateFormat::Iso => parse_iso(text).ok_or_else(|| invalid_or_expected(text, "a date as YYYY-MM-DD")),
+            DateFormat::Iso => {
+                parse_iso(text).ok_or_else(|| invalid_or_expected(text, "a date as YYYY-MM-DD"))
+            }
             DateFormat::Strftime(layout) => jiff::fmt::strtime::parse(layout, text)
                 .and_then(|parsed| parsed.to_date())
-                .map_err(|err| format!("expected a date in the layout '{layout}', found '{}': {err}", text.escape_debug())),
+                .map_err(|err| {
+                    format!(
+                        "expected a date in the layout '{layout}', found '{}': {err}",
+                        text.escape_debug()
+                    )
+                }),
         }
     }
 }
@@ -29,7 +36,10 @@ fn invalid_or_expected(text: &str, expected: &str) -> String {
     if let Some(reason) = impossible_iso_date(text) {
         return format!("expected a real calendar date, found '{text}': {reason}");
     }
-    format!("expected {expected}, found '{}' (use --date-format for other layouts)", text.escape_debug())
+    format!(
+        "expected {expected}, found '{}' (use --date-format for other layouts)",
+        text.escape_debug()
+    )
 }
 
 fn split_iso(text: &str) -> Option<(i16, i8, i8)> {
@@ -37,11 +47,18 @@ fn split_iso(text: &str) -> Option<(i16, i8, i8)> {
     let shape_ok = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !shape_ok {
         return None;
     }
-    Some((text[0..4].parse().ok()?, text[5..7].parse().ok()?, text[8..10].parse().ok()?))
+    Some((
+        text[0..4].parse().ok()?,
+        text[5..7].parse().ok()?,
+        text[8..10].parse().ok()?,
+    ))
 }
 
 fn parse_iso(text: &str) -> Option<Date> {
@@ -60,9 +77,22 @@ mod tests {
 
     #[test]
     fn iso_dates() {
-        assert_eq!(DateFormat::Iso.parse("2026-03-02").unwrap().to_string(), "2026-03-02");
-        assert!(DateFormat::Iso.parse("2026-3-2").unwrap_err().contains("YYYY-MM-DD"));
-        assert!(DateFormat::Iso.parse("02/03/2026").unwrap_err().contains("--date-format"));
+        assert_eq!(
+            DateFormat::Iso.parse("2026-03-02").unwrap().to_string(),
+            "2026-03-02"
+        );
+        assert!(
+            DateFormat::Iso
+                .parse("2026-3-2")
+                .unwrap_err()
+                .contains("YYYY-MM-DD")
+        );
+        assert!(
+            DateFormat::Iso
+                .parse("02/03/2026")
+                .unwrap_err()
+                .contains("--date-format")
+        );
         let impossible = DateFormat::Iso.parse("2026-02-30").unwrap_err();
         assert!(impossible.contains("real calendar date"), "{impossible}");
     }
@@ -70,7 +100,10 @@ mod tests {
     #[test]
     fn strftime_dates() {
         let format = DateFormat::Strftime("%d/%m/%Y".into());
-        assert_eq!(format.parse("02/03/2026").unwrap().to_string(), "2026-03-02");
+        assert_eq!(
+            format.parse("02/03/2026").unwrap().to_string(),
+            "2026-03-02"
+        );
         assert!(format.parse("2026-03-02").is_err());
     }
 }

@@ -62,7 +62,10 @@ pub(crate) fn plan_columns<'i>(
             Some(many) => Err(format!(
                 "expected one column named `{name}`, found {} (columns {})",
                 many.len(),
-                many.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|i| (i + 1).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         }
     };
@@ -76,7 +79,10 @@ pub(crate) fn plan_columns<'i>(
     })?;
     let date = match request.date_column {
         Some(name) => Some(find(name)?.ok_or_else(|| {
-            format!("expected the date column `{name}` named by --date-column, found columns {}", list_names(&names))
+            format!(
+                "expected the date column `{name}` named by --date-column, found columns {}",
+                list_names(&names)
+            )
         })?),
         None => find(DEFAULT_DATE_COLUMN)?,
     };
@@ -89,7 +95,10 @@ pub(crate) fn plan_columns<'i>(
 
     for id in request.only {
         if registry.get(id).is_none() {
-            return Err(format!("expected an instrument id ({}), found `{id}`", registry.ids()));
+            return Err(format!(
+                "expected an instrument id ({}), found `{id}`",
+                registry.ids()
+            ));
         }
     }
     let mut instruments = Vec::new();
@@ -127,10 +136,18 @@ pub(crate) fn plan_columns<'i>(
                 "`{}` needs all {} item columns; missing {} (scoring the others would be a partial sum)",
                 instrument.id,
                 instrument.item_count(),
-                absent.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                absent
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
-        instruments.push(InstrumentColumns { instrument, items, extras });
+        instruments.push(InstrumentColumns {
+            instrument,
+            items,
+            extras,
+        });
     }
     if instruments.is_empty() {
         return Err(format!(
@@ -139,7 +156,12 @@ pub(crate) fn plan_columns<'i>(
             list_names(&names)
         ));
     }
-    Ok(ColumnPlan { names, patient, date, instruments })
+    Ok(ColumnPlan {
+        names,
+        patient,
+        date,
+        instruments,
+    })
 }
 
 fn apply_renames(header: &[String], renames: &[(String, String)]) -> Result<Vec<String>, String> {
@@ -147,13 +169,20 @@ fn apply_renames(header: &[String], renames: &[(String, String)]) -> Result<Vec<
     let mut targets: BTreeMap<&str, &str> = BTreeMap::new();
     for (source, target) in renames {
         if let Some(previous) = targets.insert(target, source) {
-            return Err(format!("--map sends both `{previous}` and `{source}` to `{target}`; expected each target once"));
+            return Err(format!(
+                "--map sends both `{previous}` and `{source}` to `{target}`; expected each target once"
+            ));
         }
         let Some(index) = header.iter().position(|h| h == source) else {
-            return Err(format!("--map names column `{source}`, which the header does not have (columns {})", list_names(header)));
+            return Err(format!(
+                "--map names column `{source}`, which the header does not have (columns {})",
+                list_names(header)
+            ));
         };
         if header.iter().any(|h| h == target) && source != target {
-            return Err(format!("--map renames `{source}` to `{target}`, but the header already has a `{target}` column"));
+            return Err(format!(
+                "--map renames `{source}` to `{target}`, but the header already has a `{target}` column"
+            ));
         }
         names[index].clone_from(target);
     }

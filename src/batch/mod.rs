@@ -67,15 +67,18 @@ impl Default for BatchOptions {
 pub struct Diagnostic {
     /// File, line and field number.
     pub location: Location,
-    /// The column name (after `--map`).
-    pub column: String,
+    /// The column name (after `--map`), when the problem is one cell.
+    pub column: Option<String>,
     /// What was found and what was expected.
     pub message: String,
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: column '{}': {}", self.location, self.column, self.message)
+        match &self.column {
+            Some(column) => write!(f, "{}: column '{column}': {}", self.location, self.message),
+            None => write!(f, "{}: {}", self.location, self.message),
+        }
     }
 }
 
@@ -134,16 +137,27 @@ pub struct BatchReader<'i, R> {
 
 impl<'i, R: io::Read> BatchReader<'i, R> {
     /// Reads the header and works out the columns. `source` names the input in messages.
-    pub fn new(registry: &'i Registry, input: R, source: &str, options: BatchOptions) -> Result<Self, BatchError> {
+    pub fn new(
+        registry: &'i Registry,
+        input: R,
+        source: &str,
+        options: BatchOptions,
+    ) -> Result<Self, BatchError> {
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(options.delimiter)
             .has_headers(true)
             .flexible(false)
             .from_reader(input);
         let header_location = Location::at(source, 1, None);
-        let raw_header = reader.byte_headers().map_err(|err| csv_error(source, &err))?.clone();
+        let raw_header = reader
+            .byte_headers()
+            .map_err(|err| csv_error(source, &err))?
+            .clone();
         if raw_header.is_empty() || (raw_header.len() == 1 && raw_header[0].is_empty()) {
-            return Err(BatchError::Header { location: Location::file(source), message: "expected a header row, found an empty file".into() });
+            return Err(BatchError::Header {
+                location: Location::file(source),
+                message: "expected a header row, found an empty file".into(),
+            });
         }
         let mut header = Vec::with_capacity(raw_header.len());
         for (index, field) in raw_header.iter().enumerate() {
@@ -152,7 +166,11 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 message: not_utf8(field, &err),
             })?;
             // Spreadsheet exports often start with a byte-order mark; it is not part of the name.
-            let text = if index == 0 { text.trim_start_matches('\u{feff}') } else { text };
+            let text = if index == 0 {
+                text.trim_start_matches('\u{feff}')
+            } else {
+                text
+            };
             header.push(text.trim().to_owned());
         }
         let request = HeaderRequest {
@@ -162,8 +180,11 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             renames: &options.renames,
             only: &options.only,
         };
-        let plan = plan_columns(&header, registry, &request)
-            .map_err(|message| BatchError::Header { location: header_location, message })?;
+        let plan =
+            plan_columns(&header, registry, &request).map_err(|message| BatchError::Header {
+                location: header_location,
+                message,
+            })?;
         Ok(BatchReader {
             source: source.to_owned(),
             reader,
@@ -219,26 +240,40 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             for &index in &columns.items {
                 let answer = match self.cell(index, line, &mut diagnostics) {
                     None => Answer::Invalid,
-                    Some(cell) => parse_answer(cell, &instrument.scale, &self.options.missing).unwrap_or_else(|problem| {
-                        diagnostics.push(self.diagnostic(line, index, problem.to_string()));
-                        Answer::Invalid
-                    }),
+                    Some(cell) => parse_answer(cell, &instrument.scale, &self.options.missing)
+                        .unwrap_or_else(|problem| {
+                            diagnostics.push(self.diagnostic(line, index, problem.to_string()));
+                            Answer::Invalid
+                        }),
                 };
                 answers.push(answer);
             }
             for &(index, extra_index) in &columns.extras {
                 let scale = &instrument.extra_items[extra_index].scale;
-                if let Some(Err(problem)) =
-                    self.cell(index, line, &mut diagnostics).map(|cell| parse_answer(cell, scale, &self.options.missing))
+                if let Some(Err(problem)) = self
+                    .cell(index, line, &mut diagnostics)
+                    .map(|cell| parse_answer(cell, scale, &self.options.missing))
                 {
-                    diagnostics.push(self.diagnostic(line, index, format!("{problem} (unscored item; the total is unaffected)")));
+                    diagnostics.push(self.diagnostic(
+                        line,
+                        index,
+                        format!("{problem} (unscored item; the total is unaffected)"),
+                    ));
                 }
             }
             if is_not_administered(&answers) {
                 continue;
             }
             let report = score(instrument, &answers).expect("one answer per item column");
-            records.push(ScoreRecord { patient_id: None, date: None, report, line: Some(line) });
+            if report.missing > instrument.max_missing {
+                diagnostics.push(self.too_many_missing(line, columns, &answers));
+            }
+            records.push(ScoreRecord {
+                patient_id: None,
+                date: None,
+                report,
+                line: Some(line),
+            });
         }
 
         if !records.is_empty() {
@@ -258,7 +293,12 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         } else {
             RowStatus::Scored
         };
-        RowOutcome { line, records, diagnostics, status }
+        RowOutcome {
+            line,
+            records,
+            diagnostics,
+            status,
+        }
     }
 
     /// The cell as text, or `None` (with a diagnostic) when it is not UTF-8.
@@ -277,7 +317,11 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         let index = self.plan.patient;
         let id = self.cell(index, line, diagnostics)?.trim();
         if id.is_empty() {
-            diagnostics.push(self.diagnostic(line, index, "expected a patient id, found an empty cell".into()));
+            diagnostics.push(self.diagnostic(
+                line,
+                index,
+                "expected a patient id, found an empty cell".into(),
+            ));
             return None;
         }
         Some(id.to_owned())
@@ -291,14 +335,44 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         } else {
             self.options.date_format.parse(text)
         };
-        parsed.map_err(|message| diagnostics.push(self.diagnostic(line, index, message))).ok()
+        parsed
+            .map_err(|message| diagnostics.push(self.diagnostic(line, index, message)))
+            .ok()
     }
 
     fn diagnostic(&self, line: u64, index: usize, message: String) -> Diagnostic {
         Diagnostic {
             location: Location::at(self.source.as_str(), line, Some(index as u64 + 1)),
-            column: self.plan.names.get(index).cloned().unwrap_or_default(),
+            column: self.plan.names.get(index).cloned(),
             message,
+        }
+    }
+
+    /// Past the proration limit there is no total (reference §5.1 step 3); say which cells.
+    fn too_many_missing(
+        &self,
+        line: u64,
+        columns: &header::InstrumentColumns<'_>,
+        answers: &[Answer],
+    ) -> Diagnostic {
+        let instrument = columns.instrument;
+        let blank: Vec<&str> = columns
+            .items
+            .iter()
+            .zip(answers)
+            .filter(|(_, answer)| **answer == Answer::Missing)
+            .map(|(&index, _)| self.plan.names[index].as_str())
+            .collect();
+        Diagnostic {
+            location: Location::at(self.source.as_str(), line, None),
+            column: None,
+            message: format!(
+                "`{}`: expected at most {} blank items to prorate, found {} ({}); no total (INVALID_TOO_MANY_MISSING)",
+                instrument.id,
+                instrument.max_missing,
+                blank.len(),
+                blank.join(", ")
+            ),
         }
     }
 }
@@ -318,14 +392,21 @@ fn csv_error(source: &str, err: &csv::Error) -> BatchError {
         None => Location::file(source),
     };
     match err.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => BatchError::Csv {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => BatchError::Csv {
             location,
-            message: format!("expected {expected_len} fields like the header, found {len} (a stray delimiter or an unclosed quote?)"),
+            message: format!(
+                "expected {expected_len} fields like the header, found {len} (a stray delimiter or an unclosed quote?)"
+            ),
         },
         csv::ErrorKind::Io(io_err) => BatchError::Io {
             source_name: source.to_owned(),
             source: io::Error::new(io_err.kind(), io_err.to_string()),
         },
-        _ => BatchError::Csv { location, message: err.to_string() },
+        _ => BatchError::Csv {
+            location,
+            message: err.to_string(),
+        },
     }
 }

@@ -6,8 +6,17 @@
 /// `include_str!` embeds them at build time.
 pub fn builtin_definitions() -> [(&'static str, &'static str); 3] {
     [
-        ("instruments/phq9.json", include_str!("../../instruments/phq9.json")),
-        ("instruments/gad7.json", include_str!("../../instruments/gad7.json")),
-        ("instruments/pcl5.json", include_str!("../../instruments/pcl5.json")),
+        (
+            "instruments/phq9.json",
+            include_str!("../../instruments/phq9.json"),
+        ),
+        (
+            "instruments/gad7.json",
+            include_str!("../../instruments/gad7.json"),
+        ),
+        (
+            "instruments/pcl5.json",
+            include_str!("../../instruments/pcl5.json"),
+        ),
     ]
 }

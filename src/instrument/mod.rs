@@ -152,7 +152,10 @@ impl Scale {
 
     /// The anchor label of `value`, if the definition gives one.
     pub fn label(&self, value: u8) -> Option<&str> {
-        self.anchors.iter().find(|a| a.value == value).map(|a| a.label.as_str())
+        self.anchors
+            .iter()
+            .find(|a| a.value == value)
+            .map(|a| a.label.as_str())
     }
 }
 

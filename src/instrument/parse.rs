@@ -19,7 +19,11 @@ pub fn parse_definition(source_name: &str, text: &str) -> Result<Instrument, Def
     let raw: RawInstrument = serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let inner = err.inner();
         DefinitionError::Syntax {
-            location: Location::at(source_name, inner.line() as u64, Some(inner.column() as u64)),
+            location: Location::at(
+                source_name,
+                inner.line() as u64,
+                Some(inner.column() as u64),
+            ),
             json_path: err.path().to_string(),
             message: strip_position(&inner.to_string()),
         }
@@ -28,14 +32,19 @@ pub fn parse_definition(source_name: &str, text: &str) -> Result<Instrument, Def
         for problem in &mut problems {
             problem.position = locate(text, &problem.json_path);
         }
-        DefinitionError::Invalid { source_name: source_name.to_owned(), problems }
+        DefinitionError::Invalid {
+            source_name: source_name.to_owned(),
+            problems,
+        }
     })
 }
 
 /// Reads and parses a definition file.
 pub fn load_definition_file(path: &Path) -> Result<Instrument, DefinitionError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| DefinitionError::Read { path: path.to_owned(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| DefinitionError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
     parse_definition(&path.display().to_string(), &text)
 }
 

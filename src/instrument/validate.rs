@@ -31,7 +31,12 @@ impl Problems {
         });
     }
 
-    fn check(&mut self, ok: bool, json_path: impl FnOnce() -> String, message: impl FnOnce() -> String) {
+    fn check(
+        &mut self,
+        ok: bool,
+        json_path: impl FnOnce() -> String,
+        message: impl FnOnce() -> String,
+    ) {
         if !ok {
             self.push(json_path(), message());
         }
@@ -42,21 +47,38 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
     let mut p = Problems(Vec::new());
     let _ = raw.schema; // editor metadata only
 
-    check_identifier(&mut p, "id", &raw.id, "a lowercase id such as `phq9` (letters, digits, `_`)");
+    check_identifier(
+        &mut p,
+        "id",
+        &raw.id,
+        "a lowercase id such as `phq9` (letters, digits, `_`)",
+    );
     for (path, value) in [
         ("name", &raw.name),
         ("version", &raw.version),
         ("licence", &raw.licence),
         ("source.citation", &raw.source.citation),
     ] {
-        p.check(!value.trim().is_empty(), || path.into(), || "expected text, found an empty string".into());
+        p.check(
+            !value.trim().is_empty(),
+            || path.into(),
+            || "expected text, found an empty string".into(),
+        );
     }
     p.check(
         (1..=366).contains(&raw.recall_days),
         || "recall_days".into(),
-        || format!("expected a recall period from 1 to 366 days, found {}", raw.recall_days),
+        || {
+            format!(
+                "expected a recall period from 1 to 366 days, found {}",
+                raw.recall_days
+            )
+        },
     );
-    let loinc = raw.loinc.map_or_else(Loinc::default, |l| Loinc { panel: l.panel, total: l.total });
+    let loinc = raw.loinc.map_or_else(Loinc::default, |l| Loinc {
+        panel: l.panel,
+        total: l.total,
+    });
     for (path, code) in [("loinc.panel", &loinc.panel), ("loinc.total", &loinc.total)] {
         check_loinc(&mut p, path, code.as_deref());
     }
@@ -76,11 +98,27 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
             p.check(
                 item.number as usize == i + 1,
                 || format!("items[{i}].number"),
-                || format!("expected item number {} (items are listed in order from 1), found {}", i + 1, item.number),
+                || {
+                    format!(
+                        "expected item number {} (items are listed in order from 1), found {}",
+                        i + 1,
+                        item.number
+                    )
+                },
             );
-            p.check(!item.label.trim().is_empty(), || format!("items[{i}].label"), || "expected a short label, found an empty string".into());
+            p.check(
+                !item.label.trim().is_empty(),
+                || format!("items[{i}].label"),
+                || "expected a short label, found an empty string".into(),
+            );
             check_loinc(&mut p, &format!("items[{i}].loinc"), item.loinc.as_deref());
-            Item { number: i + 1, label: item.label, text: item.text, loinc: item.loinc, reverse: item.reverse }
+            Item {
+                number: i + 1,
+                label: item.label,
+                text: item.text,
+                loinc: item.loinc,
+                reverse: item.reverse,
+            }
         })
         .collect();
 
@@ -91,11 +129,30 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
         .enumerate()
         .map(|(i, extra)| {
             let path = format!("extra_items[{i}]");
-            check_identifier(&mut p, &format!("{path}.id"), &extra.id, "a lowercase id such as `difficulty`");
-            p.check(extra_ids.insert(extra.id.clone()), || format!("{path}.id"), || format!("expected a unique id, found `{}` twice", extra.id));
-            let extra_scale = extra.scale.as_ref().map_or_else(|| scale.clone(), |s| check_scale(&mut p, &format!("{path}.scale"), s));
+            check_identifier(
+                &mut p,
+                &format!("{path}.id"),
+                &extra.id,
+                "a lowercase id such as `difficulty`",
+            );
+            p.check(
+                extra_ids.insert(extra.id.clone()),
+                || format!("{path}.id"),
+                || format!("expected a unique id, found `{}` twice", extra.id),
+            );
+            let extra_scale = extra.scale.as_ref().map_or_else(
+                || scale.clone(),
+                |s| check_scale(&mut p, &format!("{path}.scale"), s),
+            );
             check_loinc(&mut p, &format!("{path}.loinc"), extra.loinc.as_deref());
-            ExtraItem { id: extra.id, label: extra.label, text: extra.text, loinc: extra.loinc, scale: extra_scale, note: extra.note }
+            ExtraItem {
+                id: extra.id,
+                label: extra.label,
+                text: extra.text,
+                loinc: extra.loinc,
+                scale: extra_scale,
+                note: extra.note,
+            }
         })
         .collect();
 
@@ -115,11 +172,17 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
     let mut flags = BTreeSet::new();
     let mut check_flag = |p: &mut Problems, path: String, flag: &str| {
         if !is_flag_name(flag) {
-            p.push(path, format!("expected a flag name in SCREAMING_SNAKE_CASE, found `{flag}`"));
+            p.push(
+                path,
+                format!("expected a flag name in SCREAMING_SNAKE_CASE, found `{flag}`"),
+            );
         } else if RESERVED_FLAGS.contains(&flag) {
             p.push(path, format!("expected a flag name of this instrument's own, found `{flag}`, which the scorer raises itself"));
         } else if !flags.insert(flag.to_owned()) {
-            p.push(path, format!("expected each flag to be defined once, found `{flag}` again"));
+            p.push(
+                path,
+                format!("expected each flag to be defined once, found `{flag}` again"),
+            );
         }
     };
 
@@ -157,16 +220,39 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
         .map(|(i, s)| {
             let path = format!("safety_items[{i}]");
             check_item_number(&mut p, &format!("{path}.item"), s.item, n);
-            p.check(safety_seen.insert(s.item), || format!("{path}.item"), || format!("expected each safety item once, found item {} again", s.item));
+            p.check(
+                safety_seen.insert(s.item),
+                || format!("{path}.item"),
+                || {
+                    format!(
+                        "expected each safety item once, found item {} again",
+                        s.item
+                    )
+                },
+            );
             p.check(
                 scale.min < s.min_value && s.min_value <= scale.max,
                 || format!("{path}.min_value"),
-                || format!("expected an answer from {} to {}, found {}", scale.min + 1, scale.max, s.min_value),
+                || {
+                    format!(
+                        "expected an answer from {} to {}, found {}",
+                        scale.min + 1,
+                        scale.max,
+                        s.min_value
+                    )
+                },
             );
             check_flag(&mut p, format!("{path}.positive_flag"), &s.positive_flag);
             check_flag(&mut p, format!("{path}.missing_flag"), &s.missing_flag);
-            for (field, text) in [("positive_notice", &s.positive_notice), ("missing_notice", &s.missing_notice)] {
-                p.check(!text.trim().is_empty(), || format!("{path}.{field}"), || "expected the notice shown to the clinician, found an empty string".into());
+            for (field, text) in [
+                ("positive_notice", &s.positive_notice),
+                ("missing_notice", &s.missing_notice),
+            ] {
+                p.check(
+                    !text.trim().is_empty(),
+                    || format!("{path}.{field}"),
+                    || "expected the notice shown to the clinician, found an empty string".into(),
+                );
             }
             SafetyItem {
                 item: s.item as usize,
@@ -190,15 +276,37 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
             p.check(
                 !s.id.is_empty() && s.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
                 || format!("{path}.id"),
-                || format!("expected a short id of letters, digits or `_`, found `{}`", s.id),
+                || {
+                    format!(
+                        "expected a short id of letters, digits or `_`, found `{}`",
+                        s.id
+                    )
+                },
             );
-            p.check(subscale_ids.insert(s.id.clone()), || format!("{path}.id"), || format!("expected a unique id, found `{}` twice", s.id));
+            p.check(
+                subscale_ids.insert(s.id.clone()),
+                || format!("{path}.id"),
+                || format!("expected a unique id, found `{}` twice", s.id),
+            );
             let items = check_item_list(&mut p, &format!("{path}.items"), &s.items, n);
-            Subscale { id: s.id, label: s.label, items: items.into_iter().map(|i| i + 1).collect() }
+            Subscale {
+                id: s.id,
+                label: s.label,
+                items: items.into_iter().map(|i| i + 1).collect(),
+            }
         })
         .collect();
 
-    p.check(raw.algorithms.len() <= MAX_CRITERIA, || "algorithms".into(), || format!("expected at most {MAX_CRITERIA} algorithms, found {}", raw.algorithms.len()));
+    p.check(
+        raw.algorithms.len() <= MAX_CRITERIA,
+        || "algorithms".into(),
+        || {
+            format!(
+                "expected at most {MAX_CRITERIA} algorithms, found {}",
+                raw.algorithms.len()
+            )
+        },
+    );
     let algorithms = raw
         .algorithms
         .into_iter()
@@ -206,7 +314,11 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
         .map(|(i, a)| {
             let path = format!("algorithms[{i}]");
             check_flag(&mut p, format!("{path}.flag"), &a.flag);
-            check_flag(&mut p, format!("{path}.indeterminate_flag"), &a.indeterminate_flag);
+            check_flag(
+                &mut p,
+                format!("{path}.indeterminate_flag"),
+                &a.indeterminate_flag,
+            );
             check_presence(&mut p, &format!("{path}.present_at"), a.present_at, &scale);
             let mut present_at = vec![a.present_at; n];
             let mut overridden = BTreeSet::new();
@@ -215,21 +327,38 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
                 if check_item_number(&mut p, &format!("{opath}.item"), o.item, n) {
                     present_at[o.item as usize - 1] = o.present_at;
                 }
-                p.check(overridden.insert(o.item), || format!("{opath}.item"), || format!("expected each item once, found item {} again", o.item));
+                p.check(
+                    overridden.insert(o.item),
+                    || format!("{opath}.item"),
+                    || format!("expected each item once, found item {} again", o.item),
+                );
                 check_presence(&mut p, &format!("{opath}.present_at"), o.present_at, &scale);
             }
             p.check(
                 (1..=MAX_CRITERIA).contains(&a.criteria.len()),
                 || format!("{path}.criteria"),
-                || format!("expected 1 to {MAX_CRITERIA} criteria, found {}", a.criteria.len()),
+                || {
+                    format!(
+                        "expected 1 to {MAX_CRITERIA} criteria, found {}",
+                        a.criteria.len()
+                    )
+                },
             );
             let criteria = a
                 .criteria
                 .iter()
                 .enumerate()
-                .map(|(j, c)| check_criterion(&mut p, &format!("{path}.criteria[{j}]"), c, &subscales, n))
+                .map(|(j, c)| {
+                    check_criterion(&mut p, &format!("{path}.criteria[{j}]"), c, &subscales, n)
+                })
                 .collect();
-            Algorithm { flag: a.flag, indeterminate_flag: a.indeterminate_flag, present_at, criteria, note: a.note }
+            Algorithm {
+                flag: a.flag,
+                indeterminate_flag: a.indeterminate_flag,
+                present_at,
+                criteria,
+                note: a.note,
+            }
         })
         .collect();
 
@@ -242,7 +371,10 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
         id: raw.id,
         name: raw.name,
         version: raw.version,
-        source: Source { citation: raw.source.citation, reference: raw.source.reference },
+        source: Source {
+            citation: raw.source.citation,
+            reference: raw.source.reference,
+        },
         licence: raw.licence,
         recall_days: raw.recall_days,
         loinc,
@@ -265,13 +397,21 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
 fn check_identifier(p: &mut Problems, path: &str, value: &str, expected: &str) {
     let ok = value.len() <= 32
         && value.starts_with(|c: char| c.is_ascii_lowercase())
-        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    p.check(ok, || path.into(), || format!("expected {expected}, found `{value}`"));
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    p.check(
+        ok,
+        || path.into(),
+        || format!("expected {expected}, found `{value}`"),
+    );
 }
 
 fn is_flag_name(flag: &str) -> bool {
     flag.starts_with(|c: char| c.is_ascii_uppercase())
-        && flag.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && flag
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn check_loinc(p: &mut Problems, path: &str, code: Option<&str>) {
@@ -282,79 +422,169 @@ fn check_loinc(p: &mut Problems, path: &str, code: Option<&str>) {
             && check.len() == 1
             && check.bytes().all(|b| b.is_ascii_digit())
     });
-    p.check(ok, || path.into(), || format!("expected a LOINC code such as `44261-6`, found `{code}`"));
+    p.check(
+        ok,
+        || path.into(),
+        || format!("expected a LOINC code such as `44261-6`, found `{code}`"),
+    );
 }
 
 fn check_scale(p: &mut Problems, path: &str, raw: &RawScale) -> Scale {
     p.check(
         raw.min < raw.max && raw.max <= MAX_ANSWER,
         || format!("{path}.max"),
-        || format!("expected a maximum above the minimum {} and at most {MAX_ANSWER}, found {}", raw.min, raw.max),
+        || {
+            format!(
+                "expected a maximum above the minimum {} and at most {MAX_ANSWER}, found {}",
+                raw.min, raw.max
+            )
+        },
     );
     let mut previous: Option<u8> = None;
     for (i, anchor) in raw.anchors.iter().enumerate() {
         p.check(
             raw.min <= anchor.value && anchor.value <= raw.max,
             || format!("{path}.anchors[{i}].value"),
-            || format!("expected an answer from {} to {}, found {}", raw.min, raw.max, anchor.value),
+            || {
+                format!(
+                    "expected an answer from {} to {}, found {}",
+                    raw.min, raw.max, anchor.value
+                )
+            },
         );
         p.check(
             previous.is_none_or(|prev| anchor.value > prev),
             || format!("{path}.anchors[{i}].value"),
-            || format!("expected anchors in ascending order of value, found {} after {}", anchor.value, previous.unwrap_or_default()),
+            || {
+                format!(
+                    "expected anchors in ascending order of value, found {} after {}",
+                    anchor.value,
+                    previous.unwrap_or_default()
+                )
+            },
         );
-        p.check(!anchor.label.trim().is_empty(), || format!("{path}.anchors[{i}].label"), || "expected a label, found an empty string".into());
+        p.check(
+            !anchor.label.trim().is_empty(),
+            || format!("{path}.anchors[{i}].label"),
+            || "expected a label, found an empty string".into(),
+        );
         previous = Some(anchor.value);
     }
     Scale {
         min: raw.min,
         max: raw.max,
-        anchors: raw.anchors.iter().map(|a| Anchor { value: a.value, label: a.label.clone() }).collect(),
+        anchors: raw
+            .anchors
+            .iter()
+            .map(|a| Anchor {
+                value: a.value,
+                label: a.label.clone(),
+            })
+            .collect(),
     }
 }
 
-fn check_bands(p: &mut Problems, raw: &[super::raw::RawBand], total_min: u32, total_max: u32) -> Vec<Band> {
+fn check_bands(
+    p: &mut Problems,
+    raw: &[super::raw::RawBand],
+    total_min: u32,
+    total_max: u32,
+) -> Vec<Band> {
     if raw.is_empty() {
-        p.push("severity.bands", format!("expected severity bands covering the totals {total_min}-{total_max}, found none"));
+        p.push(
+            "severity.bands",
+            format!(
+                "expected severity bands covering the totals {total_min}-{total_max}, found none"
+            ),
+        );
         return Vec::new();
     }
     let mut ids = BTreeSet::new();
     let mut next_min = total_min;
     for (i, band) in raw.iter().enumerate() {
         let path = format!("severity.bands[{i}]");
-        check_identifier(p, &format!("{path}.id"), &band.id, "a snake_case severity id such as `moderately_severe`");
-        p.check(band.id != "invalid", || format!("{path}.id"), || "expected a severity id other than `invalid`, which means no valid total".into());
-        p.check(ids.insert(band.id.clone()), || format!("{path}.id"), || format!("expected a unique id, found `{}` twice", band.id));
+        check_identifier(
+            p,
+            &format!("{path}.id"),
+            &band.id,
+            "a snake_case severity id such as `moderately_severe`",
+        );
+        p.check(
+            band.id != "invalid",
+            || format!("{path}.id"),
+            || "expected a severity id other than `invalid`, which means no valid total".into(),
+        );
+        p.check(
+            ids.insert(band.id.clone()),
+            || format!("{path}.id"),
+            || format!("expected a unique id, found `{}` twice", band.id),
+        );
         if band.min != next_min {
             let why = if i == 0 {
                 format!("the lowest possible total is {total_min}")
             } else {
                 format!("the previous band ends at {}", next_min - 1)
             };
-            let what = if band.min < next_min { "overlap" } else { "gap" };
-            p.push(format!("{path}.min"), format!("expected {next_min} ({why}), found {} ({what})", band.min));
+            let what = if band.min < next_min {
+                "overlap"
+            } else {
+                "gap"
+            };
+            p.push(
+                format!("{path}.min"),
+                format!("expected {next_min} ({why}), found {} ({what})", band.min),
+            );
         }
-        p.check(band.min <= band.max, || format!("{path}.max"), || format!("expected a maximum of at least {}, found {}", band.min, band.max));
+        p.check(
+            band.min <= band.max,
+            || format!("{path}.max"),
+            || {
+                format!(
+                    "expected a maximum of at least {}, found {}",
+                    band.min, band.max
+                )
+            },
+        );
         next_min = band.max.saturating_add(1);
     }
     let last = raw.len() - 1;
     p.check(
         raw[last].max == total_max,
         || format!("severity.bands[{last}].max"),
-        || format!("expected {total_max} (the highest possible total), found {}", raw[last].max),
+        || {
+            format!(
+                "expected {total_max} (the highest possible total), found {}",
+                raw[last].max
+            )
+        },
     );
-    raw.iter().map(|b| Band { id: b.id.clone(), label: b.label.clone(), min: b.min, max: b.max }).collect()
+    raw.iter()
+        .map(|b| Band {
+            id: b.id.clone(),
+            label: b.label.clone(),
+            min: b.min,
+            max: b.max,
+        })
+        .collect()
 }
 
 fn check_item_number(p: &mut Problems, path: &str, number: u32, n: usize) -> bool {
     let ok = number >= 1 && number as usize <= n;
-    p.check(ok, || path.into(), || format!("expected an item number from 1 to {n}, found {number}"));
+    p.check(
+        ok,
+        || path.into(),
+        || format!("expected an item number from 1 to {n}, found {number}"),
+    );
     ok
 }
 
 /// Checks a list of 1-based item numbers and returns the valid ones as 0-based indices.
 fn check_item_list(p: &mut Problems, path: &str, numbers: &[u32], n: usize) -> Vec<usize> {
-    p.check(!numbers.is_empty(), || path.into(), || "expected at least one item number, found none".into());
+    p.check(
+        !numbers.is_empty(),
+        || path.into(),
+        || "expected at least one item number, found none".into(),
+    );
     let mut seen = BTreeSet::new();
     let mut indices = Vec::new();
     for (i, &number) in numbers.iter().enumerate() {
@@ -363,7 +593,10 @@ fn check_item_list(p: &mut Problems, path: &str, numbers: &[u32], n: usize) -> V
             if seen.insert(number) {
                 indices.push(number as usize - 1);
             } else {
-                p.push(item_path, format!("expected each item once, found item {number} again"));
+                p.push(
+                    item_path,
+                    format!("expected each item once, found item {number} again"),
+                );
             }
         }
     }
@@ -374,18 +607,33 @@ fn check_presence(p: &mut Problems, path: &str, present_at: u8, scale: &Scale) {
     p.check(
         scale.min < present_at && present_at <= scale.max,
         || path.into(),
-        || format!("expected an answer from {} to {}, found {present_at}", scale.min + 1, scale.max),
+        || {
+            format!(
+                "expected an answer from {} to {}, found {present_at}",
+                scale.min + 1,
+                scale.max
+            )
+        },
     );
 }
 
-fn check_criterion(p: &mut Problems, path: &str, raw: &RawCriterion, subscales: &[Subscale], n: usize) -> Criterion {
+fn check_criterion(
+    p: &mut Problems,
+    path: &str,
+    raw: &RawCriterion,
+    subscales: &[Subscale],
+    n: usize,
+) -> Criterion {
     let items = match (&raw.items, &raw.subscale) {
         (Some(numbers), None) => check_item_list(p, &format!("{path}.items"), numbers, n),
         (None, Some(id)) => {
             if let Some(s) = subscales.iter().find(|s| &s.id == id) {
                 s.items.iter().map(|number| number - 1).collect()
             } else {
-                p.push(format!("{path}.subscale"), format!("expected the id of a subscale, found `{id}`"));
+                p.push(
+                    format!("{path}.subscale"),
+                    format!("expected the id of a subscale, found `{id}`"),
+                );
                 Vec::new()
             }
         }
@@ -400,7 +648,12 @@ fn check_criterion(p: &mut Problems, path: &str, raw: &RawCriterion, subscales: 
         p.check(
             (1..=items.len()).contains(&min_present),
             || format!("{path}.min_present"),
-            || format!("expected 1 to {} (the criterion's item count), found {min_present}", items.len()),
+            || {
+                format!(
+                    "expected 1 to {} (the criterion's item count), found {min_present}",
+                    items.len()
+                )
+            },
         );
     }
     if let Some(max) = max_present {
@@ -410,10 +663,19 @@ fn check_criterion(p: &mut Problems, path: &str, raw: &RawCriterion, subscales: 
             || format!("expected {min_present} to {}, found {max}", items.len()),
         );
     }
-    Criterion { items, min_present, max_present }
+    Criterion {
+        items,
+        min_present,
+        max_present,
+    }
 }
 
-fn check_change(p: &mut Problems, raw: &super::raw::RawChange, total_min: u32, total_max: u32) -> ChangeParams {
+fn check_change(
+    p: &mut Problems,
+    raw: &super::raw::RawChange,
+    total_min: u32,
+    total_max: u32,
+) -> ChangeParams {
     let span = total_max - total_min;
     for (field, value) in [("reliable_change", raw.reliable_change), ("mcid", raw.mcid)] {
         p.check(
@@ -426,32 +688,66 @@ fn check_change(p: &mut Problems, raw: &super::raw::RawChange, total_min: u32, t
         p.check(
             total_min < value && value <= total_max,
             || format!("change.{field}"),
-            || format!("expected a total from {} to {total_max}, found {value}", total_min + 1),
+            || {
+                format!(
+                    "expected a total from {} to {total_max}, found {value}",
+                    total_min + 1
+                )
+            },
         );
     }
     p.check(
         (1..=100).contains(&raw.response_pct),
         || "change.response_pct".into(),
-        || format!("expected a percentage from 1 to 100, found {}", raw.response_pct),
+        || {
+            format!(
+                "expected a percentage from 1 to 100, found {}",
+                raw.response_pct
+            )
+        },
     );
     let plateau = &raw.plateau;
-    p.check((2..=52).contains(&plateau.points), || "change.plateau.points".into(), || format!("expected 2 to 52 administrations, found {}", plateau.points));
+    p.check(
+        (2..=52).contains(&plateau.points),
+        || "change.plateau.points".into(),
+        || format!("expected 2 to 52 administrations, found {}", plateau.points),
+    );
     for (field, value) in [
         ("min_span_days", plateau.min_span_days),
         ("min_days_since_dose", plateau.min_days_since_dose),
         ("horizon_days", plateau.horizon_days),
     ] {
-        p.check(value <= 366, || format!("change.plateau.{field}"), || format!("expected 0 to 366 days, found {value}"));
+        p.check(
+            value <= 366,
+            || format!("change.plateau.{field}"),
+            || format!("expected 0 to 366 days, found {value}"),
+        );
     }
-    p.check(plateau.horizon_days >= 1, || "change.plateau.horizon_days".into(), || "expected at least 1 day, found 0".into());
+    p.check(
+        plateau.horizon_days >= 1,
+        || "change.plateau.horizon_days".into(),
+        || "expected at least 1 day, found 0".into(),
+    );
     let rci = raw.rci.as_ref().map(|r| {
-        p.check(r.sd.is_finite() && r.sd > 0.0, || "change.rci.sd".into(), || format!("expected a positive standard deviation, found {}", r.sd));
+        p.check(
+            r.sd.is_finite() && r.sd > 0.0,
+            || "change.rci.sd".into(),
+            || format!("expected a positive standard deviation, found {}", r.sd),
+        );
         p.check(
             r.reliability > 0.0 && r.reliability < 1.0,
             || "change.rci.reliability".into(),
-            || format!("expected a reliability strictly between 0 and 1, found {}", r.reliability),
+            || {
+                format!(
+                    "expected a reliability strictly between 0 and 1, found {}",
+                    r.reliability
+                )
+            },
         );
-        RciParams { sd: r.sd, reliability: r.reliability }
+        RciParams {
+            sd: r.sd,
+            reliability: r.reliability,
+        }
     });
     ChangeParams {
         reliable_change: raw.reliable_change,

@@ -59,7 +59,9 @@ pub fn evaluate(algorithm: &Algorithm, answers: &[Answer]) -> Truth {
         }
     }
 
-    let combinations = groups.iter().try_fold(1u64, |acc, (_, size)| acc.checked_mul(*size as u64 + 1));
+    let combinations = groups
+        .iter()
+        .try_fold(1u64, |acc, (_, size)| acc.checked_mul(*size as u64 + 1));
     if combinations.is_none_or(|c| c > MAX_COMBINATIONS) {
         return Truth::Unknown;
     }
@@ -117,22 +119,43 @@ mod tests {
             indeterminate_flag: "ODS_INDETERMINATE".into(),
             present_at,
             criteria: vec![
-                Criterion { items: vec![0, 1], min_present: 1, max_present: None },
-                Criterion { items: (0..9).collect(), min_present: 2, max_present: Some(4) },
+                Criterion {
+                    items: vec![0, 1],
+                    min_present: 1,
+                    max_present: None,
+                },
+                Criterion {
+                    items: (0..9).collect(),
+                    min_present: 2,
+                    max_present: Some(4),
+                },
             ],
             note: None,
         }
     }
 
     fn answers(values: [Option<u8>; 9]) -> Vec<Answer> {
-        values.iter().map(|v| v.map_or(Answer::Missing, Answer::Value)).collect()
+        values
+            .iter()
+            .map(|v| v.map_or(Answer::Missing, Answer::Value))
+            .collect()
     }
 
     #[test]
     fn corner_case_from_the_reference_is_definitely_false() {
         // §5.2: item 1 blank, item 2 = 0, four other symptoms. With item 1 absent there is
         // no core symptom; with it present there are five symptoms. False both ways.
-        let a = answers([None, Some(0), Some(2), Some(2), Some(2), Some(2), Some(0), Some(0), Some(0)]);
+        let a = answers([
+            None,
+            Some(0),
+            Some(2),
+            Some(2),
+            Some(2),
+            Some(2),
+            Some(0),
+            Some(0),
+            Some(0),
+        ]);
         assert_eq!(evaluate(&ods(), &a), Truth::False);
     }
 
@@ -140,13 +163,33 @@ mod tests {
     fn disagreeing_completions_are_unknown() {
         // Item 1 blank, item 2 = 0, two other symptoms: present → 3 symptoms with a core
         // item (true); absent → no core item (false).
-        let a = answers([None, Some(0), Some(2), Some(2), Some(0), Some(0), Some(0), Some(0), Some(0)]);
+        let a = answers([
+            None,
+            Some(0),
+            Some(2),
+            Some(2),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+        ]);
         assert_eq!(evaluate(&ods(), &a), Truth::Unknown);
     }
 
     #[test]
     fn complete_answers_are_definite() {
-        let a = answers([Some(2), Some(0), Some(3), Some(0), Some(0), Some(0), Some(0), Some(0), Some(1)]);
+        let a = answers([
+            Some(2),
+            Some(0),
+            Some(3),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(1),
+        ]);
         assert_eq!(evaluate(&ods(), &a), Truth::True);
         let b = answers([Some(1); 9]);
         assert_eq!(evaluate(&ods(), &b), Truth::False);
@@ -154,7 +197,17 @@ mod tests {
 
     #[test]
     fn invalid_answers_count_as_unknown() {
-        let mut a = answers([Some(2), Some(0), Some(2), Some(0), Some(0), Some(0), Some(0), Some(0), Some(0)]);
+        let mut a = answers([
+            Some(2),
+            Some(0),
+            Some(2),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+        ]);
         a[3] = Answer::Invalid;
         // 2 symptoms known with a core item; the unknown one makes 3 — still 2-4: true.
         assert_eq!(evaluate(&ods(), &a), Truth::True);

@@ -20,12 +20,18 @@ impl Fraction {
     pub fn new(numerator: u64, denominator: u64) -> Self {
         assert!(denominator > 0, "a fraction needs a non-zero denominator");
         let divisor = gcd(numerator, denominator);
-        Fraction { numerator: numerator / divisor, denominator: denominator / divisor }
+        Fraction {
+            numerator: numerator / divisor,
+            denominator: denominator / divisor,
+        }
     }
 
     /// A whole number.
     pub fn whole(value: u64) -> Self {
-        Fraction { numerator: value, denominator: 1 }
+        Fraction {
+            numerator: value,
+            denominator: 1,
+        }
     }
 
     /// The numerator in lowest terms.
@@ -55,7 +61,11 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 /// Whole numbers print as integers (`12`); others as their nearest decimal (`16.714285714285715`).
 impl fmt::Display for Fraction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.denominator == 1 { write!(f, "{}", self.numerator) } else { write!(f, "{}", self.to_f64()) }
+        if self.denominator == 1 {
+            write!(f, "{}", self.numerator)
+        } else {
+            write!(f, "{}", self.to_f64())
+        }
     }
 }
 

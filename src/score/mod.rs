@@ -207,7 +207,10 @@ pub fn is_not_administered(answers: &[Answer]) -> bool {
 ///
 /// The safety items and algorithms are evaluated whatever the validity of the total:
 /// an unusable form still reports an endorsed PHQ-9 item 9.
-pub fn score<'i>(instrument: &'i Instrument, answers: &[Answer]) -> Result<ScoreReport<'i>, AnswerCountError> {
+pub fn score<'i>(
+    instrument: &'i Instrument,
+    answers: &[Answer],
+) -> Result<ScoreReport<'i>, AnswerCountError> {
     let item_count = instrument.item_count();
     if answers.len() != item_count {
         return Err(AnswerCountError {
@@ -242,8 +245,14 @@ pub fn score<'i>(instrument: &'i Instrument, answers: &[Answer]) -> Result<Score
                 Answer::Missing | Answer::Invalid => SafetyStatus::Unknown,
             };
             match status {
-                SafetyStatus::Endorsed(_) => flags.push(Flag { name: &item.positive_flag, kind: FlagKind::Safety }),
-                SafetyStatus::Unknown => flags.push(Flag { name: &item.missing_flag, kind: FlagKind::Safety }),
+                SafetyStatus::Endorsed(_) => flags.push(Flag {
+                    name: &item.positive_flag,
+                    kind: FlagKind::Safety,
+                }),
+                SafetyStatus::Unknown => flags.push(Flag {
+                    name: &item.missing_flag,
+                    kind: FlagKind::Safety,
+                }),
                 SafetyStatus::NotEndorsed(_) => {}
             }
             SafetyCheck { item, status }
@@ -253,25 +262,45 @@ pub fn score<'i>(instrument: &'i Instrument, answers: &[Answer]) -> Result<Score
     // §5.1 steps 1, 3, 4, 5.
     let too_many_missing = missing > instrument.max_missing;
     if invalid > 0 {
-        flags.push(Flag { name: status_flag::INVALID_VALUE, kind: FlagKind::Status });
+        flags.push(Flag {
+            name: status_flag::INVALID_VALUE,
+            kind: FlagKind::Status,
+        });
     }
     if too_many_missing {
-        flags.push(Flag { name: status_flag::INVALID_TOO_MANY_MISSING, kind: FlagKind::Status });
+        flags.push(Flag {
+            name: status_flag::INVALID_TOO_MANY_MISSING,
+            kind: FlagKind::Status,
+        });
     }
     let (total, total_exact) = if invalid > 0 || too_many_missing {
         (None, None)
     } else if missing == 0 {
         (Some(sum), Some(Fraction::whole(u64::from(sum))))
     } else {
-        flags.push(Flag { name: status_flag::PRORATED, kind: FlagKind::Status });
-        (Some(prorate(sum, item_count, answered)), Some(Fraction::new(u64::from(sum) * item_count as u64, answered as u64)))
+        flags.push(Flag {
+            name: status_flag::PRORATED,
+            kind: FlagKind::Status,
+        });
+        (
+            Some(prorate(sum, item_count, answered)),
+            Some(Fraction::new(
+                u64::from(sum) * item_count as u64,
+                answered as u64,
+            )),
+        )
     };
 
-    let severity = total.map_or(Severity::Invalid, |t| Severity::Band(instrument.band_for(t)));
+    let severity = total.map_or(Severity::Invalid, |t| {
+        Severity::Band(instrument.band_for(t))
+    });
     if let Some(total) = total {
         for threshold in &instrument.thresholds {
             if total >= threshold.min_total {
-                flags.push(Flag { name: &threshold.flag, kind: FlagKind::Threshold });
+                flags.push(Flag {
+                    name: &threshold.flag,
+                    kind: FlagKind::Threshold,
+                });
             }
         }
     }
@@ -279,8 +308,14 @@ pub fn score<'i>(instrument: &'i Instrument, answers: &[Answer]) -> Result<Score
     // §5.2: three-valued logic, evaluated even without a valid total.
     for algorithm in &instrument.algorithms {
         match evaluate(algorithm, answers) {
-            Truth::True => flags.push(Flag { name: &algorithm.flag, kind: FlagKind::Algorithm }),
-            Truth::Unknown => flags.push(Flag { name: &algorithm.indeterminate_flag, kind: FlagKind::Algorithm }),
+            Truth::True => flags.push(Flag {
+                name: &algorithm.flag,
+                kind: FlagKind::Algorithm,
+            }),
+            Truth::Unknown => flags.push(Flag {
+                name: &algorithm.indeterminate_flag,
+                kind: FlagKind::Algorithm,
+            }),
             Truth::False => {}
         }
     }
@@ -291,9 +326,14 @@ pub fn score<'i>(instrument: &'i Instrument, answers: &[Answer]) -> Result<Score
         .iter()
         .map(|subscale| {
             let value = subscale.items.iter().try_fold(0u32, |acc, &number| {
-                answers[number - 1].value().map(|v| acc + instrument.item_contribution(number - 1, v))
+                answers[number - 1]
+                    .value()
+                    .map(|v| acc + instrument.item_contribution(number - 1, v))
             });
-            SubscaleScore { id: &subscale.id, value }
+            SubscaleScore {
+                id: &subscale.id,
+                value,
+            }
         })
         .collect();
 
@@ -339,7 +379,11 @@ mod tests {
     #[test]
     fn not_administered_means_every_item_blank() {
         assert!(is_not_administered(&[Answer::Missing; 3]));
-        assert!(!is_not_administered(&[Answer::Missing, Answer::Invalid, Answer::Missing]));
+        assert!(!is_not_administered(&[
+            Answer::Missing,
+            Answer::Invalid,
+            Answer::Missing
+        ]));
         assert!(!is_not_administered(&[Answer::Missing, Answer::Value(0)]));
     }
 }

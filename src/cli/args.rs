@@ -1,0 +1,208 @@
+//! The command-line interface definition: clap types only, no logic.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  everything was scored (a closed pipe, as in `| head`, also counts as success)
+  1  some input was rejected: an unusable answer, too many blanks, an unreadable
+     date or patient id, an invalid definition file; the rest was still scored
+  2  usage error, unreadable file, malformed CSV or a header that does not fit
+
+symscore flags results for clinician review. It does not diagnose and does not
+recommend treatment.";
+
+/// Score symptom questionnaires (PHQ-9, GAD-7, PCL-5, or your own) from the shell or from
+/// exported CSV files.
+///
+/// Instruments are data files: `symscore instruments` lists them, and --instruments-dir adds
+/// your own. Results go to stdout; messages, safety notices and the row summary go to stderr.
+#[derive(Debug, Parser)]
+#[command(name = "symscore", version, about, long_about, help_expected = true, after_help = EXIT_CODES)]
+pub(crate) struct Cli {
+    /// Directory of extra instrument definitions (*.json); an id that is built in replaces
+    /// the built-in definition.
+    #[arg(long, global = true, value_name = "DIR", env = "SYMSCORE_INSTRUMENTS")]
+    pub(crate) instruments_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Score administrations from a CSV export, or one administration given with --items.
+    #[command(after_long_help = SCORE_EXAMPLES)]
+    Score(ScoreArgs),
+    /// List instruments, show one, or check a definition file.
+    #[command(after_long_help = INSTRUMENTS_EXAMPLES)]
+    Instruments(InstrumentsArgs),
+}
+
+const SCORE_EXAMPLES: &str = "\
+Examples:
+  symscore score -i phq9 --items 1,2,0,3,1,0,0,2,1
+  symscore score -i gad7 --items 1,,2,0,1,1,0          # a blank item is missing
+  symscore score visits.csv                             # every instrument in the header
+  cat visits.csv | symscore score --format jsonl        # `-` or no FILE reads stdin
+  symscore score nhanes.csv --patient-column SEQN --na 7,9 \\
+      --map DPQ010=phq9_1,DPQ020=phq9_2,DPQ030=phq9_3,DPQ040=phq9_4,DPQ050=phq9_5 \\
+      --map DPQ060=phq9_6,DPQ070=phq9_7,DPQ080=phq9_8,DPQ090=phq9_9,DPQ100=phq9_difficulty
+
+Input: one row per visit with a patient column, an optional date column and item columns
+named <instrument>_<n> (phq9_1 … phq9_9, gad7_1 … gad7_7, pcl5_1 … pcl5_20), plus
+optional unscored columns such as phq9_difficulty. A row whose items for an instrument are
+all blank means that instrument was not given at that visit.
+
+Output fields: patient_id, date, instrument, total, total_exact, max, severity, answered,
+missing, prorated, flags, subscales, line, instrument_version.
+
+Exit status: 0 all scored; 1 some input rejected (reported on stderr, the rest scored);
+2 usage error, unreadable file, malformed CSV.";
+
+const INSTRUMENTS_EXAMPLES: &str = "\
+Examples:
+  symscore instruments                        # id, name, items, range, version, licence
+  symscore instruments show phq9              # items, answer scale, bands, flags, rules
+  symscore instruments check my-scale.json    # validate your own definition
+
+Exit status: 0 valid; 1 a definition was rejected; 2 unreadable file.";
+
+#[derive(Debug, Args)]
+pub(crate) struct ScoreArgs {
+    /// CSV file of visits; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE", conflicts_with = "items")]
+    pub(crate) input: Option<PathBuf>,
+
+    /// Instrument to score: required with --items; with a file, score only these
+    /// (repeatable or comma-separated).
+    #[arg(
+        short = 'i',
+        long = "instrument",
+        value_name = "ID",
+        value_delimiter = ','
+    )]
+    pub(crate) instruments: Vec<String>,
+
+    /// Answers of one administration in item order, comma-separated; leave a blank for a
+    /// missing item (`1,2,,3,…`).
+    #[arg(
+        long,
+        value_name = "LIST",
+        allow_hyphen_values = true,
+        requires = "instruments",
+        conflicts_with_all = ["patient_column", "date_column", "date_format", "renames", "delimiter", "strict"]
+    )]
+    pub(crate) items: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) input_options: InputArgs,
+
+    /// Stop at the first rejected row instead of reporting every one.
+    #[arg(long)]
+    pub(crate) strict: bool,
+
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+/// How to read a visits CSV; shared by every command that reads one.
+#[derive(Debug, Args)]
+pub(crate) struct InputArgs {
+    /// Column with the patient id.
+    #[arg(long, value_name = "COLUMN", default_value = "patient_id")]
+    pub(crate) patient_column: String,
+
+    /// Column with the visit date [default: `date` when the header has one].
+    #[arg(long, value_name = "COLUMN")]
+    pub(crate) date_column: Option<String>,
+
+    /// strftime layout of the dates, such as `%d/%m/%Y` [default: ISO 8601 YYYY-MM-DD].
+    #[arg(long, value_name = "LAYOUT")]
+    pub(crate) date_format: Option<String>,
+
+    /// Rename a column before anything else, as SRC=DEST (repeatable or comma-separated):
+    /// `--map DPQ010=phq9_1,DPQ020=phq9_2`.
+    #[arg(long = "map", value_name = "SRC=DEST", value_delimiter = ',')]
+    pub(crate) renames: Vec<String>,
+
+    /// More cell values that mean "no answer" (comma-separated), such as 7,9 for refused and
+    /// don't know. Blank, NA, N/A and `.` always do. A number also matches its decimal form
+    /// (7 matches 7.0).
+    #[arg(
+        long,
+        value_name = "TOKENS",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub(crate) na: Vec<String>,
+
+    /// Field delimiter: one character, or `tab`.
+    #[arg(long, value_name = "CHAR", default_value = ",")]
+    pub(crate) delimiter: String,
+}
+
+/// Where and how results are written.
+#[derive(Debug, Args)]
+pub(crate) struct OutputArgs {
+    /// Output format [default: table on a terminal, otherwise from the -o extension, else csv].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format: Option<Format>,
+
+    /// Write results to FILE (atomically: a temporary file renamed into place when done)
+    /// instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned table for reading; collects every row before printing.
+    Table,
+    /// One row per administration, header first.
+    Csv,
+    /// One JSON array of records.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InstrumentsArgs {
+    #[command(subcommand)]
+    pub(crate) action: Option<InstrumentsAction>,
+
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum InstrumentsAction {
+    /// List the instruments (the default).
+    List {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Show one instrument: items, answer scale, bands, flags, missing-item rule, source.
+    Show {
+        /// Instrument id, such as `phq9`.
+        id: String,
+    },
+    /// Validate definition files without installing them.
+    Check {
+        /// Definition files (*.json).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,49 @@
+//! Exit statuses and how a fatal error reaches the user.
+
+use std::io::{self, Write as _};
+use std::process::ExitCode;
+
+/// The documented exit statuses (README, `--help`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExitStatus {
+    /// Everything requested was produced.
+    Success,
+    /// The run completed but some input was rejected.
+    Rejected,
+    /// Usage error, unreadable input, malformed CSV.
+    Error,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        match status {
+            ExitStatus::Success => ExitCode::SUCCESS,
+            ExitStatus::Rejected => ExitCode::from(1),
+            ExitStatus::Error => ExitCode::from(2),
+        }
+    }
+}
+
+/// Prints a fatal error on one line (with its causes) and returns exit status 2.
+///
+/// A closed pipe is not an error: `symscore score big.csv | head` must exit 0, as Unix
+/// filters do.
+pub(crate) fn fatal(err: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(err) {
+        return ExitCode::SUCCESS;
+    }
+    // writeln! rather than eprintln!: a closed stderr must not become a panic.
+    let _ = writeln!(io::stderr().lock(), "error: {err:#}");
+    ExitStatus::Error.into()
+}
+
+pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<io::Error>())
+        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// Writes one message line to stderr, ignoring a closed stderr.
+pub(crate) fn message(text: &str) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
+}
