@@ -10,6 +10,7 @@
 
 mod date;
 mod header;
+mod line_endings;
 
 use std::fmt;
 use std::io;
@@ -18,6 +19,7 @@ use jiff::civil::Date;
 
 pub use date::DateFormat;
 use header::{ColumnPlan, HeaderRequest, plan_columns};
+use line_endings::CrlfToLf;
 
 use crate::answer::{MissingTokens, parse_answer};
 use crate::error::{BatchError, Location};
@@ -128,7 +130,7 @@ pub struct BatchSummary {
 /// Reads and scores a visits CSV row by row.
 pub struct BatchReader<'i, R> {
     source: String,
-    reader: csv::Reader<R>,
+    reader: csv::Reader<CrlfToLf<R>>,
     plan: ColumnPlan<'i>,
     options: BatchOptions,
     record: csv::ByteRecord,
@@ -147,7 +149,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             .delimiter(options.delimiter)
             .has_headers(true)
             .flexible(false)
-            .from_reader(input);
+            .from_reader(CrlfToLf::new(input));
         let header_location = Location::at(source, 1, None);
         let raw_header = reader
             .byte_headers()

@@ -38,9 +38,22 @@ pub(crate) fn fatal(err: &anyhow::Error) -> ExitCode {
 }
 
 pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain()
-        .filter_map(|cause| cause.downcast_ref::<io::Error>())
-        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    // The CSV and JSON writers wrap the io::Error rather than expose it as a source.
+    err.chain().any(|cause| {
+        let kind = if let Some(e) = cause.downcast_ref::<io::Error>() {
+            Some(e.kind())
+        } else if let Some(e) = cause.downcast_ref::<csv::Error>() {
+            match e.kind() {
+                csv::ErrorKind::Io(io) => Some(io.kind()),
+                _ => None,
+            }
+        } else {
+            cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+        };
+        kind == Some(io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Writes one message line to stderr, ignoring a closed stderr.

@@ -1,0 +1,637 @@
+//! Runs the real `symscore` binary as users and pipelines do: arguments, files, stdin,
+//! exit codes, stdout and stderr. Scores are asserted against values computed by hand.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+use serde_json::Value;
+
+const NHANES_MAP: &str = "DPQ010=phq9_1,DPQ020=phq9_2,DPQ030=phq9_3,DPQ040=phq9_4,DPQ050=phq9_5,\
+DPQ060=phq9_6,DPQ070=phq9_7,DPQ080=phq9_8,DPQ090=phq9_9,DPQ100=phq9_difficulty";
+
+const PHQ9_HEADER: &str =
+    "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9";
+
+fn symscore() -> assert_cmd::Command {
+    let mut cmd = cargo_bin_cmd!("symscore");
+    cmd.env_remove("SYMSCORE_INSTRUMENTS")
+        .env_remove("NO_COLOR");
+    cmd
+}
+
+fn json_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn scores_one_administration_from_items() {
+    // 1+2+0+3+1+0+0+2+1 = 10: moderate (§2.2), caseness (§2.3); item 9 = 1 (§2.4);
+    // symptoms 2, 4, 8 (≥2) and 9 (≥1) = 4 with a core item: ODS (§2.5).
+    let out = symscore()
+        .args([
+            "score",
+            "-i",
+            "phq9",
+            "--items",
+            "1,2,0,3,1,0,0,2,1",
+            "--format",
+            "jsonl",
+        ])
+        .assert()
+        .success();
+    let out = out.get_output();
+    let records = json_lines(&out.stdout);
+    assert_eq!(records.len(), 1);
+    let r = &records[0];
+    assert_eq!(r["total"], 10);
+    assert_eq!(r["severity"], "moderate");
+    assert_eq!(
+        r["flags"],
+        serde_json::json!([
+            "ITEM9_POSITIVE",
+            "CASENESS_PHQ9",
+            "OTHER_DEPRESSIVE_SYNDROME"
+        ])
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("suicide-risk protocol"));
+}
+
+#[test]
+fn record_fields_come_in_the_documented_order() {
+    let out = symscore()
+        .args([
+            "score",
+            "-i",
+            "gad7",
+            "--items",
+            "1,1,1,1,1,1,1",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let keys: Vec<String> = match serde_json::from_str::<Value>(&text).unwrap() {
+        Value::Array(items) => items[0].as_object().unwrap().keys().cloned().collect(),
+        other => panic!("expected an array, found {other}"),
+    };
+    // serde_json's map is sorted unless preserve_order is on, so check the raw text instead.
+    let positions: Vec<usize> = [
+        "patient_id",
+        "date",
+        "instrument",
+        "total",
+        "total_exact",
+        "max",
+        "severity",
+        "answered",
+        "missing",
+        "prorated",
+        "flags",
+        "subscales",
+        "line",
+        "instrument_version",
+    ]
+    .iter()
+    .map(|k| {
+        text.find(&format!("\"{k}\""))
+            .unwrap_or_else(|| panic!("missing field {k}"))
+    })
+    .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "fields out of order in {text}"
+    );
+    assert_eq!(keys.len(), 14);
+}
+
+#[test]
+fn blank_items_are_prorated_and_the_exact_value_kept() {
+    // 1+2+3+1+0+0+2 = 9 over 7 of 9 items: 81/7 = 11.571 → 12 (§5.1, round half up).
+    let out = symscore()
+        .args([
+            "score",
+            "-i",
+            "phq9",
+            "--items",
+            "1,2,,3,1,0,0,2,",
+            "--format",
+            "jsonl",
+        ])
+        .assert()
+        .success();
+    let r = &json_lines(&out.get_output().stdout)[0];
+    assert_eq!(r["total"], 12);
+    assert!((r["total_exact"].as_f64().unwrap() - 81.0 / 7.0).abs() < 1e-12);
+    assert_eq!(r["prorated"], true);
+    assert_eq!(r["missing"], 2);
+    assert!(
+        r["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("ITEM9_MISSING"))
+    );
+}
+
+#[test]
+fn an_out_of_range_answer_is_reported_and_exits_1() {
+    symscore()
+        .args([
+            "score",
+            "-i",
+            "phq9",
+            "--items",
+            "1,2,4,3,1,0,0,2,0",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(",phq9,,,27,invalid,"))
+        .stderr(predicate::str::contains(
+            "--items:3: item 3 of `phq9`: expected an answer from 0 to 3, found '4'",
+        ));
+}
+
+#[test]
+fn wrong_number_of_items_is_a_usage_error() {
+    symscore()
+        .args(["score", "-i", "phq9", "--items", "1,2,3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`phq9` has 9 items, found 3 answers",
+        ));
+}
+
+#[test]
+fn items_needs_an_instrument_and_no_file_options() {
+    symscore()
+        .args(["score", "--items", "1,2"])
+        .assert()
+        .code(2);
+    symscore()
+        .args([
+            "score",
+            "-i",
+            "phq9",
+            "--items",
+            "1,1,1,1,1,1,1,1,1",
+            "--strict",
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn scores_the_example_export_and_accounts_for_every_row() {
+    let out = symscore()
+        .args(["score", "examples/visits.csv", "--format", "jsonl"])
+        .assert()
+        .code(1);
+    let out = out.get_output();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Line 5 holds a 4 in phq9_3 (examples/README.md).
+    assert!(
+        stderr.contains(
+            "examples/visits.csv:5:5: column 'phq9_3': expected an answer from 0 to 3, found '4'"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "64 rows: 59 scored, 4 prorated, 1 invalid, 0 not administered; 138 records written"
+        ),
+        "{stderr}"
+    );
+    let records = json_lines(&out.stdout);
+    assert_eq!(records.len(), 138);
+    // Line 16: phq9_4 blank, 9 over 8 items = 81/8 = 10.125 → 10.
+    let line16 = records
+        .iter()
+        .find(|r| r["line"] == 16 && r["instrument"] == "phq9")
+        .unwrap();
+    assert_eq!(
+        (line16["total"].clone(), line16["prorated"].clone()),
+        (Value::from(10), Value::from(true))
+    );
+    // Line 48: `2.0` is read as 2.
+    let line48 = records
+        .iter()
+        .find(|r| r["line"] == 48 && r["instrument"] == "phq9")
+        .unwrap();
+    assert_eq!(line48["total"], 13);
+    assert_eq!(
+        line48["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f.as_str().unwrap().starts_with("INVALID"))
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn reads_stdin_with_a_dash_or_no_file() {
+    let csv = format!("{PHQ9_HEADER}\nP1,2026-03-02,0,0,0,0,0,0,0,0,0\n");
+    for args in [
+        vec!["score", "-", "--format", "csv"],
+        vec!["score", "--format", "csv"],
+    ] {
+        symscore()
+            .args(&args)
+            .write_stdin(csv.clone())
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "P1,2026-03-02,phq9,0,0,27,minimal,9,0,false,,,2,1.0.0",
+            ))
+            .stderr(predicate::str::contains("<stdin>: 1 rows: 1 scored"));
+    }
+}
+
+#[test]
+fn scores_the_nhanes_export_with_mapping_and_non_answer_codes() {
+    let out = symscore()
+        .args([
+            "score",
+            "tests/fixtures/nhanes_sample.csv",
+            "--patient-column",
+            "SEQN",
+            "--map",
+            NHANES_MAP,
+            "--na",
+            "7,9",
+            "--format",
+            "jsonl",
+        ])
+        .assert()
+        .code(1);
+    let out = out.get_output();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "40 rows: 25 scored, 6 prorated, 2 invalid, 7 not administered; 33 records written"
+        ),
+        "{stderr}"
+    );
+    let records = json_lines(&out.stdout);
+    // Line 35: 2,3,1,1,2,3,3,3 and item 9 = 9.0 (don't know): S = 18 over 8 of 9 items,
+    // (2·18·9 + 8) div 16 = 20 → severe; item 9 unknown; six symptoms with a core item: MDS.
+    let r = records.iter().find(|r| r["line"] == 35).unwrap();
+    assert_eq!(r["patient_id"], "95853.0");
+    assert_eq!(r["date"], Value::Null);
+    assert_eq!(r["total"], 20);
+    assert_eq!(r["severity"], "severe");
+    assert_eq!(
+        r["flags"],
+        serde_json::json!([
+            "ITEM9_MISSING",
+            "PRORATED",
+            "CASENESS_PHQ9",
+            "MAJOR_DEPRESSIVE_SYNDROME"
+        ])
+    );
+    // Line 31: eight "don't know" answers: no total, never a partial sum.
+    let r = records.iter().find(|r| r["line"] == 31).unwrap();
+    assert_eq!(r["total"], Value::Null);
+    assert!(stderr.contains(
+        "nhanes_sample.csv:31: `phq9`: expected at most 2 blank items to prorate, found 8"
+    ));
+}
+
+#[test]
+fn without_na_codes_a_refusal_code_is_an_invalid_answer() {
+    symscore()
+        .args([
+            "score",
+            "tests/fixtures/nhanes_sample.csv",
+            "--patient-column",
+            "SEQN",
+            "--map",
+            NHANES_MAP,
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "nhanes_sample.csv:31:3: column 'phq9_2': expected an answer from 0 to 3, found '9.0'",
+        ));
+}
+
+#[test]
+fn a_header_with_part_of_an_instrument_names_the_missing_columns() {
+    let csv =
+        "patient_id,phq9_1,phq9_2,phq9_3,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9\nP1,0,0,0,0,0,0,0,0\n";
+    symscore()
+        .args(["score", "-"])
+        .write_stdin(csv)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "<stdin>:1: `phq9` needs all 9 item columns; missing `phq9_4`",
+        ));
+}
+
+#[test]
+fn malformed_csv_stops_with_file_and_line() {
+    let csv = format!("{PHQ9_HEADER}\nP1,2026-03-02,0,0,0,0,0,0,0,0,0\nP2,2026-03-02,0,0,0\n");
+    symscore()
+        .args(["score", "-", "--format", "csv"])
+        .write_stdin(csv)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "<stdin>:3: expected 11 fields like the header, found 5",
+        ));
+}
+
+#[test]
+fn bom_crlf_semicolons_and_other_date_layouts_are_read() {
+    let csv = "\u{feff}patient_id;date;gad7_1;gad7_2;gad7_3;gad7_4;gad7_5;gad7_6;gad7_7\r\nP1;02/03/2026;3;3;2;2;0;0;0\r\n";
+    symscore()
+        .args([
+            "score",
+            "-",
+            "--delimiter",
+            ";",
+            "--date-format",
+            "%d/%m/%Y",
+            "--format",
+            "csv",
+        ])
+        .write_stdin(csv)
+        .assert()
+        .success()
+        // 3+3+2+2 = 10: moderate, caseness ≥8 and screen positive ≥10 (§3.2).
+        .stdout(predicate::str::contains(
+            "P1,2026-03-02,gad7,10,10,21,moderate,7,0,false,CASENESS_GAD7;SCREEN_POSITIVE_GAD7,,2,",
+        ));
+}
+
+#[test]
+fn an_impossible_date_is_reported_with_its_cell() {
+    let csv = format!("{PHQ9_HEADER}\nP1,2026-02-30,0,0,0,0,0,0,0,0,0\n");
+    symscore()
+        .args(["score", "-", "--format", "csv"])
+        .write_stdin(csv)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "<stdin>:2:2: column 'date': expected a real calendar date, found '2026-02-30'",
+        ));
+}
+
+#[test]
+fn pcl5_subscales_render_in_csv_with_incomplete_clusters_empty() {
+    let header: Vec<String> = (1..=20).map(|i| format!("pcl5_{i}")).collect();
+    // B = 2+2+2+2+2 = 10, C: item 6 blank → incomplete, D = 7·1 = 7, E = 6·2 = 12.
+    // DSM-5 rule: C is undecided, but no D item reaches 2, so it fails whatever item 6 is.
+    let row = "P1,2,2,2,2,2,,1,1,1,1,1,1,1,1,2,2,2,2,2,2";
+    let csv = format!("patient_id,{}\n{row}\n", header.join(","));
+    // One blank of 20: S = 10+1+7+12 = 30, 30·20/19 = 31.58 → 32: below the cut-off of 33.
+    symscore()
+        .args(["score", "-", "--format", "csv"])
+        .write_stdin(csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            ",pcl5,32,31.57894736842105,80,below_cutoff,19,1,true,PRORATED,B=10;C=;D=7;E=12,2,",
+        ));
+}
+
+#[test]
+fn output_file_is_written_atomically_and_never_over_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("scores.json");
+    fs::write(&target, "previous contents").unwrap();
+    // A fatal error (partial header) leaves the previous file exactly as it was.
+    symscore()
+        .args(["score", "-", "-o"])
+        .arg(&target)
+        .write_stdin("patient_id,phq9_1\nP1,0\n")
+        .assert()
+        .code(2);
+    assert_eq!(fs::read_to_string(&target).unwrap(), "previous contents");
+    // Success replaces it; the format follows the extension.
+    symscore()
+        .args(["score", "examples/visits.csv", "-o"])
+        .arg(&target)
+        .assert()
+        .code(1);
+    let written: Value = serde_json::from_str(&fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(written.as_array().unwrap().len(), 138);
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
+    // The input is never the output.
+    let input = dir.path().join("visits.csv");
+    fs::copy("examples/visits.csv", &input).unwrap();
+    symscore()
+        .arg("score")
+        .arg(&input)
+        .arg("-o")
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is the input file"));
+    assert_eq!(
+        fs::read(&input).unwrap(),
+        fs::read("examples/visits.csv").unwrap()
+    );
+}
+
+#[test]
+fn strict_stops_at_the_first_rejected_row_without_writing_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.csv");
+    symscore()
+        .args(["score", "examples/visits.csv", "--strict", "-o"])
+        .arg(&target)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("stopped at line 5 (--strict)"));
+    assert!(!target.exists());
+}
+
+#[test]
+fn table_marks_safety_flags_without_relying_on_colour() {
+    symscore()
+        .env("NO_COLOR", "1")
+        .args([
+            "score",
+            "-i",
+            "phq9",
+            "--items",
+            "0,0,0,0,0,0,0,0,3",
+            "--format",
+            "table",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("!! ITEM9_POSITIVE (item 9 = 3)"))
+        .stdout(predicate::str::contains("\u{1b}[").not());
+}
+
+#[test]
+fn a_closed_pipe_is_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.csv");
+    let mut file = fs::File::create(&input).unwrap();
+    writeln!(file, "{PHQ9_HEADER}").unwrap();
+    for i in 0..50_000 {
+        writeln!(file, "P{i},2026-03-02,1,1,1,1,1,1,1,1,0").unwrap();
+    }
+    drop(file);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("symscore"))
+        .args(["score", "--format", "csv"])
+        .arg(&input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap(); // then drop: the pipe closes
+    let out = child.wait_with_output().unwrap();
+    assert!(first.starts_with("patient_id,"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn instruments_lists_the_built_ins() {
+    symscore()
+        .args(["instruments", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "phq9,Patient Health Questionnaire-9 (PHQ-9),9,0,27,1.0.0,built-in,",
+        ))
+        .stdout(predicate::str::contains("gad7,"))
+        .stdout(predicate::str::contains(
+            "pcl5,PTSD Checklist for DSM-5 (PCL-5),20,0,80,",
+        ));
+}
+
+#[test]
+fn instruments_show_explains_items_bands_and_flags() {
+    symscore()
+        .args(["instruments", "show", "phq9"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "thoughts of being better off dead",
+        ))
+        .stdout(predicate::str::contains("moderately_severe"))
+        .stdout(predicate::str::contains("!! ITEM9_POSITIVE"))
+        .stdout(predicate::str::contains("up to 2 blank items are prorated"));
+}
+
+#[test]
+fn instruments_check_reports_every_broken_rule_with_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.json");
+    let phq9 = fs::read_to_string("instruments/phq9.json").unwrap();
+    // Make a gap between mild (5-9) and moderate, and push the cut-off out of range.
+    let broken = phq9
+        .replace(r#""min": 10, "max": 14"#, r#""min": 11, "max": 14"#)
+        .replace(r#""min_total": 10"#, r#""min_total": 28"#);
+    fs::write(&path, broken).unwrap();
+    let out = symscore()
+        .args(["instruments", "check"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains(":61:55: `severity.bands[2].min`: expected 10 (the previous band ends at 9), found 11 (gap)"), "{stderr}");
+    assert!(
+        stderr.contains("`thresholds[0].min_total`: expected a cut-off from 1 to 27"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn instruments_check_rejects_unknown_fields_with_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo.json");
+    let text = fs::read_to_string("instruments/gad7.json")
+        .unwrap()
+        .replace("\"max_missing\"", "\"max_mising\"");
+    fs::write(&path, text).unwrap();
+    symscore()
+        .args(["instruments", "check"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown field `max_mising`, expected `max_missing` or `note` (at `missing.max_mising`)"));
+}
+
+/// A clinic's own instrument works end to end with no code change.
+#[test]
+fn a_user_defined_instrument_scores_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let definition = r#"{
+      "id": "tiny2", "name": "Tiny two-item screener", "version": "0.1",
+      "source": { "citation": "test" }, "licence": "test", "recall_days": 7,
+      "scale": { "min": 0, "max": 2 },
+      "items": [ { "number": 1, "label": "first" }, { "number": 2, "label": "second", "reverse": true } ],
+      "missing": { "max_missing": 0 },
+      "severity": { "bands": [ { "id": "low", "label": "Low", "min": 0, "max": 2 }, { "id": "high", "label": "High", "min": 3, "max": 4 } ] },
+      "thresholds": [ { "flag": "TINY_POSITIVE", "min_total": 3 } ],
+      "change": { "reliable_change": 2, "mcid": 1, "target": 1, "caseness": 3, "response_pct": 50,
+                  "plateau": { "points": 3, "min_span_days": 14, "min_days_since_dose": 21, "horizon_days": 28 } }
+    }"#;
+    fs::write(dir.path().join("tiny2.json"), definition).unwrap();
+    // Item 2 is reverse scored: 2 + (0 + 2 − 0) = 4 → high, positive.
+    symscore()
+        .arg("--instruments-dir")
+        .arg(dir.path())
+        .args(["score", "-", "--format", "csv"])
+        .write_stdin("patient_id,tiny2_1,tiny2_2\nP9,2,0\nP8,1,\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "P9,,tiny2,4,4,4,high,2,0,false,TINY_POSITIVE,,2,0.1",
+        ))
+        .stdout(predicate::str::contains(
+            "P8,,tiny2,,,4,invalid,1,1,false,INVALID_TOO_MANY_MISSING,,3,0.1",
+        ));
+    // The environment variable works the same way.
+    symscore()
+        .env("SYMSCORE_INSTRUMENTS", dir.path())
+        .args(["instruments", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "tiny2,Tiny two-item screener,2,0,4,0.1,",
+        ));
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    symscore()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit status:"));
+    symscore()
+        .args(["score", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--patient-column"));
+}
