@@ -9,7 +9,8 @@ use symscore::{MissingTokens, Registry, parse_answer, score};
 
 #[derive(Debug, serde::Deserialize)]
 struct Case {
-    case: String,
+    #[serde(rename = "case")]
+    name: String,
     instrument: String,
     answers: String,
     total: Option<u32>,
@@ -96,7 +97,7 @@ fn every_hand_computed_case_matches() {
         if !wrong.is_empty() {
             failures.push(format!(
                 "{} [{}] ({}): {}",
-                case.case,
+                case.name,
                 case.answers,
                 case.why,
                 wrong.join("; ")

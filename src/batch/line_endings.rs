@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn converts_crlf_across_every_chunk_boundary() {
         let input = b"a,b\r\n1,2\r\n\r\nlone\rcr\r";
-        for chunk in 1..input.len() + 1 {
+        for chunk in 1..=input.len() {
             for out_size in [1, 2, 3, 64] {
                 assert_eq!(
                     convert(input, chunk, out_size),
