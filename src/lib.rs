@@ -29,6 +29,7 @@ pub mod instrument;
 pub mod record;
 pub mod registry;
 pub mod score;
+pub mod trend;
 
 pub use answer::{MissingTokens, parse_answer};
 pub use error::{BatchError, DefinitionError, Location};

@@ -9,6 +9,7 @@
 //! unreadable date or patient id. Every row ends up in exactly one [`BatchSummary`] count.
 
 mod date;
+mod dosing;
 mod header;
 mod line_endings;
 
@@ -18,6 +19,7 @@ use std::io;
 use jiff::civil::Date;
 
 pub use date::DateFormat;
+pub use dosing::{DosingSchedule, read_dosing};
 use header::{ColumnPlan, HeaderRequest, plan_columns};
 use line_endings::CrlfToLf;
 

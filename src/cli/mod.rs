@@ -6,6 +6,7 @@ mod output;
 mod render;
 pub(crate) mod report;
 mod score;
+mod trend;
 
 use anyhow::Context as _;
 use symscore::Registry;
@@ -18,6 +19,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let registry = load_registry(&cli)?;
     match cli.command {
         Command::Score(args) => score::run(args, &registry),
+        Command::Trend(args) => trend::run(args, &registry),
         Command::Instruments(args) => instruments::run(args, &registry),
     }
 }

@@ -12,6 +12,8 @@ pub(crate) enum ExitStatus {
     Rejected,
     /// Usage error, unreadable input, malformed CSV.
     Error,
+    /// A condition named by `trend --fail-on` occurred.
+    Condition,
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -20,6 +22,7 @@ impl From<ExitStatus> for ExitCode {
             ExitStatus::Success => ExitCode::SUCCESS,
             ExitStatus::Rejected => ExitCode::from(1),
             ExitStatus::Error => ExitCode::from(2),
+            ExitStatus::Condition => ExitCode::from(3),
         }
     }
 }

@@ -81,9 +81,9 @@ pub enum Severity<'i> {
     Invalid,
 }
 
-impl Severity<'_> {
+impl<'i> Severity<'i> {
     /// The `snake_case` id written in output.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &'i str {
         match self {
             Severity::Band(band) => &band.id,
             Severity::Invalid => "invalid",

@@ -1,6 +1,7 @@
 //! Writing score records in each output format, one record at a time.
 
 mod table;
+mod trend;
 
 use std::io::{BufWriter, Write};
 
@@ -10,6 +11,7 @@ use symscore::record::CSV_HEADER;
 
 use super::args::Format;
 pub(crate) use table::new_table;
+pub(crate) use trend::{TrendRow, TrendWriter};
 
 /// A streaming writer for one output format. Only `Table` holds rows back, because aligning
 /// columns needs every row; the others write each record as it arrives.

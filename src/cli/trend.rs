@@ -1,0 +1,366 @@
+//! `symscore trend`: per patient × instrument × dosing change and plateau summaries.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+
+use anyhow::{Context as _, bail};
+use symscore::Registry;
+use symscore::batch::{BatchReader, DateFormat, DosingSchedule, read_dosing};
+use symscore::instrument::{ChangeParams, Instrument};
+use symscore::trend::{
+    Administration, Dosing, OnTrack, PlateauRule, ReliableChange, Status, TrendOptions,
+    WindowSummary, analyze, nhs_tt_outcome,
+};
+
+use super::ExitStatus;
+use super::args::{FailOn, PlateauRuleArg, TrendArgs};
+use super::output::{Output, resolve_format, use_color};
+use super::render::{TrendRow, TrendWriter};
+use super::report::message;
+use super::score::{batch_options, open_input};
+
+/// PHQ-9 and GAD-7 form the NHS Talking Therapies pair for depression, GAD and mixed
+/// presentations (reference §6.3, Clark 2018 Table 2).
+const NHS_TT_PAIR: (&str, &str) = ("phq9", "gad7");
+
+pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
+    let TrendArgs {
+        input,
+        dosing,
+        dosing_date,
+        patients,
+        instruments,
+        window,
+        baseline_days,
+        plateau_rule,
+        params,
+        flagged_only,
+        fail_on,
+        input_options,
+        output,
+    } = args;
+    let date_format = input_options
+        .date_format
+        .clone()
+        .map_or(DateFormat::Iso, DateFormat::Strftime);
+    let mut options = TrendOptions::default();
+    options.rule = match plateau_rule {
+        PlateauRuleArg::Band => PlateauRule::Band,
+        PlateauRuleArg::Slope => PlateauRule::Slope,
+    };
+    options.window_days = parse_window(&window)?;
+    options.baseline_days = baseline_days;
+    let change_params = resolve_params(registry, &params)?;
+    let common_dosing = dosing_date
+        .map(|text| {
+            date_format
+                .parse(text.trim())
+                .map_err(|m| anyhow::anyhow!("--dosing-date: {m}"))
+        })
+        .transpose()?;
+    let schedule: Option<DosingSchedule> = match &dosing {
+        Some(path) => {
+            let file =
+                File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
+            Some(read_dosing(
+                file,
+                &path.display().to_string(),
+                &date_format,
+            )?)
+        }
+        None => None,
+    };
+
+    let (reader, source) = open_input(input.as_deref(), output.output.as_deref())?;
+    let batch_options = batch_options(input_options, instruments, true)?;
+    let mut batch = BatchReader::new(registry, reader, &source, batch_options)?;
+    let plan: Vec<&Instrument> = batch.instruments().collect();
+
+    // Collect compactly: per patient, per instrument, the scored administrations.
+    let mut visits: BTreeMap<String, Vec<Vec<Administration<'_>>>> = BTreeMap::new();
+    let mut unusable_rows = 0u64;
+    while let Some(row) = batch.next_row()? {
+        for diagnostic in &row.diagnostics {
+            message(&diagnostic.to_string());
+        }
+        let mut usable = false;
+        for record in row.records {
+            let (Some(patient), Some(date)) = (record.patient_id, record.date) else {
+                continue;
+            };
+            if !patients.is_empty() && !patients.contains(&patient) {
+                usable = true; // read and deliberately filtered, not lost
+                continue;
+            }
+            usable = true;
+            let index = plan
+                .iter()
+                .position(|i| i.id == record.report.instrument.id)
+                .expect("record from a planned instrument");
+            let per_instrument = visits
+                .entry(patient)
+                .or_insert_with(|| vec![Vec::new(); plan.len()]);
+            per_instrument[index].push(Administration {
+                date,
+                total: record.report.total,
+                severity: record.report.severity.id(),
+                flags: record.report.flags.iter().map(|f| f.name).collect(),
+                line: row.line,
+            });
+        }
+        if !usable && !row.diagnostics.is_empty() {
+            unusable_rows += 1;
+        }
+    }
+    let read = batch.summary();
+
+    for wanted in &patients {
+        if !visits.contains_key(wanted) {
+            message(&format!(
+                "symscore: {source}: patient `{wanted}` has no scored visits"
+            ));
+        }
+    }
+
+    let mut out = Output::open(output.output.as_deref())?;
+    let to_terminal = out.is_terminal();
+    let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
+    let mut writer = TrendWriter::new(format, &mut out, use_color(to_terminal))?;
+    let mut no_dosing: Vec<&str> = Vec::new();
+    let (mut summaries, mut flagged, mut failed) = (0u64, 0u64, false);
+    for (patient, per_instrument) in &visits {
+        let doses: Vec<Dosing> = match (&schedule, common_dosing) {
+            (Some(schedule), _) => schedule.get(patient).cloned().unwrap_or_default(),
+            (None, Some(date)) => vec![Dosing { date, label: None }],
+            (None, None) => unreachable!("clap requires --dosing or --dosing-date"),
+        };
+        if doses.is_empty() {
+            no_dosing.push(patient);
+            continue;
+        }
+        let mut results: Vec<(&Instrument, Vec<WindowSummary<'_>>)> = plan
+            .iter()
+            .zip(per_instrument)
+            .filter(|(_, administrations)| !administrations.is_empty())
+            .map(|(instrument, administrations)| {
+                (
+                    *instrument,
+                    analyze(
+                        instrument,
+                        &change_params[&instrument.id],
+                        &options,
+                        &doses,
+                        administrations,
+                    ),
+                )
+            })
+            .collect();
+        attach_nhs_tt(
+            &plan,
+            per_instrument,
+            &change_params,
+            &options,
+            &mut results,
+        );
+        for (instrument, windows) in &results {
+            for summary in windows {
+                summaries += 1;
+                let is_flagged = summary.is_flagged();
+                flagged += u64::from(is_flagged);
+                failed |= fail_on.iter().any(|condition| fails(*condition, summary));
+                if flagged_only && !is_flagged {
+                    continue;
+                }
+                writer.write(&TrendRow {
+                    patient_id: patient,
+                    instrument,
+                    summary,
+                })?;
+            }
+        }
+    }
+    writer.finish()?;
+    out.commit()?;
+
+    message(&format!(
+        "symscore: {source}: {} rows read ({} with rejected cells, {} not administered); {} patients; {} summaries, {} flagged{}",
+        read.rows,
+        read.invalid,
+        read.not_administered,
+        visits.len(),
+        summaries,
+        flagged,
+        if flagged_only {
+            " (only flagged ones written)"
+        } else {
+            ""
+        }
+    ));
+    if unusable_rows > 0 {
+        message(&format!(
+            "symscore: {source}: {unusable_rows} rows had no usable patient id or date and were left out of every trend"
+        ));
+    }
+    if !no_dosing.is_empty() {
+        message(&format!(
+            "symscore: {} patients have visits but no dosing date, so no window: {}",
+            no_dosing.len(),
+            no_dosing
+                .iter()
+                .take(20)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(if failed {
+        ExitStatus::Condition
+    } else if read.invalid > 0 {
+        ExitStatus::Rejected
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// Fills in the NHS TT paired outcome on the PHQ-9 and GAD-7 summaries of each window.
+fn attach_nhs_tt(
+    plan: &[&Instrument],
+    per_instrument: &[Vec<Administration<'_>>],
+    params: &BTreeMap<String, ChangeParams>,
+    options: &TrendOptions,
+    results: &mut [(&Instrument, Vec<WindowSummary<'_>>)],
+) {
+    let position = |id: &str| plan.iter().position(|i| i.id == id);
+    let (Some(dep), Some(anx)) = (position(NHS_TT_PAIR.0), position(NHS_TT_PAIR.1)) else {
+        return;
+    };
+    let windows: Vec<_> = results
+        .iter()
+        .find(|(i, _)| i.id == NHS_TT_PAIR.0)
+        .map(|(_, w)| w.iter().map(|s| (s.dosing_date, s.window_end)).collect())
+        .unwrap_or_default();
+    for (index, (dosing, end)) in windows.into_iter().enumerate() {
+        let from = dosing.saturating_sub(jiff::Span::new().days(i64::from(options.baseline_days)));
+        let outcome = nhs_tt_outcome(
+            &params[NHS_TT_PAIR.0],
+            &params[NHS_TT_PAIR.1],
+            from,
+            dosing,
+            end,
+            &per_instrument[dep],
+            &per_instrument[anx],
+        );
+        for (instrument, summaries) in results.iter_mut() {
+            if (instrument.id == NHS_TT_PAIR.0 || instrument.id == NHS_TT_PAIR.1)
+                && let Some(summary) = summaries.get_mut(index)
+            {
+                summary.nhs_tt.clone_from(&outcome);
+            }
+        }
+    }
+}
+
+fn fails(condition: FailOn, s: &WindowSummary<'_>) -> bool {
+    match condition {
+        FailOn::Plateau => s.status.is_plateau(),
+        FailOn::Deterioration => {
+            s.status == Status::Deterioration
+                || s.reliable_change == Some(ReliableChange::ReliableDeterioration)
+        }
+        FailOn::Item9 => s.flags.iter().any(|f| f.starts_with("ITEM9_")),
+        FailOn::NotOnTrack => s.on_track == OnTrack::NotOnTrack,
+        FailOn::LateFollowup => s
+            .flags
+            .contains(&symscore::trend::window_flag::LATE_FIRST_FOLLOWUP),
+        FailOn::FollowupGap => s
+            .flags
+            .contains(&symscore::trend::window_flag::FOLLOWUP_GAP),
+        FailOn::InsufficientData => s.status == Status::InsufficientData,
+    }
+}
+
+/// `42` → 42 days, `6w` → 42 days, `10d` → 10 days.
+fn parse_window(text: &str) -> anyhow::Result<u32> {
+    let text = text.trim();
+    let (number, unit) = match text.strip_suffix(['w', 'W']) {
+        Some(n) => (n, 7),
+        None => (text.strip_suffix(['d', 'D']).unwrap_or(text), 1),
+    };
+    match number.parse::<u32>() {
+        Ok(n) if n > 0 && n * unit <= 366 => Ok(n * unit),
+        _ => bail!(
+            "--window expects days (`42`) or weeks (`6w`), from 1 day to a year; found `{text}`"
+        ),
+    }
+}
+
+/// Each instrument's change parameters after `--param ID.NAME=VALUE` overrides.
+fn resolve_params(
+    registry: &Registry,
+    overrides: &[String],
+) -> anyhow::Result<BTreeMap<String, ChangeParams>> {
+    let mut params: BTreeMap<String, ChangeParams> = registry
+        .iter()
+        .map(|i| (i.id.clone(), i.change.clone()))
+        .collect();
+    for item in overrides {
+        let parsed = item.split_once('=').and_then(|(key, value)| {
+            Some((key.split_once('.')?, value.trim().parse::<u32>().ok()?))
+        });
+        let Some(((id, name), value)) = parsed else {
+            bail!(
+                "--param expects ID.NAME=VALUE with a whole number, such as `pcl5.reliable_change=15`; found `{item}`"
+            );
+        };
+        let targets: Vec<String> = if id == "*" {
+            params.keys().cloned().collect()
+        } else if params.contains_key(id) {
+            vec![id.to_owned()]
+        } else {
+            bail!(
+                "--param `{item}`: expected an instrument id ({}) or `*`, found `{id}`",
+                registry.ids()
+            );
+        };
+        for target in targets {
+            let instrument = registry.get(&target).expect("listed above");
+            let p = params.get_mut(&target).expect("listed above");
+            let (min, max) = (instrument.total_min(), instrument.total_max());
+            let (field, lo, hi) = match name {
+                "reliable_change" => (&mut p.reliable_change, 1, max - min),
+                "mcid" => (&mut p.mcid, 1, max - min),
+                "target" => (&mut p.target, min + 1, max),
+                "caseness" => (&mut p.caseness, min + 1, max),
+                "response_pct" => (&mut p.response_pct, 1, 100),
+                "points" => (&mut p.plateau.points, 2, 52),
+                "min_span_days" => (&mut p.plateau.min_span_days, 0, 366),
+                "min_days_since_dose" => (&mut p.plateau.min_days_since_dose, 0, 366),
+                "horizon_days" => (&mut p.plateau.horizon_days, 1, 366),
+                other => bail!(
+                    "--param `{item}`: expected a parameter name (reliable_change, mcid, target, caseness, response_pct, points, min_span_days, min_days_since_dose, horizon_days), found `{other}`"
+                ),
+            };
+            if !(lo..=hi).contains(&value) {
+                bail!(
+                    "--param `{item}`: expected a value from {lo} to {hi} for `{target}`, found {value}"
+                );
+            }
+            *field = value;
+        }
+    }
+    Ok(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_window;
+
+    #[test]
+    fn windows_in_days_or_weeks() {
+        assert_eq!(parse_window("42").unwrap(), 42);
+        assert_eq!(parse_window("6w").unwrap(), 42);
+        assert_eq!(parse_window("10d").unwrap(), 10);
+        assert!(parse_window("0").is_err());
+        assert!(parse_window("six weeks").is_err());
+    }
+}
