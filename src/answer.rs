@@ -8,7 +8,13 @@ use crate::score::Answer;
 
 /// Cell texts that mean "no answer". Blank always does.
 #[derive(Debug, Clone, PartialEq)]
+///
+/// Two kinds are kept apart. Blank and the default tokens (`NA`, `N/A`, `.`) mean "no data":
+/// statistics packages write them for a questionnaire that was never given. Tokens the user
+/// adds (`7` = refused, `9` = don't know) are *non-responses*: the questionnaire was given
+/// and the item not answered, so a form made only of them is administered, not absent.
 pub struct MissingTokens {
+    no_data: Vec<String>,
     texts: Vec<String>,
     numbers: Vec<u64>,
 }
@@ -17,7 +23,8 @@ impl Default for MissingTokens {
     /// Blank, `NA`, `N/A` and `.` (case-insensitive).
     fn default() -> Self {
         MissingTokens {
-            texts: vec!["na".into(), "n/a".into(), ".".into()],
+            no_data: vec!["na".into(), "n/a".into(), ".".into()],
+            texts: Vec::new(),
             numbers: Vec::new(),
         }
     }
@@ -34,10 +41,26 @@ impl MissingTokens {
         }
     }
 
-    /// Whether a (trimmed) cell is a non-answer.
+    /// The first whole-number token that is also an allowed answer on `scale`: such a token
+    /// would silently turn real answers into blanks, so callers refuse it.
+    pub fn conflict_with(&self, scale: &Scale) -> Option<u64> {
+        self.numbers
+            .iter()
+            .copied()
+            .find(|&n| u8::try_from(n).is_ok_and(|v| scale.contains(v)))
+    }
+
+    /// Whether a (trimmed) cell is a non-answer of either kind.
     pub fn matches(&self, cell: &str) -> bool {
         cell.is_empty()
-            || self.texts.iter().any(|t| t.eq_ignore_ascii_case(cell))
+            || self.no_data.iter().any(|t| t.eq_ignore_ascii_case(cell))
+            || self.is_non_response(cell)
+    }
+
+    /// Whether a cell holds a user-declared non-response code (refused, don't know).
+    pub fn is_non_response(&self, cell: &str) -> bool {
+        let cell = cell.trim();
+        self.texts.iter().any(|t| t.eq_ignore_ascii_case(cell))
             || (!self.numbers.is_empty()
                 && parse_whole_number(cell).is_some_and(|n| self.numbers.contains(&n)))
     }
@@ -54,14 +77,26 @@ pub struct AnswerProblem {
     pub max: u8,
 }
 
+use std::fmt::Write as _;
+
 impl std::fmt::Display for AnswerProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A cell can be megabytes long; show enough to find it, not all of it.
+        const SHOWN: usize = 40;
+        let mut shown = self
+            .found
+            .chars()
+            .take(SHOWN)
+            .collect::<String>()
+            .escape_debug()
+            .to_string();
+        if self.found.chars().nth(SHOWN).is_some() {
+            let _ = write!(shown, "… ({} characters)", self.found.chars().count());
+        }
         write!(
             f,
-            "expected an answer from {} to {}, found '{}'",
-            self.min,
-            self.max,
-            self.found.escape_debug()
+            "expected an answer from {} to {}, found '{shown}'",
+            self.min, self.max
         )
     }
 }
@@ -90,14 +125,13 @@ pub fn parse_answer(
 /// `12`, `12.0`, `12.000` → 12. No sign, no exponent, no other fraction: `2.5`, `-1`,
 /// `1e0` and `+2` are not whole-number answers.
 fn parse_whole_number(text: &str) -> Option<u64> {
-    let (whole, fraction) = match text.split_once('.') {
+    let whole = match text.split_once('.') {
         Some((whole, fraction)) if !fraction.is_empty() && fraction.bytes().all(|b| b == b'0') => {
-            (whole, true)
+            whole
         }
         Some(_) => return None,
-        None => (text, false),
+        None => text,
     };
-    let _ = fraction;
     if whole.is_empty() || whole.len() > 18 || !whole.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

@@ -85,6 +85,21 @@ pub enum DefinitionError {
         /// Every rule broken, in file order.
         problems: Vec<DefinitionProblem>,
     },
+    /// A definition would replace a built-in one but drop or weaken one of its safety items.
+    #[error(
+        "{source_name}: `{id}` would replace the built-in definition but {problem}; safety items may be added or made more sensitive, never removed"
+    )]
+    WeakensSafety {
+        /// The file.
+        source_name: String,
+        /// Instrument id.
+        id: String,
+        /// What it drops or weakens.
+        problem: String,
+    },
+    /// Several files in a directory failed; every one is listed.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<DefinitionError>),
     /// Two definitions claim the same id.
     #[error("{second}: instrument id `{id}` is already defined by {first}")]
     DuplicateId {

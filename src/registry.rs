@@ -37,9 +37,11 @@ impl Registry {
     }
 
     /// Adds every `*.json` file in `dir`; a definition whose id is built in replaces the
-    /// built-in one. Two files in `dir` with the same id are an error, as is any invalid file:
-    /// a clinic's definitions must all load before anything is scored with them.
-    pub fn load_dir(&mut self, dir: &Path) -> Result<(), DefinitionError> {
+    /// built-in one, provided it keeps every built-in safety item at least as sensitive.
+    /// Two files in `dir` with the same id are an error, as is any invalid file: a clinic's
+    /// definitions must all load before anything is scored with them. Every failing file is
+    /// reported. Returns the ids of the instruments that were replaced.
+    pub fn load_dir(&mut self, dir: &Path) -> Result<Vec<String>, DefinitionError> {
         let read_error = |source| DefinitionError::Read {
             path: dir.to_owned(),
             source,
@@ -52,22 +54,49 @@ impl Registry {
         paths.retain(|p| p.extension().is_some_and(|e| e == "json") && p.is_file());
         paths.sort();
         let mut added: Vec<Entry> = Vec::new();
+        let mut errors = Vec::new();
         for path in paths {
-            let instrument = load_definition_file(&path)?;
+            let instrument = match load_definition_file(&path) {
+                Ok(instrument) => instrument,
+                Err(err) => {
+                    errors.push(err);
+                    continue;
+                }
+            };
             let origin = path.display().to_string();
             if let Some(first) = added.iter().find(|e| e.instrument.id == instrument.id) {
-                return Err(DefinitionError::DuplicateId {
+                errors.push(DefinitionError::DuplicateId {
                     id: instrument.id,
                     first: first.origin.clone(),
                     second: origin,
                 });
+                continue;
+            }
+            if let Some(existing) = self.get(&instrument.id)
+                && let Err(problem) = keeps_safety(existing, &instrument)
+            {
+                errors.push(DefinitionError::WeakensSafety {
+                    source_name: origin,
+                    id: instrument.id,
+                    problem,
+                });
+                continue;
             }
             added.push(Entry { instrument, origin });
         }
+        match errors.len() {
+            0 => {}
+            1 => return Err(errors.remove(0)),
+            _ => return Err(DefinitionError::Several(errors)),
+        }
+        let mut replaced = Vec::new();
         for entry in added {
+            if self.get(&entry.instrument.id).is_some() {
+                replaced.push(entry.instrument.id.clone());
+            }
             self.insert(entry);
         }
-        Ok(())
+        Ok(replaced)
     }
 
     /// Adds one instrument, replacing any with the same id.
@@ -117,6 +146,42 @@ impl Registry {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// A replacement must keep each safety item of the definition it replaces: the same item,
+/// the same flags, and a threshold no higher (reference §2.4: item 9 is never optional).
+fn keeps_safety(existing: &Instrument, replacement: &Instrument) -> Result<(), String> {
+    for safety in &existing.safety_items {
+        let kept = replacement
+            .safety_items
+            .iter()
+            .find(|s| s.item == safety.item);
+        match kept {
+            None => {
+                return Err(format!(
+                    "drops safety item {} (`{}`)",
+                    safety.item, safety.positive_flag
+                ));
+            }
+            Some(s)
+                if s.positive_flag != safety.positive_flag
+                    || s.missing_flag != safety.missing_flag =>
+            {
+                return Err(format!(
+                    "renames the flags of safety item {} (`{}`, `{}`)",
+                    safety.item, safety.positive_flag, safety.missing_flag
+                ));
+            }
+            Some(s) if s.min_value > safety.min_value => {
+                return Err(format!(
+                    "raises the threshold of safety item {} from {} to {}",
+                    safety.item, safety.min_value, s.min_value
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -155,7 +155,7 @@ fn an_out_of_range_answer_is_reported_and_exits_1() {
         .code(1)
         .stdout(predicate::str::contains(",phq9,,,27,invalid,"))
         .stderr(predicate::str::contains(
-            "--items:3: item 3 of `phq9`: expected an answer from 0 to 3, found '4'",
+            "--items: item 3 of `phq9`: expected an answer from 0 to 3, found '4'",
         ));
 }
 
@@ -205,9 +205,8 @@ fn scores_the_example_export_and_accounts_for_every_row() {
         "{stderr}"
     );
     assert!(
-        stderr.contains(
-            "64 rows: 59 scored, 4 prorated, 1 invalid, 0 not administered; 138 records written"
-        ),
+        stderr
+            .contains("64 rows: 59 scored, 4 prorated, 1 invalid, 0 not administered; 138 records"),
         "{stderr}"
     );
     let records = json_lines(&out.stdout);
@@ -253,7 +252,7 @@ fn reads_stdin_with_a_dash_or_no_file() {
             .stdout(predicate::str::contains(
                 "P1,2026-03-02,phq9,0,0,27,minimal,9,0,false,,,2,1.0.0",
             ))
-            .stderr(predicate::str::contains("<stdin>: 1 rows: 1 scored"));
+            .stderr(predicate::str::contains("<stdin>: 1 row: 1 scored"));
     }
 }
 
@@ -277,9 +276,8 @@ fn scores_the_nhanes_export_with_mapping_and_non_answer_codes() {
     let out = out.get_output();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains(
-            "40 rows: 25 scored, 6 prorated, 2 invalid, 7 not administered; 33 records written"
-        ),
+        stderr
+            .contains("40 rows: 25 scored, 6 prorated, 2 invalid, 7 not administered; 33 records"),
         "{stderr}"
     );
     let records = json_lines(&out.stdout);
@@ -634,4 +632,268 @@ fn help_documents_exit_codes() {
         .assert()
         .success()
         .stdout(predicate::str::contains("--patient-column"));
+}
+
+#[test]
+fn a_non_answer_code_that_is_a_real_answer_is_refused() {
+    symscore()
+        .args(["score", "examples/visits.csv", "--na", "3"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "--na `3` is a real answer on `phq9` (0-3)",
+        ));
+}
+
+#[test]
+fn a_form_refused_on_every_item_is_administered_and_flags_item_9() {
+    // Nine refusals (7) are not "not administered": the form was given, and item 9 is unknown.
+    let csv = format!("{PHQ9_HEADER}\nP1,2026-03-02,7,7,7,7,7,7,7,7,7\nP2,2026-03-02,,,,,,,,,\n");
+    let out = symscore()
+        .args(["score", "-", "--na", "7,9", "--format", "jsonl"])
+        .write_stdin(csv)
+        .assert()
+        .code(1);
+    let out = out.get_output();
+    let records = json_lines(&out.stdout);
+    assert_eq!(records.len(), 1);
+    // Every item unknown: both syndromes are undecided (§5.2).
+    assert_eq!(
+        records[0]["flags"],
+        serde_json::json!([
+            "ITEM9_MISSING",
+            "INVALID_TOO_MANY_MISSING",
+            "MDS_INDETERMINATE",
+            "ODS_INDETERMINATE"
+        ])
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("2 rows: 0 scored, 0 prorated, 1 invalid, 1 not administered")
+    );
+}
+
+#[test]
+fn strict_still_reports_safety_and_counts() {
+    let csv = format!(
+        "{PHQ9_HEADER}\nP1,2026-03-02,0,0,0,0,0,0,0,0,3\nP2,2026-03-03,x,0,0,0,0,0,0,0,2\n"
+    );
+    symscore()
+        .args(["score", "-", "--strict", "--format", "csv"])
+        .write_stdin(csv)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "stopped at line 3 (--strict); standard output ends before this row",
+        ))
+        .stderr(predicate::str::contains(
+            "2 rows have a safety item endorsed or unanswered (ITEM9_POSITIVE): lines 2, 3",
+        ));
+}
+
+#[test]
+fn line_numbers_count_blank_lines_and_every_line_ending() {
+    for (ending, blank) in [("\n", "\n\n"), ("\r\n", "\r\n\r\n"), ("\r", "\r\r")] {
+        let csv = format!(
+            "{PHQ9_HEADER}{ending}P1,2026-03-02,0,0,0,0,0,0,0,0,0{ending}{blank}P2,2026-03-03,x,0,0,0,0,0,0,0,0{ending}"
+        );
+        // Header 1, P1 2, blank 3 and 4, P2 5.
+        symscore()
+            .args(["score", "-", "--format", "csv"])
+            .write_stdin(csv)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("<stdin>:5:3: column 'phq9_1'"));
+    }
+}
+
+#[test]
+fn a_closed_pipe_still_reports_every_row_and_safety() {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("symscore"))
+        .args(["score", "examples/visits.csv", "--format", "csv"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before reading anything
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}"); // line 5 holds a rejected answer
+    assert!(stderr.contains("64 rows: 59 scored"), "{stderr}");
+    assert!(stderr.contains("lines 27, 35, 36, 37, 39"), "{stderr}");
+}
+
+#[test]
+fn a_usage_error_with_items_writes_nothing_to_stdout() {
+    symscore()
+        .args(["score", "-i", "phq9", "--items", "1,2", "--format", "csv"])
+        .assert()
+        .code(2)
+        .stdout("");
+}
+
+#[test]
+fn a_replacement_definition_is_announced_and_may_not_drop_item_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let phq9 = fs::read_to_string("instruments/phq9.json").unwrap();
+    fs::write(
+        dir.path().join("phq9.json"),
+        phq9.replace(r#""version": "1.0.0""#, r#""version": "clinic-1""#),
+    )
+    .unwrap();
+    symscore()
+        .arg("--instruments-dir")
+        .arg(dir.path())
+        .args([
+            "score",
+            "-i",
+            "phq9",
+            "--items",
+            "0,0,0,0,0,0,0,0,0",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(",clinic-1"))
+        .stderr(predicate::str::contains("using `phq9` from"));
+    // Raising item 9's threshold to 2 would hide "several days": refused.
+    let weaker = phq9.replace(r#""min_value": 1"#, r#""min_value": 2"#);
+    fs::write(dir.path().join("phq9.json"), weaker).unwrap();
+    symscore()
+        .arg("--instruments-dir")
+        .arg(dir.path())
+        .args(["score", "-i", "phq9", "--items", "0,0,0,0,0,0,0,0,1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "raises the threshold of safety item 9 from 1 to 2",
+        ));
+    // `instruments check` still works with the broken directory.
+    symscore()
+        .arg("--instruments-dir")
+        .arg(dir.path())
+        .args(["instruments", "check", "examples/screen2.json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok: `phq2`"));
+}
+
+#[test]
+fn the_bundled_screener_scores_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy("examples/screen2.json", dir.path().join("screen2.json")).unwrap();
+    let out = symscore()
+        .arg("--instruments-dir")
+        .arg(dir.path())
+        .args(["score", "examples/screen2-visits.csv", "--format", "jsonl"])
+        .assert()
+        .code(1);
+    let records = json_lines(&out.get_output().stdout);
+    assert!(records.iter().all(|r| r["instrument"] == "phq2"));
+    // Every valid total is the plain sum of two 0-3 items, and ≥ 3 screens positive.
+    for r in records.iter().filter(|r| !r["total"].is_null()) {
+        let positive = r["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("SCREEN_POSITIVE_PHQ2"));
+        assert_eq!(positive, r["total"].as_u64().unwrap() >= 3, "{r}");
+    }
+}
+
+#[test]
+fn trend_flags_the_example_patients_as_intended() {
+    let out = symscore()
+        .args([
+            "trend",
+            "examples/visits.csv",
+            "--dosing",
+            "examples/dosing.csv",
+            "--format",
+            "jsonl",
+        ])
+        .assert()
+        .code(1); // line 5 holds a rejected answer
+    let summaries = json_lines(&out.get_output().stdout);
+    let status = |patient: &str, instrument: &str| {
+        summaries
+            .iter()
+            .find(|s| s["patient_id"] == patient && s["instrument"] == instrument)
+            .map(|s| s["status"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    // examples/README.md: P001 responds and remits, P002 plateaus around PHQ-9 12 after
+    // a reliable improvement, P004 deteriorates with item 9 endorsed.
+    assert_eq!(status("P001", "phq9"), "AT_TARGET");
+    assert_eq!(status("P002", "phq9"), "PLATEAU_AFTER_IMPROVEMENT");
+    assert_eq!(status("P004", "phq9"), "DETERIORATION");
+    let p004 = summaries
+        .iter()
+        .find(|s| s["patient_id"] == "P004" && s["instrument"] == "phq9")
+        .unwrap();
+    assert!(
+        p004["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("ITEM9_POSITIVE"))
+    );
+    // P006 has three dosings: three windows per instrument.
+    assert_eq!(
+        summaries
+            .iter()
+            .filter(|s| s["patient_id"] == "P006" && s["instrument"] == "pcl5")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn trend_fail_on_exits_3_and_flagged_only_filters() {
+    symscore()
+        .args([
+            "trend",
+            "examples/visits.csv",
+            "--dosing",
+            "examples/dosing.csv",
+            "--fail-on",
+            "item9",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .code(3);
+    let out = symscore()
+        .args([
+            "trend",
+            "examples/visits.csv",
+            "--dosing-date",
+            "2026-02-10",
+            "--patient",
+            "P001",
+            "--flagged-only",
+            "--format",
+            "jsonl",
+        ])
+        .assert()
+        .code(1);
+    for s in json_lines(&out.get_output().stdout) {
+        assert_eq!(s["patient_id"], "P001");
+    }
+}
+
+#[test]
+fn trend_needs_dates_and_dosing() {
+    symscore()
+        .args(["trend", "examples/visits.csv"])
+        .assert()
+        .code(2);
+    symscore()
+        .args(["trend", "-", "--dosing-date", "2026-03-02"])
+        .write_stdin(
+            "patient_id,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7\nP1,0,0,0,0,0,0,0\n",
+        )
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected a date column `date`"));
 }

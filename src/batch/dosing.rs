@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io;
 
-use super::line_endings::CrlfToLf;
+use super::line_endings::LineEndings;
 use super::{DateFormat, csv_error};
 use crate::error::{BatchError, Location};
 use crate::trend::Dosing;
@@ -20,7 +20,7 @@ pub fn read_dosing<R: io::Read>(
 ) -> Result<DosingSchedule, BatchError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(CrlfToLf::new(input));
+        .from_reader(LineEndings::new(input));
     let header = reader
         .headers()
         .map_err(|err| csv_error(source, &err))?

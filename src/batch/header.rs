@@ -28,6 +28,8 @@ pub(crate) struct ColumnPlan<'i> {
     pub(crate) patient: usize,
     pub(crate) date: Option<usize>,
     pub(crate) instruments: Vec<InstrumentColumns<'i>>,
+    /// Columns named like an item of a planned instrument that it does not have.
+    pub(crate) ignored: Vec<String>,
 }
 
 /// What the header must provide.
@@ -71,6 +73,12 @@ pub(crate) fn plan_columns<'i>(
     };
 
     let patient = find(request.patient_column)?.ok_or_else(|| {
+        if let [only] = names.as_slice()
+            && let Some(delimiter) = [';', '\t', '|'].into_iter().find(|d| only.contains(*d))
+        {
+            let shown = if delimiter == '\t' { "tab".to_owned() } else { format!("'{delimiter}'") };
+            return format!("expected several columns, found one named `{only}`; the file looks {shown}-delimited: add --delimiter {shown}");
+        }
         format!(
             "expected a patient id column `{}`, found columns {}; name the right one with --patient-column",
             request.patient_column,
@@ -93,14 +101,6 @@ pub(crate) fn plan_columns<'i>(
         ));
     }
 
-    for id in request.only {
-        if registry.get(id).is_none() {
-            return Err(format!(
-                "expected an instrument id ({}), found `{id}`",
-                registry.ids()
-            ));
-        }
-    }
     let mut instruments = Vec::new();
     for instrument in registry.iter() {
         if !request.only.is_empty() && !request.only.contains(&instrument.id) {
@@ -156,18 +156,41 @@ pub(crate) fn plan_columns<'i>(
             list_names(&names)
         ));
     }
+    let ignored = names
+        .iter()
+        .filter(|name| {
+            instruments.iter().any(|c| {
+                name.strip_prefix(&format!("{}_", c.instrument.id))
+                    .and_then(|rest| rest.parse::<usize>().ok())
+                    .is_some_and(|n| n == 0 || n > c.instrument.item_count())
+            })
+        })
+        .cloned()
+        .collect();
     Ok(ColumnPlan {
         names,
         patient,
         date,
         instruments,
+        ignored,
     })
 }
 
 fn apply_renames(header: &[String], renames: &[(String, String)]) -> Result<Vec<String>, String> {
     let mut names = header.to_vec();
     let mut targets: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut sources: BTreeMap<&str, &str> = BTreeMap::new();
     for (source, target) in renames {
+        if let Some(previous) = sources.insert(source, target) {
+            return Err(format!(
+                "--map renames `{source}` twice (to `{previous}` and to `{target}`); expected each source once"
+            ));
+        }
+        if header.iter().filter(|h| *h == source).count() > 1 {
+            return Err(format!(
+                "--map names column `{source}`, which appears more than once in the header"
+            ));
+        }
         if let Some(previous) = targets.insert(target, source) {
             return Err(format!(
                 "--map sends both `{previous}` and `{source}` to `{target}`; expected each target once"

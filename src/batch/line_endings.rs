@@ -1,81 +1,109 @@
-//! Turning CRLF line endings into LF before the CSV reader sees them.
+//! Normalising line endings before the CSV reader, and knowing where blank lines were.
 //!
-//! The csv crate records where a record starts before it consumes the `\n` of a `\r\n`
-//! pair, so in a Windows-style file every record after the header is reported one line too
-//! early. Error messages must point at the right row, so `\r\n` becomes `\n` here. A lone
-//! `\r` is left alone. The cells symscore reads (ids, dates, answers) never contain a line
-//! break, so no value it uses changes.
+//! Two csv-crate behaviours would otherwise put wrong line numbers in messages:
+//! - it records where a record starts before consuming the `\n` of a `\r\n` pair, and does
+//!   not count a lone `\r` (old Mac exports) as a line at all;
+//! - it skips blank lines but reports the record at the first skipped line.
+//!
+//! So `\r\n` and lone `\r` become `\n` here, and the byte offset of every newline that ends
+//! a blank line is remembered until the reader has moved past it. The cells symscore reads
+//! (ids, dates, answers) never contain a line break, so no value it uses changes.
 
+use std::collections::VecDeque;
 use std::io::{self, Read};
 
-pub(crate) struct CrlfToLf<R> {
+pub(crate) struct LineEndings<R> {
     inner: R,
-    /// A byte held back from the previous read: a `\r` whose fate depends on the next byte,
-    /// or a byte that did not fit a one-byte output buffer.
+    /// A `\r` that ended the previous read: `\r\n` and `\r` both become one `\n`, so whether
+    /// the next byte is dropped depends on it.
+    after_cr: bool,
+    /// A byte that did not fit a one-byte output buffer.
     pending: Option<u8>,
+    /// Bytes emitted so far.
+    emitted: u64,
+    /// The last byte emitted.
+    last: Option<u8>,
+    /// Offsets of newlines that end an empty line (or open the input).
+    blank_newlines: VecDeque<u64>,
 }
 
-impl<R: Read> CrlfToLf<R> {
+impl<R: Read> LineEndings<R> {
     pub(crate) fn new(inner: R) -> Self {
-        CrlfToLf {
+        LineEndings {
             inner,
+            after_cr: false,
             pending: None,
+            emitted: 0,
+            last: None,
+            blank_newlines: VecDeque::new(),
         }
+    }
+
+    /// How many blank lines start exactly at byte `offset` (where the previous record
+    /// ended). Forgets blank lines before `offset`, so memory stays flat.
+    pub(crate) fn blank_lines_at(&mut self, offset: u64) -> u64 {
+        while self.blank_newlines.front().is_some_and(|&b| b < offset) {
+            self.blank_newlines.pop_front();
+        }
+        let mut count = 0;
+        for &b in &self.blank_newlines {
+            if b != offset + count {
+                break;
+            }
+            count += 1;
+        }
+        count
+    }
+
+    fn emit(&mut self, byte: u8) {
+        if byte == b'\n' && self.last.is_none_or(|l| l == b'\n') {
+            self.blank_newlines.push_back(self.emitted);
+        }
+        self.last = Some(byte);
+        self.emitted += 1;
     }
 }
 
-impl<R: Read> Read for CrlfToLf<R> {
+impl<R: Read> Read for LineEndings<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if out.len() < 2 {
-            // Too small to hold a pending `\r` plus a byte; go through a scratch buffer.
-            let mut scratch = [0u8; 2];
-            let n = self.read(&mut scratch[..])?;
-            let take = n.min(out.len());
-            out[..take].copy_from_slice(&scratch[..take]);
-            if n > take {
-                self.pending = Some(scratch[take]);
-            }
-            return Ok(take);
+        if out.is_empty() {
+            return Ok(0);
+        }
+        if let Some(byte) = self.pending.take() {
+            out[0] = byte;
+            return Ok(1);
         }
         loop {
-            let start = usize::from(self.pending.is_some());
-            if let Some(byte) = self.pending.take() {
-                out[0] = byte;
-            }
-            let n = self.inner.read(&mut out[start..])?;
+            let n = self.inner.read(out)?;
             if n == 0 {
-                return Ok(start); // end of input: a held-back `\r` is emitted as it was
+                return Ok(0);
             }
-            let len = start + n;
             let mut written = 0;
-            let mut i = 0;
-            while i < len {
+            for i in 0..n {
                 let byte = out[i];
-                if byte == b'\r' {
-                    if i + 1 == len {
-                        self.pending = Some(b'\r');
-                        break;
-                    }
-                    if out[i + 1] == b'\n' {
-                        i += 1;
-                        continue;
-                    }
+                let normalised = match byte {
+                    b'\n' if self.after_cr => None, // second half of `\r\n`
+                    b'\r' => Some(b'\n'),
+                    other => Some(other),
+                };
+                self.after_cr = byte == b'\r';
+                if let Some(b) = normalised {
+                    out[written] = b;
+                    written += 1;
+                    self.emit(b);
                 }
-                out[written] = byte;
-                written += 1;
-                i += 1;
             }
             if written > 0 {
                 return Ok(written);
             }
-            // Only a held-back `\r` so far: read more rather than signal end of input.
+            // Only the `\n` of a `\r\n` split across reads: read more rather than signal the end.
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::CrlfToLf;
+    use super::LineEndings;
     use std::io::Read;
 
     /// Feeds the input in chunks of `chunk` bytes, as a slow pipe would.
@@ -91,7 +119,7 @@ mod tests {
     }
 
     fn convert(input: &[u8], chunk: usize, out_size: usize) -> Vec<u8> {
-        let mut reader = CrlfToLf::new(Chunked(input, chunk));
+        let mut reader = LineEndings::new(Chunked(input, chunk));
         let mut result = Vec::new();
         let mut buf = vec![0u8; out_size];
         loop {
@@ -104,16 +132,26 @@ mod tests {
     }
 
     #[test]
-    fn converts_crlf_across_every_chunk_boundary() {
+    fn normalises_crlf_and_lone_cr_across_every_chunk_boundary() {
         let input = b"a,b\r\n1,2\r\n\r\nlone\rcr\r";
         for chunk in 1..=input.len() {
             for out_size in [1, 2, 3, 64] {
                 assert_eq!(
                     convert(input, chunk, out_size),
-                    b"a,b\n1,2\n\nlone\rcr\r",
+                    b"a,b\n1,2\n\nlone\ncr\n",
                     "chunk {chunk}, out {out_size}"
                 );
             }
         }
+    }
+
+    #[test]
+    fn remembers_blank_lines_until_passed() {
+        let mut reader = LineEndings::new(&b"h\n\n\n\nr\n"[..]);
+        let mut all = Vec::new();
+        reader.read_to_end(&mut all).unwrap();
+        assert_eq!(reader.blank_lines_at(2), 3);
+        assert_eq!(reader.blank_lines_at(3), 2);
+        assert_eq!(reader.blank_lines_at(7), 0);
     }
 }

@@ -21,7 +21,7 @@ use jiff::civil::Date;
 pub use date::DateFormat;
 pub use dosing::{DosingSchedule, read_dosing};
 use header::{ColumnPlan, HeaderRequest, plan_columns};
-use line_endings::CrlfToLf;
+use line_endings::LineEndings;
 
 use crate::answer::{MissingTokens, parse_answer};
 use crate::error::{BatchError, Location};
@@ -132,7 +132,11 @@ pub struct BatchSummary {
 /// Reads and scores a visits CSV row by row.
 pub struct BatchReader<'i, R> {
     source: String,
-    reader: csv::Reader<CrlfToLf<R>>,
+    reader: csv::Reader<LineEndings<R>>,
+    /// Line number after the previous record (or the header), for exact record lines.
+    next_line: u64,
+    /// Byte offset after the previous record.
+    next_byte: u64,
     plan: ColumnPlan<'i>,
     options: BatchOptions,
     record: csv::ByteRecord,
@@ -151,7 +155,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             .delimiter(options.delimiter)
             .has_headers(true)
             .flexible(false)
-            .from_reader(CrlfToLf::new(input));
+            .from_reader(LineEndings::new(input));
         let header_location = Location::at(source, 1, None);
         let raw_header = reader
             .byte_headers()
@@ -184,13 +188,39 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             renames: &options.renames,
             only: &options.only,
         };
+        for id in &options.only {
+            if registry.get(id).is_none() {
+                return Err(BatchError::Options(format!(
+                    "unknown instrument `{id}`; expected one of {}",
+                    registry.ids()
+                )));
+            }
+        }
         let plan =
             plan_columns(&header, registry, &request).map_err(|message| BatchError::Header {
                 location: header_location,
                 message,
             })?;
+        for columns in &plan.instruments {
+            let instrument = columns.instrument;
+            let extras = columns
+                .extras
+                .iter()
+                .map(|&(_, e)| &instrument.extra_items[e].scale);
+            for scale in std::iter::once(&instrument.scale).chain(extras) {
+                if let Some(token) = options.missing.conflict_with(scale) {
+                    return Err(BatchError::Options(format!(
+                        "--na `{token}` is a real answer on `{}` ({}-{}); a non-answer code must lie outside every answer scale in the file",
+                        instrument.id, scale.min, scale.max
+                    )));
+                }
+            }
+        }
+        let position = reader.position().clone();
         Ok(BatchReader {
             source: source.to_owned(),
+            next_line: position.line(),
+            next_byte: position.byte(),
             reader,
             plan,
             options,
@@ -202,6 +232,12 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
     /// The instruments this file will be scored for, in order.
     pub fn instruments(&self) -> impl Iterator<Item = &'i crate::Instrument> + '_ {
         self.plan.instruments.iter().map(|c| c.instrument)
+    }
+
+    /// Header columns that look like items but belong to no item (`gad7_8`): ignored, and
+    /// worth telling the user about.
+    pub fn ignored_item_like_columns(&self) -> &[String] {
+        &self.plan.ignored
     }
 
     /// Whether the input has a date column.
@@ -221,7 +257,11 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             Ok(true) => {}
             Err(err) => return Err(csv_error(&self.source, &err)),
         }
-        let line = self.record.position().map_or(0, csv::Position::line);
+        // The csv crate reports a record at the first blank line skipped before it; count
+        // those blank lines from where the previous record ended instead.
+        let line = self.next_line + self.reader.get_mut().blank_lines_at(self.next_byte);
+        let end = self.reader.position();
+        (self.next_line, self.next_byte) = (end.line(), end.byte());
         let outcome = self.score_row(line);
         self.summary.rows += 1;
         self.summary.records += outcome.records.len() as u64;
@@ -265,7 +305,14 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                     ));
                 }
             }
-            if is_not_administered(&answers) {
+            // All blank means the questionnaire was not given at this visit. A form whose
+            // items are all refusals was given: it is scored (invalid) so that an unanswered
+            // safety item still raises its flag.
+            let refused_somewhere = columns.items.iter().any(|&index| {
+                std::str::from_utf8(self.record.get(index).unwrap_or_default())
+                    .is_ok_and(|cell| self.options.missing.is_non_response(cell))
+            });
+            if is_not_administered(&answers) && !refused_somewhere {
                 continue;
             }
             let report = score(instrument, &answers).expect("one answer per item column");

@@ -8,8 +8,11 @@ const EXIT_CODES: &str = "\
 Exit status:
   0  everything was scored (a closed pipe, as in `| head`, also counts as success)
   1  some input was rejected: an unusable answer, too many blanks, an unreadable
-     date or patient id, an invalid definition file; the rest was still scored
-  2  usage error, unreadable file, malformed CSV or a header that does not fit
+     date or patient id; or `instruments check` rejected a definition. The rest
+     was still scored
+  2  usage error, unreadable file, malformed CSV, a header that does not fit, or an
+     --instruments-dir whose definitions do not all load
+  3  `trend --fail-on`: a listed condition occurred
 
 symscore flags results for clinician review. It does not diagnose and does not
 recommend treatment.";

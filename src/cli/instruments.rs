@@ -193,9 +193,16 @@ fn describe(i: &Instrument, origin: &str, color: bool) -> String {
 
     let _ = writeln!(
         s,
-        "\nMissing items: up to {} blank items are prorated (total = answered sum × {} / answered, rounded half up); more gives INVALID_TOO_MANY_MISSING and no total.",
-        i.max_missing,
-        i.item_count()
+        "\nMissing items: {}",
+        if i.max_missing == 0 {
+            "every item must be answered; any blank gives INVALID_TOO_MANY_MISSING and no total (no proration).".to_owned()
+        } else {
+            format!(
+                "up to {} blank items are prorated (total = answered sum × {} / answered, rounded half up); more gives INVALID_TOO_MANY_MISSING and no total.",
+                i.max_missing,
+                i.item_count()
+            )
+        }
     );
     if let Some(note) = &i.missing_note {
         let _ = writeln!(s, "  {note}");
@@ -248,10 +255,12 @@ fn describe(i: &Instrument, origin: &str, color: bool) -> String {
             format!("blank or unusable items leave {} undecided", algorithm.flag),
         ]);
     }
-    flags.add_row([
-        "PRORATED".to_owned(),
-        format!("1–{} items blank; total prorated", i.max_missing),
-    ]);
+    if i.max_missing > 0 {
+        flags.add_row([
+            "PRORATED".to_owned(),
+            format!("1–{} items blank; total prorated", i.max_missing),
+        ]);
+    }
     flags.add_row([
         "INVALID_TOO_MANY_MISSING".to_owned(),
         format!("more than {} items blank; no total", i.max_missing),

@@ -16,7 +16,25 @@ pub(crate) use report::ExitStatus;
 
 /// Runs one parsed command line.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
-    let registry = load_registry(&cli)?;
+    let checking = matches!(
+        &cli.command,
+        Command::Instruments(args::InstrumentsArgs {
+            action: Some(args::InstrumentsAction::Check { .. }),
+            ..
+        })
+    );
+    let registry = match load_registry(&cli) {
+        Ok(registry) => registry,
+        // `instruments check` is how a user finds what is wrong with a definition, so a
+        // directory that does not load must not stop it.
+        Err(err) if checking => {
+            report::message(&format!(
+                "warning: {err:#}\nwarning: checking against the built-in instruments only"
+            ));
+            Registry::builtin()
+        }
+        Err(err) => return Err(err),
+    };
     match cli.command {
         Command::Score(args) => score::run(args, &registry),
         Command::Trend(args) => trend::run(args, &registry),
@@ -28,12 +46,19 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
 fn load_registry(cli: &Cli) -> anyhow::Result<Registry> {
     let mut registry = Registry::builtin();
     if let Some(dir) = &cli.instruments_dir {
-        registry.load_dir(dir).with_context(|| {
+        let replaced = registry.load_dir(dir).with_context(|| {
             format!(
                 "cannot load instrument definitions from `{}`",
                 dir.display()
             )
         })?;
+        // Output cannot tell a replaced definition from the built-in one, so say it every run.
+        for id in replaced {
+            report::message(&format!(
+                "symscore: using `{id}` from {} instead of the built-in definition",
+                registry.origin(&id).unwrap_or_default()
+            ));
+        }
     }
     Ok(registry)
 }

@@ -32,7 +32,7 @@ impl Output {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
         };
-        let temp = tempfile::Builder::new()
+        let mut temp = tempfile::Builder::new()
             .prefix(".symscore-")
             .suffix(".tmp")
             .tempfile_in(dir)
@@ -43,6 +43,15 @@ impl Output {
                     target.display()
                 )
             })?;
+        // Replacing a file keeps its permissions; a new file stays readable by its owner only
+        // (tempfile's default), as it holds patient data.
+        if let Ok(metadata) = std::fs::metadata(target) {
+            temp.as_file_mut()
+                .set_permissions(metadata.permissions())
+                .with_context(|| {
+                    format!("cannot copy the permissions of `{}`", target.display())
+                })?;
+        }
         Ok(Output::File {
             temp,
             target: target.to_owned(),

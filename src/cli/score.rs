@@ -1,5 +1,6 @@
 //! `symscore score`: one administration from --items, or every row of a CSV export.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, IsTerminal as _, Read};
 use std::path::Path;
@@ -10,10 +11,10 @@ use symscore::score::SafetyStatus;
 use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score};
 
 use super::ExitStatus;
-use super::args::{InputArgs, ScoreArgs};
+use super::args::{Format, InputArgs, ScoreArgs};
 use super::output::{Output, resolve_format, use_color};
 use super::render::RecordWriter;
-use super::report::message;
+use super::report::{is_broken_pipe, message};
 
 pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
     let ScoreArgs {
@@ -34,13 +35,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
             bail!("--items scores one instrument: name it once with -i, such as `-i phq9`");
         };
         let missing = missing_tokens(&input_options.na);
-        let status = score_items(
-            registry,
-            id,
-            &items,
-            &missing,
-            RecordWriter::new(format, &mut out, color)?,
-        )?;
+        let status = score_items(registry, id, &items, &missing, format, &mut out, color)?;
         out.commit()?;
         return Ok(status);
     }
@@ -49,33 +44,64 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let options = batch_options(input_options, instruments, false)?;
     let mut batch = BatchReader::new(registry, reader, &source, options)?;
     let mut writer = RecordWriter::new(format, &mut out, color)?;
-    let mut safety_lines: Vec<u64> = Vec::new();
-    while let Some(row) = batch.next_row()? {
+    let mut safety = SafetyTally::default();
+    warn_ignored_columns(&source, batch.ignored_item_like_columns());
+    let mut output_closed = false;
+    loop {
+        let row = match batch.next_row() {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(err) => {
+                // Malformed CSV stops the run: still say what was read, and which rows
+                // need safety review, before the error.
+                report_counts(
+                    &source,
+                    &batch.summary(),
+                    &safety,
+                    Some("stopped by the error below"),
+                );
+                return Err(err.into());
+            }
+        };
         for diagnostic in &row.diagnostics {
             message(&diagnostic.to_string());
         }
+        // Safety is recorded before --strict can stop the run, so it is never hidden.
+        safety.add(row.line, &row.records);
         if strict && !row.diagnostics.is_empty() {
-            // Nothing partial is left behind: an -o file is not renamed into place.
-            message(&format!(
-                "symscore: stopped at line {} (--strict); no output file written",
-                row.line
-            ));
+            let output_note = if output.output.is_some() {
+                "no output file written"
+            } else {
+                "standard output ends before this row"
+            };
+            let note = format!("stopped at line {} (--strict); {output_note}", row.line);
+            report_counts(&source, &batch.summary(), &safety, Some(&note));
             return Ok(ExitStatus::Rejected);
         }
-        for record in &row.records {
-            if record.report.needs_safety_review() && safety_lines.last() != Some(&row.line) {
-                safety_lines.push(row.line);
+        if !output_closed {
+            for record in &row.records {
+                if let Err(err) = writer.write(record) {
+                    output_closed = is_broken_pipe(&err);
+                    if !output_closed {
+                        return Err(err);
+                    }
+                    break;
+                }
             }
-            writer.write(record)?;
         }
     }
-    writer.finish()?;
-    out.commit()?;
-    let summary = batch.summary();
-    message(&summary_line(&source, &summary));
-    if !safety_lines.is_empty() {
-        message(&safety_line(&source, &safety_lines));
+    if !output_closed {
+        match writer.finish().and_then(|()| out.commit()) {
+            Err(err) if is_broken_pipe(&err) => output_closed = true,
+            other => other?,
+        }
     }
+    let summary = batch.summary();
+    // `| head` closing the pipe is not an error, but the rows after it are still read so
+    // that the counts and the safety list below cover the whole file.
+    let note = output_closed
+        .then_some("the reader closed standard output early; every row was still read and checked");
+    report_counts(&source, &summary, &safety, note);
     Ok(if summary.invalid > 0 {
         ExitStatus::Rejected
     } else {
@@ -84,12 +110,17 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
 }
 
 /// Scores the answers given on the command line.
-fn score_items<W: io::Write>(
+///
+/// Everything is checked before the writer is created, so a usage error prints nothing on
+/// standard output.
+fn score_items(
     registry: &Registry,
     id: &str,
     items: &str,
     missing: &MissingTokens,
-    mut writer: RecordWriter<W>,
+    format: Format,
+    out: &mut Output,
+    color: bool,
 ) -> anyhow::Result<ExitStatus> {
     let instrument = registry.get(id).with_context(|| {
         format!(
@@ -97,6 +128,13 @@ fn score_items<W: io::Write>(
             registry.ids()
         )
     })?;
+    if let Some(token) = missing.conflict_with(&instrument.scale) {
+        bail!(
+            "--na `{token}` is a real answer on `{id}` ({}-{}); a non-answer code must lie outside the answer scale",
+            instrument.scale.min,
+            instrument.scale.max
+        );
+    }
     let cells: Vec<&str> = items.split(',').collect();
     if cells.len() != instrument.item_count() {
         bail!(
@@ -111,11 +149,7 @@ fn score_items<W: io::Write>(
         .enumerate()
         .map(|(i, cell)| {
             parse_answer(cell, &instrument.scale, missing).unwrap_or_else(|problem| {
-                message(&format!(
-                    "--items:{}: item {} of `{id}`: {problem}",
-                    i + 1,
-                    i + 1
-                ));
+                message(&format!("--items: item {} of `{id}`: {problem}", i + 1));
                 rejected = true;
                 Answer::Invalid
             })
@@ -133,7 +167,7 @@ fn score_items<W: io::Write>(
                     check.item.positive_flag, check.item.item
                 ),
                 _ => format!(
-                    "{} (item {} unanswered)",
+                    "{} (item {} unanswered or unusable)",
                     check.item.missing_flag, check.item.item
                 ),
             };
@@ -141,6 +175,7 @@ fn score_items<W: io::Write>(
         }
     }
     let invalid = report.is_invalid();
+    let mut writer = RecordWriter::new(format, out, color)?;
     writer.write(&ScoreRecord {
         patient_id: None,
         date: None,
@@ -222,7 +257,11 @@ pub(crate) fn batch_options(
     let renames = renames
         .iter()
         .map(|pair| match pair.split_once('=') {
-            Some((source, target)) if !source.trim().is_empty() && !target.trim().is_empty() => {
+            Some((source, target))
+                if !source.trim().is_empty()
+                    && !target.trim().is_empty()
+                    && !target.contains('=') =>
+            {
                 Ok((source.trim().to_owned(), target.trim().to_owned()))
             }
             _ => bail!("--map expects SRC=DEST, such as `DPQ010=phq9_1`; found `{pair}`"),
@@ -232,12 +271,33 @@ pub(crate) fn batch_options(
     options.patient_column = patient_column;
     options.date_column = date_column;
     options.date_required = date_required;
-    options.date_format = date_format.map_or(DateFormat::Iso, DateFormat::Strftime);
+    options.date_format = match date_format {
+        Some(layout) => check_date_layout(layout)?,
+        None => DateFormat::Iso,
+    };
     options.renames = renames;
     options.missing = missing_tokens(&na);
     options.delimiter = parse_delimiter(&delimiter)?;
     options.only = only;
     Ok(options)
+}
+
+/// A layout is checked once, up front: a broken one would otherwise reject every row.
+pub(crate) fn check_date_layout(layout: String) -> anyhow::Result<DateFormat> {
+    let probe = jiff::civil::date(2026, 11, 23);
+    let written = jiff::fmt::strtime::format(layout.as_str(), probe)
+        .map_err(|err| anyhow::anyhow!("--date-format `{layout}`: {err}"))?;
+    let format = DateFormat::Strftime(layout);
+    if format.parse(&written).ok() != Some(probe) {
+        bail!(
+            "--date-format `{}`: expected a layout with year, month and day such as `%d/%m/%Y`",
+            match &format {
+                DateFormat::Strftime(l) => l.as_str(),
+                DateFormat::Iso => "",
+            }
+        );
+    }
+    Ok(format)
 }
 
 fn parse_delimiter(text: &str) -> anyhow::Result<u8> {
@@ -250,22 +310,99 @@ fn parse_delimiter(text: &str) -> anyhow::Result<u8> {
     }
 }
 
+/// Prints the row summary and, when any, the rows that need safety review.
+fn report_counts(
+    source: &str,
+    summary: &BatchSummary,
+    safety: &SafetyTally,
+    stopped: Option<&str>,
+) {
+    let mut line = summary_line(source, summary);
+    if let Some(note) = stopped {
+        line = format!("{line} ({note})");
+    }
+    message(&line);
+    if !safety.lines.is_empty() {
+        message(&safety_line(source, safety));
+    }
+}
+
+/// Columns that look like items the instrument does not have (`gad7_8`) are ignored; say so.
+pub(crate) fn warn_ignored_columns(source: &str, columns: &[String]) {
+    for column in columns {
+        message(&format!(
+            "symscore: warning: {source}: column `{column}` looks like an item column, but its instrument has no such item; it is ignored"
+        ));
+    }
+}
+
+/// Rows whose administrations need safety review, and which safety flags they raised.
+#[derive(Default)]
+struct SafetyTally {
+    lines: Vec<u64>,
+    flags: BTreeSet<String>,
+}
+
+impl SafetyTally {
+    fn add(&mut self, line: u64, records: &[ScoreRecord<'_>]) {
+        let mut needs_review = false;
+        for check in records
+            .iter()
+            .flat_map(|r| &r.report.safety)
+            .filter(|c| c.needs_review())
+        {
+            needs_review = true;
+            let flag = if matches!(check.status, SafetyStatus::Endorsed(_)) {
+                &check.item.positive_flag
+            } else {
+                &check.item.missing_flag
+            };
+            self.flags.insert(flag.clone());
+        }
+        if needs_review {
+            self.lines.push(line);
+        }
+    }
+}
+
+/// `1 row`, `2 rows`.
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn summary_line(source: &str, s: &BatchSummary) -> String {
     format!(
-        "symscore: {source}: {} rows: {} scored, {} prorated, {} invalid, {} not administered; {} records written",
-        s.rows, s.scored, s.prorated, s.invalid, s.not_administered, s.records
+        "symscore: {source}: {}: {} scored, {} prorated, {} invalid, {} not administered; {}",
+        count(s.rows, "row"),
+        s.scored,
+        s.prorated,
+        s.invalid,
+        s.not_administered,
+        count(s.records, "record")
     )
 }
 
-fn safety_line(source: &str, lines: &[u64]) -> String {
+fn safety_line(source: &str, safety: &SafetyTally) -> String {
     const SHOWN: usize = 20;
+    let lines = &safety.lines;
     let mut listed: Vec<String> = lines.iter().take(SHOWN).map(u64::to_string).collect();
     if lines.len() > SHOWN {
         listed.push(format!("and {} more", lines.len() - SHOWN));
     }
+    let flags: Vec<&str> = safety.flags.iter().map(String::as_str).collect();
     format!(
-        "!! symscore: {source}: {} rows have a safety item endorsed or unanswered (PHQ-9 item 9): lines {}. Review each one; follow your local suicide-risk protocol.",
-        lines.len(),
+        "!! symscore: {source}: {} a safety item endorsed or unanswered ({}): {} {}. Review each one; follow your local suicide-risk protocol.",
+        if lines.len() == 1 {
+            "1 row has".to_owned()
+        } else {
+            format!("{} rows have", lines.len())
+        },
+        flags.join(", "),
+        if lines.len() == 1 { "line" } else { "lines" },
         listed.join(", ")
     )
 }

@@ -17,7 +17,7 @@ use super::args::{FailOn, PlateauRuleArg, TrendArgs};
 use super::output::{Output, resolve_format, use_color};
 use super::render::{TrendRow, TrendWriter};
 use super::report::message;
-use super::score::{batch_options, open_input};
+use super::score::{batch_options, check_date_layout, open_input, warn_ignored_columns};
 
 /// PHQ-9 and GAD-7 form the NHS Talking Therapies pair for depression, GAD and mixed
 /// presentations (reference §6.3, Clark 2018 Table 2).
@@ -39,10 +39,10 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         input_options,
         output,
     } = args;
-    let date_format = input_options
-        .date_format
-        .clone()
-        .map_or(DateFormat::Iso, DateFormat::Strftime);
+    let date_format = match input_options.date_format.clone() {
+        Some(layout) => check_date_layout(layout)?,
+        None => DateFormat::Iso,
+    };
     let mut options = TrendOptions::default();
     options.rule = match plateau_rule {
         PlateauRuleArg::Band => PlateauRule::Band,
@@ -74,6 +74,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let (reader, source) = open_input(input.as_deref(), output.output.as_deref())?;
     let batch_options = batch_options(input_options, instruments, true)?;
     let mut batch = BatchReader::new(registry, reader, &source, batch_options)?;
+    warn_ignored_columns(&source, batch.ignored_item_like_columns());
     let plan: Vec<&Instrument> = batch.instruments().collect();
 
     // Collect compactly: per patient, per instrument, the scored administrations.

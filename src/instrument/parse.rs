@@ -15,6 +15,8 @@ use crate::error::{DefinitionError, Location};
 /// violations carry the field path and its line and column, and all of them are reported at
 /// once rather than one per attempt.
 pub fn parse_definition(source_name: &str, text: &str) -> Result<Instrument, DefinitionError> {
+    // Editors on Windows may save with a byte-order mark; it is not JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     let raw: RawInstrument = serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let inner = err.inner();

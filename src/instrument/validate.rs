@@ -195,7 +195,7 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
             p.check(
                 total_min < t.min_total && t.min_total <= total_max,
                 || format!("thresholds[{i}].min_total"),
-                || format!("expected a cut-off from {} to {total_max} (the total range is {total_min}-{total_max}), found {}", total_min + 1, t.min_total),
+                || format!("expected a cut-off from {} to {total_max} (the total range is {total_min}-{total_max}), found {}", total_min.saturating_add(1), t.min_total),
             );
             if let Some(band_id) = &t.band {
                 if let Some(band) = bands.iter().find(|b| &b.id == band_id) {
@@ -213,7 +213,7 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
         .collect();
 
     let mut safety_seen = BTreeSet::new();
-    let safety_items = raw
+    let safety_items: Vec<SafetyItem> = raw
         .safety_items
         .into_iter()
         .enumerate()
@@ -307,7 +307,7 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
             )
         },
     );
-    let algorithms = raw
+    let algorithms: Vec<Algorithm> = raw
         .algorithms
         .into_iter()
         .enumerate()
@@ -361,6 +361,27 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
             }
         })
         .collect();
+
+    // A reverse-scored safety or symptom item would be read one way for the total and the
+    // other way for the flag; no instrument needs that, so it is refused.
+    for item in items.iter().filter(|item| item.reverse) {
+        let in_safety = safety_items
+            .iter()
+            .any(|s: &SafetyItem| s.item == item.number);
+        let in_algorithm = algorithms.iter().any(|a: &Algorithm| {
+            a.criteria
+                .iter()
+                .any(|c| c.items.contains(&(item.number - 1)))
+        });
+        p.check(
+            !in_safety && !in_algorithm,
+            || format!("items[{}].reverse", item.number - 1),
+            || {
+                "expected `false` for an item used by a safety rule or an algorithm, found `true`"
+                    .into()
+            },
+        );
+    }
 
     let change = check_change(&mut p, &raw.change, total_min, total_max);
 
@@ -523,7 +544,7 @@ fn check_bands(
             let why = if i == 0 {
                 format!("the lowest possible total is {total_min}")
             } else {
-                format!("the previous band ends at {}", next_min - 1)
+                format!("the previous band ends at {}", raw[i - 1].max)
             };
             let what = if band.min < next_min {
                 "overlap"
@@ -676,7 +697,7 @@ fn check_change(
     total_min: u32,
     total_max: u32,
 ) -> ChangeParams {
-    let span = total_max - total_min;
+    let span = total_max.saturating_sub(total_min);
     for (field, value) in [("reliable_change", raw.reliable_change), ("mcid", raw.mcid)] {
         p.check(
             (1..=span.max(1)).contains(&value),
@@ -691,7 +712,7 @@ fn check_change(
             || {
                 format!(
                     "expected a total from {} to {total_max}, found {value}",
-                    total_min + 1
+                    total_min.saturating_add(1)
                 )
             },
         );
