@@ -456,7 +456,9 @@ fn strict_stops_at_the_first_rejected_row_without_writing_the_file() {
         .arg(&target)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("stopped at line 5 (--strict)"));
+        .stderr(predicate::str::contains(
+            "stopped at line 5 by --strict; no output file written",
+        ));
     assert!(!target.exists());
 }
 
@@ -685,7 +687,7 @@ fn strict_still_reports_safety_and_counts() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "stopped at line 3 (--strict); standard output ends before this row",
+            "stopped at line 3 by --strict; standard output ends before this row",
         ))
         .stderr(predicate::str::contains(
             "2 rows have a safety item endorsed or unanswered (ITEM9_POSITIVE): lines 2, 3",

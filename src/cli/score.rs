@@ -74,7 +74,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
             } else {
                 "standard output ends before this row"
             };
-            let note = format!("stopped at line {} (--strict); {output_note}", row.line);
+            let note = format!("stopped at line {} by --strict; {output_note}", row.line);
             report_counts(&source, &batch.summary(), &safety, Some(&note));
             return Ok(ExitStatus::Rejected);
         }
@@ -366,11 +366,11 @@ impl SafetyTally {
 }
 
 /// `1 row`, `2 rows`.
-fn count(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
+pub(crate) fn count(n: u64, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
     }
 }
 

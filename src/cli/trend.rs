@@ -17,7 +17,7 @@ use super::args::{FailOn, PlateauRuleArg, TrendArgs};
 use super::output::{Output, resolve_format, use_color};
 use super::render::{TrendRow, TrendWriter};
 use super::report::message;
-use super::score::{batch_options, check_date_layout, open_input, warn_ignored_columns};
+use super::score::{batch_options, check_date_layout, count, open_input, warn_ignored_columns};
 
 /// PHQ-9 and GAD-7 form the NHS Talking Therapies pair for depression, GAD and mixed
 /// presentations (reference §6.3, Clark 2018 Table 2).
@@ -184,12 +184,12 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     out.commit()?;
 
     message(&format!(
-        "symscore: {source}: {} rows read ({} with rejected cells, {} not administered); {} patients; {} summaries, {} flagged{}",
-        read.rows,
+        "symscore: {source}: {} read ({} with rejected cells, {} not administered); {}; {}, {} flagged{}",
+        count(read.rows, "row"),
         read.invalid,
         read.not_administered,
-        visits.len(),
-        summaries,
+        count(visits.len() as u64, "patient"),
+        count(summaries, "summary"),
         flagged,
         if flagged_only {
             " (only flagged ones written)"
