@@ -29,6 +29,18 @@ pub const CSV_HEADER: [&str; 14] = [
     "instrument_version",
 ];
 
+/// Text from the input made safe to open in a spreadsheet (OWASP CSV injection guidance):
+/// a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read by
+/// Excel as a formula, so it gets a leading `'`, which spreadsheets show as plain text.
+/// Only free text from the input passes through here; numbers symscore computes never do.
+pub fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// One administration as written to output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreRecord<'i> {
@@ -67,7 +79,7 @@ impl ScoreRecord<'_> {
             .join(";");
         let optional = |value: Option<String>| Cow::Owned(value.unwrap_or_default());
         [
-            Cow::Borrowed(self.patient_id.as_deref().unwrap_or("")),
+            spreadsheet_safe(self.patient_id.as_deref().unwrap_or("")),
             optional(self.date.map(|d| d.to_string())),
             Cow::Borrowed(report.instrument.id.as_str()),
             optional(report.total.map(|t| t.to_string())),
@@ -126,5 +138,27 @@ impl Serialize for Subscales<'_, '_> {
             map.serialize_entry(subscale.id, &subscale.value)?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formula_like_text_is_neutralised() {
+        for cell in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(spreadsheet_safe(cell), format!("'{cell}"));
+        }
+        for cell in ["P017", "93705.0", "", "a=b"] {
+            assert_eq!(spreadsheet_safe(cell), cell);
+        }
     }
 }

@@ -899,3 +899,66 @@ fn trend_needs_dates_and_dosing() {
         .code(2)
         .stderr(predicate::str::contains("expected a date column `date`"));
 }
+
+#[test]
+fn repeated_visits_are_reported_and_both_kept() {
+    let csv = format!(
+        "{PHQ9_HEADER}\nP1,2026-03-02,0,0,0,0,0,0,0,0,0\nP1,2026-03-02,1,0,0,0,0,0,0,0,0\nP2,2026-03-02,0,0,0,0,0,0,0,0,0\nP1,2026-03-02,2,0,0,0,0,0,0,0,0\n"
+    );
+    let out = symscore()
+        .args(["score", "-", "--format", "jsonl"])
+        .write_stdin(csv.clone())
+        .assert()
+        .code(1);
+    let out = out.get_output();
+    assert_eq!(json_lines(&out.stdout).len(), 4, "both rows are kept");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "<stdin>:3: `phq9` for patient `P1` on 2026-03-02 repeats line 2; both are kept"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 administration repeating an earlier row"),
+        "{stderr}"
+    );
+    // `trend` holds every visit, so it also finds the repeat on line 5, after another patient.
+    symscore()
+        .args([
+            "trend",
+            "-",
+            "--dosing-date",
+            "2026-03-01",
+            "--format",
+            "csv",
+        ])
+        .write_stdin(csv)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "<stdin>:5: `phq9` for patient `P1` on 2026-03-02 repeats line 3",
+        ));
+}
+
+#[test]
+fn csv_output_neutralises_formulas_in_patient_ids() {
+    symscore()
+        .args(["score", "-", "--format", "csv"])
+        .write_stdin("patient_id,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7\n=HYPERLINK(\"x\"),0,0,0,0,0,0,0\n@SUM(A1),1,0,0,0,0,0,0\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"'=HYPERLINK(\"\"x\"\")\",,gad7,0,"))
+        .stdout(predicate::str::contains("'@SUM(A1),,gad7,1,"));
+}
+
+#[test]
+fn the_table_escapes_terminal_control_characters_in_patient_ids() {
+    symscore()
+        .args(["score", "-", "--format", "table"])
+        .write_stdin("patient_id,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7\n\"P1\u{1b}[2J\",0,0,0,0,0,0,0\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("P1\\u{1b}[2J"))
+        .stdout(predicate::str::contains("\u{1b}[2J").not());
+}

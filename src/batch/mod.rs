@@ -13,6 +13,7 @@ mod dosing;
 mod header;
 mod line_endings;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io;
 
@@ -110,6 +111,36 @@ pub struct RowOutcome<'i> {
     pub diagnostics: Vec<Diagnostic>,
     /// How the row counts in the summary.
     pub status: RowStatus,
+    /// Administrations that repeat an earlier row's patient, date and instrument.
+    pub duplicates: Vec<Duplicate<'i>>,
+}
+
+/// An administration whose patient, date and instrument repeat an earlier row. Both rows are
+/// kept and scored; a person has to decide which is right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate<'i> {
+    /// Instrument id.
+    pub instrument: &'i str,
+    /// Patient id.
+    pub patient_id: String,
+    /// Visit date, when the input has dates.
+    pub date: Option<Date>,
+    /// The line of the earlier row.
+    pub first_line: u64,
+}
+
+impl fmt::Display for Duplicate<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` for patient `{}`", self.instrument, self.patient_id)?;
+        if let Some(date) = self.date {
+            write!(f, " on {date}")?;
+        }
+        write!(
+            f,
+            " repeats line {}; both are kept, check which one is right",
+            self.first_line
+        )
+    }
 }
 
 /// Counts over every row read; `scored + prorated + invalid + not_administered == rows`.
@@ -127,6 +158,8 @@ pub struct BatchSummary {
     pub not_administered: u64,
     /// Records produced (one per administered instrument per row).
     pub records: u64,
+    /// Administrations repeating an earlier one of the same patient, date and instrument.
+    pub duplicates: u64,
 }
 
 /// Reads and scores a visits CSV row by row.
@@ -141,6 +174,12 @@ pub struct BatchReader<'i, R> {
     options: BatchOptions,
     record: csv::ByteRecord,
     summary: BatchSummary,
+    /// The patient of the previous row and the `(date, instrument)` administrations seen in
+    /// its consecutive rows. Cleared when the patient changes, so memory is bounded by one
+    /// patient: duplicates are found within a patient's consecutive rows (the usual layout of
+    /// an export). `trend`, which holds every visit anyway, finds the rest.
+    current_patient: Option<String>,
+    seen: HashMap<(Option<Date>, &'i str), u64>,
 }
 
 impl<'i, R: io::Read> BatchReader<'i, R> {
@@ -226,6 +265,8 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             options,
             record: csv::ByteRecord::new(),
             summary: BatchSummary::default(),
+            current_patient: None,
+            seen: HashMap::new(),
         })
     }
 
@@ -262,7 +303,9 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         let line = self.next_line + self.reader.get_mut().blank_lines_at(self.next_byte);
         let end = self.reader.position();
         (self.next_line, self.next_byte) = (end.line(), end.byte());
-        let outcome = self.score_row(line);
+        let mut outcome = self.score_row(line);
+        self.find_duplicates(&mut outcome);
+        self.summary.duplicates += outcome.duplicates.len() as u64;
         self.summary.rows += 1;
         self.summary.records += outcome.records.len() as u64;
         match outcome.status {
@@ -272,6 +315,29 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             RowStatus::NotAdministered => self.summary.not_administered += 1,
         }
         Ok(Some(outcome))
+    }
+
+    fn find_duplicates(&mut self, outcome: &mut RowOutcome<'i>) {
+        let Some(patient) = outcome.records.first().and_then(|r| r.patient_id.clone()) else {
+            return;
+        };
+        if self.current_patient.as_ref() != Some(&patient) {
+            self.seen.clear();
+            self.current_patient = Some(patient.clone());
+        }
+        for record in &outcome.records {
+            let key = (record.date, record.report.instrument.id.as_str());
+            if let Some(first_line) = self.seen.insert(key, outcome.line) {
+                outcome.duplicates.push(Duplicate {
+                    instrument: key.1,
+                    patient_id: patient.clone(),
+                    date: record.date,
+                    first_line,
+                });
+                // Later repeats point at the first row, not at each other.
+                self.seen.insert(key, first_line);
+            }
+        }
     }
 
     fn score_row(&self, line: u64) -> RowOutcome<'i> {
@@ -349,6 +415,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             records,
             diagnostics,
             status,
+            duplicates: Vec::new(),
         }
     }
 

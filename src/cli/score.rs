@@ -66,6 +66,9 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
         for diagnostic in &row.diagnostics {
             message(&diagnostic.to_string());
         }
+        for duplicate in &row.duplicates {
+            message(&format!("{source}:{}: {duplicate}", row.line));
+        }
         // Safety is recorded before --strict can stop the run, so it is never hidden.
         safety.add(row.line, &row.records);
         if strict && !row.diagnostics.is_empty() {
@@ -102,7 +105,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let note = output_closed
         .then_some("the reader closed standard output early; every row was still read and checked");
     report_counts(&source, &summary, &safety, note);
-    Ok(if summary.invalid > 0 {
+    Ok(if summary.invalid > 0 || summary.duplicates > 0 {
         ExitStatus::Rejected
     } else {
         ExitStatus::Success
@@ -375,7 +378,7 @@ pub(crate) fn count(n: u64, noun: &str) -> String {
 }
 
 fn summary_line(source: &str, s: &BatchSummary) -> String {
-    format!(
+    let mut line = format!(
         "symscore: {source}: {}: {} scored, {} prorated, {} invalid, {} not administered; {}",
         count(s.rows, "row"),
         s.scored,
@@ -383,7 +386,14 @@ fn summary_line(source: &str, s: &BatchSummary) -> String {
         s.invalid,
         s.not_administered,
         count(s.records, "record")
-    )
+    );
+    if s.duplicates > 0 {
+        line.push_str(&format!(
+            "; {} repeating an earlier row",
+            count(s.duplicates, "administration")
+        ));
+    }
+    line
 }
 
 fn safety_line(source: &str, safety: &SafetyTally) -> String {

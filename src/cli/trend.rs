@@ -114,6 +114,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         }
     }
     let read = batch.summary();
+    let duplicates = report_duplicates(&source, &plan, &visits);
 
     for wanted in &patients {
         if !visits.contains_key(wanted) {
@@ -216,11 +217,38 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     }
     Ok(if failed {
         ExitStatus::Condition
-    } else if read.invalid > 0 {
+    } else if read.invalid > 0 || duplicates > 0 {
         ExitStatus::Rejected
     } else {
         ExitStatus::Success
     })
+}
+
+/// Reports every administration that repeats an earlier one of the same patient, date and
+/// instrument, wherever it is in the file. Both are kept; the later line counts as the
+/// later administration of that day.
+fn report_duplicates(
+    source: &str,
+    plan: &[&Instrument],
+    visits: &BTreeMap<String, Vec<Vec<Administration<'_>>>>,
+) -> u64 {
+    let mut found = 0;
+    for (patient, per_instrument) in visits {
+        for (instrument, administrations) in plan.iter().zip(per_instrument) {
+            let mut by_date: Vec<&Administration<'_>> = administrations.iter().collect();
+            by_date.sort_by_key(|a| (a.date, a.line));
+            for pair in by_date.windows(2) {
+                if pair[0].date == pair[1].date {
+                    found += 1;
+                    message(&format!(
+                        "{source}:{}: `{}` for patient `{patient}` on {} repeats line {}; both are kept, and the later line counts as the later administration",
+                        pair[1].line, instrument.id, pair[1].date, pair[0].line
+                    ));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// Fills in the NHS TT paired outcome on the PHQ-9 and GAD-7 summaries of each window.

@@ -6,6 +6,7 @@ use std::io::{BufWriter, Write};
 use comfy_table::{Attribute, Cell, Color};
 use serde::Serialize;
 use symscore::instrument::Instrument;
+use symscore::record::spreadsheet_safe;
 use symscore::trend::{OnTrack, ReliableChange, Status, WindowPoint, WindowSummary};
 
 use super::table::{new_table, terminal_safe};
@@ -179,11 +180,11 @@ fn csv_row(row: &TrendRow<'_, '_>, point: Option<&WindowPoint<'_>>) -> Vec<Strin
     let s = row.summary;
     let p = &s.parameters;
     vec![
-        row.patient_id.to_owned(),
+        spreadsheet_safe(row.patient_id).into_owned(),
         row.instrument.id.clone(),
         row.instrument.version.clone(),
         s.dosing_date.to_string(),
-        s.dosing_label.clone().unwrap_or_default(),
+        spreadsheet_safe(s.dosing_label.as_deref().unwrap_or_default()).into_owned(),
         s.window_end.to_string(),
         opt(s.baseline.map(|b| b.date)),
         opt(s.baseline.map(|b| b.total)),
