@@ -1,6 +1,7 @@
 //! `symscore score`: one administration from --items, or every row of a CSV export.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, IsTerminal as _, Read};
 use std::path::Path;
@@ -388,10 +389,11 @@ fn summary_line(source: &str, s: &BatchSummary) -> String {
         count(s.records, "record")
     );
     if s.duplicates > 0 {
-        line.push_str(&format!(
+        let _ = write!(
+            line,
             "; {} repeating an earlier row",
             count(s.duplicates, "administration")
-        ));
+        );
     }
     line
 }
