@@ -65,18 +65,7 @@ impl ScoreRecord<'_> {
             .map(|f| f.name)
             .collect::<Vec<_>>()
             .join(";");
-        let subscales = report
-            .subscales
-            .iter()
-            .map(|s| {
-                format!(
-                    "{}={}",
-                    s.id,
-                    s.value.map(|v| v.to_string()).unwrap_or_default()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(";");
+        let subscales = report.subscale_summary(";", "");
         let optional = |value: Option<String>| Cow::Owned(value.unwrap_or_default());
         [
             spreadsheet_safe(self.patient_id.as_deref().unwrap_or("")),

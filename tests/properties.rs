@@ -102,11 +102,17 @@ proptest! {
     #[test]
     fn a_damaged_definition_is_rejected_not_panicked_on(cut in 0usize..4000, insert in prop::sample::select(vec!["", "}", "\"", "-1", "[", "9999999999", "null"])) {
         let text = include_str!("../instruments/pcl5.json");
-        let cut = cut.min(text.len());
-        if text.is_char_boundary(cut) {
-            let damaged = format!("{}{insert}{}", &text[..cut], &text[(cut + 7).min(text.len())..].trim_start_matches(|c: char| !c.is_ascii()));
-            let _ = parse_definition("damaged.json", &damaged);
-        }
+        // Replace up to 7 bytes at `cut` with `insert`, on character boundaries.
+        let boundary = |mut i: usize| {
+            i = i.min(text.len());
+            while !text.is_char_boundary(i) {
+                i += 1;
+            }
+            i
+        };
+        let (start, end) = (boundary(cut), boundary(cut + 7));
+        let damaged = format!("{}{insert}{}", &text[..start], &text[end..]);
+        let _ = parse_definition("damaged.json", &damaged);
     }
 
     #[test]

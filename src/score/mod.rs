@@ -180,6 +180,23 @@ impl ScoreReport<'_> {
         self.flags.iter().any(|flag| flag.name == name)
     }
 
+    /// Subscales as `B=11;C=;D=7;E=10`, with `incomplete` standing for a cluster that has
+    /// no sum; empty for an instrument without subscales.
+    pub fn subscale_summary(&self, separator: &str, incomplete: &str) -> String {
+        self.subscales
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}={}",
+                    s.id,
+                    s.value
+                        .map_or_else(|| incomplete.to_owned(), |v| v.to_string())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
+
     /// Whether any safety item needs the clinician's attention.
     pub fn needs_safety_review(&self) -> bool {
         self.safety.iter().any(SafetyCheck::needs_review)

@@ -97,18 +97,7 @@ impl ScoreTable {
         if self.color && report.needs_safety_review() {
             flags_cell = flags_cell.fg(Color::Red).add_attribute(Attribute::Bold);
         }
-        let subscales = report
-            .subscales
-            .iter()
-            .map(|s| {
-                format!(
-                    "{}={}",
-                    s.id,
-                    s.value.map_or_else(|| "—".to_owned(), |v| v.to_string())
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
+        let subscales = report.subscale_summary(" ", "—");
         self.has_subscales |= !subscales.is_empty();
         self.rows.push(vec![
             Cell::new(terminal_safe(record.patient_id.as_deref().unwrap_or("—"))),
