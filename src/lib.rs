@@ -30,6 +30,7 @@ pub mod record;
 pub mod registry;
 pub mod score;
 pub mod trend;
+pub mod visits;
 
 pub use answer::{MissingTokens, parse_answer};
 pub use error::{BatchError, DefinitionError, Location};
@@ -37,3 +38,4 @@ pub use instrument::Instrument;
 pub use record::ScoreRecord;
 pub use registry::Registry;
 pub use score::{Answer, ScoreReport, score};
+pub use visits::{AppendError, Visit, append_visit};

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io;
 
 use super::line_endings::LineEndings;
-use super::{DateFormat, csv_error};
+use super::{DateFormat, check_unclosed_quote, csv_error};
 use crate::error::{BatchError, Location};
 use crate::trend::Dosing;
 
@@ -20,7 +20,7 @@ pub fn read_dosing<R: io::Read>(
 ) -> Result<DosingSchedule, BatchError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(LineEndings::new(input));
+        .from_reader(LineEndings::new(input, b','));
     let header = reader
         .headers()
         .map_err(|err| csv_error(source, &err))?
@@ -56,6 +56,7 @@ pub fn read_dosing<R: io::Read>(
             Ok(true) => {}
             Err(err) => return Err(csv_error(source, &err)),
         }
+        check_unclosed_quote(&reader, source)?;
         let line = record.position().map_or(0, csv::Position::line);
         let cell_error = |index: usize, message: String| BatchError::Csv {
             location: Location::at(source, line, Some(index as u64 + 1)),

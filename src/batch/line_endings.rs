@@ -8,6 +8,11 @@
 //! So `\r\n` and lone `\r` become `\n` here, and the byte offset of every newline that ends
 //! a blank line is remembered until the reader has moved past it. The cells symscore reads
 //! (ids, dates, answers) never contain a line break, so no value it uses changes.
+//!
+//! A third behaviour would lose rows outright: the csv crate accepts end of input inside a
+//! quoted field, so one unclosed `"` swallows every later line into a single cell. This
+//! adapter follows the reader's quoting rules byte by byte and remembers where an open quote
+//! started, so the batch reader can stop with that position instead.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -25,10 +30,31 @@ pub(crate) struct LineEndings<R> {
     last: Option<u8>,
     /// Offsets of newlines that end an empty line (or open the input).
     blank_newlines: VecDeque<u64>,
+    /// Field delimiter, to know where fields start.
+    delimiter: u8,
+    quoting: Quoting,
+    /// 1-based line and field of the current position.
+    line: u64,
+    field: u64,
+    /// Where the quoted field now open started.
+    open_quote: Option<(u64, u64)>,
+    /// The inner reader has reported end of input.
+    at_end: bool,
+    /// The first bytes of the input, to recognise files that are not CSV text.
+    head: Vec<u8>,
+}
+
+/// The csv reader's quoting states (as in csv-core), for `"` quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    StartOfField,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
 }
 
 impl<R: Read> LineEndings<R> {
-    pub(crate) fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R, delimiter: u8) -> Self {
         LineEndings {
             inner,
             after_cr: false,
@@ -36,6 +62,43 @@ impl<R: Read> LineEndings<R> {
             emitted: 0,
             last: None,
             blank_newlines: VecDeque::new(),
+            delimiter,
+            quoting: Quoting::StartOfField,
+            line: 1,
+            field: 1,
+            open_quote: None,
+            at_end: false,
+            head: Vec::new(),
+        }
+    }
+
+    /// Bytes handed to the reader so far.
+    pub(crate) fn emitted(&self) -> u64 {
+        self.emitted
+    }
+
+    /// Line and field where a quoted field opened that the input ended inside.
+    pub(crate) fn unclosed_quote(&self) -> Option<(u64, u64)> {
+        if self.at_end && self.quoting == Quoting::Quoted {
+            self.open_quote
+        } else {
+            None
+        }
+    }
+
+    /// What the input is, when its first bytes show it is not CSV text.
+    pub(crate) fn not_csv(&self) -> Option<&'static str> {
+        let head = self.head.as_slice();
+        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+            Some(
+                "a UTF-16 text file (a \"Unicode text\" export); save it as \"CSV UTF-8\", or convert it with `iconv -f utf-16 -t utf-8`",
+            )
+        } else if head.starts_with(b"PK\x03\x04") {
+            Some("an Excel workbook (.xlsx) or another zip file, not CSV; save it as \"CSV UTF-8\"")
+        } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            Some("a legacy Excel workbook (.xls), not CSV; save it as \"CSV UTF-8\"")
+        } else {
+            None
         }
     }
 
@@ -59,8 +122,45 @@ impl<R: Read> LineEndings<R> {
         if byte == b'\n' && self.last.is_none_or(|l| l == b'\n') {
             self.blank_newlines.push_back(self.emitted);
         }
+        self.track_quoting(byte);
+        if byte == b'\n' {
+            self.line += 1;
+        }
         self.last = Some(byte);
         self.emitted += 1;
+    }
+
+    fn track_quoting(&mut self, byte: u8) {
+        let end_of_field = |this: &mut Self| {
+            this.quoting = Quoting::StartOfField;
+            this.open_quote = None;
+            if byte == b'\n' {
+                this.field = 1;
+            } else {
+                this.field += 1;
+            }
+        };
+        match (self.quoting, byte) {
+            (Quoting::StartOfField, b'"') => {
+                self.quoting = Quoting::Quoted;
+                self.open_quote = Some((self.line, self.field));
+            }
+            (Quoting::StartOfField | Quoting::Unquoted | Quoting::QuoteInQuoted, b'\n') => {
+                end_of_field(self);
+            }
+            (Quoting::StartOfField | Quoting::Unquoted | Quoting::QuoteInQuoted, b)
+                if b == self.delimiter =>
+            {
+                end_of_field(self);
+            }
+            (Quoting::Quoted, b'"') => self.quoting = Quoting::QuoteInQuoted,
+            (Quoting::QuoteInQuoted, b'"') => self.quoting = Quoting::Quoted,
+            (Quoting::Quoted, _) => {}
+            (Quoting::StartOfField | Quoting::Unquoted | Quoting::QuoteInQuoted, _) => {
+                self.quoting = Quoting::Unquoted;
+                self.open_quote = None;
+            }
+        }
     }
 }
 
@@ -76,7 +176,12 @@ impl<R: Read> Read for LineEndings<R> {
         loop {
             let n = self.inner.read(out)?;
             if n == 0 {
+                self.at_end = true;
                 return Ok(0);
+            }
+            if self.head.len() < 8 {
+                let take = (8 - self.head.len()).min(n);
+                self.head.extend_from_slice(&out[..take]);
             }
             let mut written = 0;
             for i in 0..n {
@@ -119,7 +224,7 @@ mod tests {
     }
 
     fn convert(input: &[u8], chunk: usize, out_size: usize) -> Vec<u8> {
-        let mut reader = LineEndings::new(Chunked(input, chunk));
+        let mut reader = LineEndings::new(Chunked(input, chunk), b',');
         let mut result = Vec::new();
         let mut buf = vec![0u8; out_size];
         loop {
@@ -147,11 +252,25 @@ mod tests {
 
     #[test]
     fn remembers_blank_lines_until_passed() {
-        let mut reader = LineEndings::new(&b"h\n\n\n\nr\n"[..]);
+        let mut reader = LineEndings::new(&b"h\n\n\n\nr\n"[..], b',');
         let mut all = Vec::new();
         reader.read_to_end(&mut all).unwrap();
         assert_eq!(reader.blank_lines_at(2), 3);
         assert_eq!(reader.blank_lines_at(3), 2);
         assert_eq!(reader.blank_lines_at(7), 0);
+    }
+
+    #[test]
+    fn knows_where_an_unclosed_quote_opened() {
+        let mut reader = LineEndings::new(
+            &b"a,b\n1,\"ok \"\" fine\"\n2,\"never closed\n3,x\n"[..],
+            b',',
+        );
+        let mut all = Vec::new();
+        reader.read_to_end(&mut all).unwrap();
+        assert_eq!(reader.unclosed_quote(), Some((3, 2)));
+        let mut closed = LineEndings::new(&b"a,b\n1,\"two\nlines\"\n"[..], b',');
+        closed.read_to_end(&mut all).unwrap();
+        assert_eq!(closed.unclosed_quote(), None);
     }
 }

@@ -194,16 +194,26 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             .delimiter(options.delimiter)
             .has_headers(true)
             .flexible(false)
-            .from_reader(LineEndings::new(input));
+            .from_reader(LineEndings::new(input, options.delimiter));
         let header_location = Location::at(source, 1, None);
-        let raw_header = reader
-            .byte_headers()
-            .map_err(|err| csv_error(source, &err))?
-            .clone();
-        if raw_header.is_empty() || (raw_header.len() == 1 && raw_header[0].is_empty()) {
+        let header_result = reader.byte_headers().cloned();
+        // A workbook or a UTF-16 export fails in confusing ways further down; name it here.
+        if let Some(kind) = reader.get_ref().not_csv() {
             return Err(BatchError::Header {
-                location: Location::file(source),
-                message: "expected a header row, found an empty file".into(),
+                location: Location::at(source, 1, Some(1)),
+                message: format!("expected CSV text, found {kind}"),
+            });
+        }
+        let raw_header = header_result.map_err(|err| csv_error(source, &err))?;
+        if raw_header.is_empty() || (raw_header.len() == 1 && raw_header[0].is_empty()) {
+            let found = if reader.get_ref().emitted() == 0 {
+                "an empty file"
+            } else {
+                "only blank lines"
+            };
+            return Err(BatchError::Header {
+                location: header_location,
+                message: format!("expected a header row naming the columns, found {found}"),
             });
         }
         let mut header = Vec::with_capacity(raw_header.len());
@@ -298,6 +308,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             Ok(true) => {}
             Err(err) => return Err(csv_error(&self.source, &err)),
         }
+        check_unclosed_quote(&self.reader, &self.source)?;
         // The csv crate reports a record at the first blank line skipped before it; count
         // those blank lines from where the previous record ended instead.
         let line = self.next_line + self.reader.get_mut().blank_lines_at(self.next_byte);
@@ -501,6 +512,31 @@ fn not_utf8(bytes: &[u8], err: &std::str::Utf8Error) -> String {
         "expected UTF-8 text, found byte 0x{bad:02X} at position {} (a Latin-1 or Windows-1252 export? convert it with `iconv -f latin1 -t utf-8`)",
         err.valid_up_to() + 1
     )
+}
+
+/// Stops when the record just read ran into the end of the input inside a quoted field: the
+/// csv crate would hand over everything after the quote as one cell, and those rows would be
+/// lost without a word.
+fn check_unclosed_quote<R: io::Read>(
+    reader: &csv::Reader<LineEndings<R>>,
+    source: &str,
+) -> Result<(), BatchError> {
+    let adapter = reader.get_ref();
+    match adapter.unclosed_quote() {
+        Some((line, field)) if reader.position().byte() == adapter.emitted() => {
+            Err(BatchError::Csv {
+                location: Location::at(source, line, Some(field)),
+                message: format!(
+                    "a quoted field opens here and is never closed, so the {} after it would vanish into one cell; expected a closing `\"`",
+                    match reader.position().line().saturating_sub(line) {
+                        1 => "line".to_owned(),
+                        n => format!("{n} lines"),
+                    }
+                ),
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 fn csv_error(source: &str, err: &csv::Error) -> BatchError {

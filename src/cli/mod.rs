@@ -1,8 +1,10 @@
 //! The command line: one module per subcommand, plus rendering and output plumbing.
 
 pub(crate) mod args;
+mod enter;
 mod instruments;
 mod output;
+mod prompt;
 mod render;
 pub(crate) mod report;
 mod score;
@@ -39,6 +41,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Score(args) => score::run(args, &registry),
         Command::Trend(args) => trend::run(args, &registry),
         Command::Instruments(args) => instruments::run(args, &registry),
+        Command::Enter(args) => enter::run(args, &registry),
     }
 }
 

@@ -14,6 +14,8 @@ pub(crate) enum ExitStatus {
     Error,
     /// A condition named by `trend --fail-on` occurred.
     Condition,
+    /// The user interrupted an interactive entry (Ctrl-C): 130, as a shell reports SIGINT.
+    Interrupted,
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -23,6 +25,7 @@ impl From<ExitStatus> for ExitCode {
             ExitStatus::Rejected => ExitCode::from(1),
             ExitStatus::Error => ExitCode::from(2),
             ExitStatus::Condition => ExitCode::from(3),
+            ExitStatus::Interrupted => ExitCode::from(130),
         }
     }
 }
