@@ -83,13 +83,7 @@ impl std::fmt::Display for AnswerProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // A cell can be megabytes long; show enough to find it, not all of it.
         const SHOWN: usize = 40;
-        let mut shown = self
-            .found
-            .chars()
-            .take(SHOWN)
-            .collect::<String>()
-            .escape_debug()
-            .to_string();
+        let mut shown = show_cell(&self.found.chars().take(SHOWN).collect::<String>());
         if self.found.chars().nth(SHOWN).is_some() {
             let _ = write!(shown, "… ({} characters)", self.found.chars().count());
         }
@@ -99,6 +93,22 @@ impl std::fmt::Display for AnswerProblem {
             self.min, self.max
         )
     }
+}
+
+/// A cell as it should appear inside a message: control characters and invisible ones
+/// (zero-width spaces, byte-order marks) are escaped so that a difference the eye cannot see
+/// shows up; everything else, quotes included, is shown as it is in the file.
+pub fn show_cell(text: &str) -> String {
+    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}');
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || invisible(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// Reads a cell against a scale. Surrounding spaces are ignored; `2`, `2.0` and `2.00` are 2;

@@ -99,6 +99,13 @@ impl Registry {
         Ok(replaced)
     }
 
+    /// Whether `replacement` could replace the instrument of the same id here: it must keep
+    /// every safety item at least as sensitive. `Ok` when no instrument has that id.
+    pub fn check_replacement(&self, replacement: &Instrument) -> Result<(), String> {
+        self.get(&replacement.id)
+            .map_or(Ok(()), |existing| keeps_safety(existing, replacement))
+    }
+
     /// Adds one instrument, replacing any with the same id.
     pub fn add(&mut self, instrument: Instrument, origin: impl Into<String>) {
         self.insert(Entry {

@@ -412,14 +412,14 @@ fn a_future_date_is_refused_before_any_question() {
             "--patient",
             "P1",
             "--date",
-            "2999-01-01",
+            "2199-01-01",
             "--append",
         ])
         .arg(&file)
         .write_stdin(lines(&["0"; 11]))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--date 2999-01-01 is after today"))
+        .stderr(predicate::str::contains("--date 2199-01-01 is after today"))
         .stderr(predicate::str::contains("phq9 1 [").not());
     assert!(!file.exists());
     symscore()
@@ -427,7 +427,7 @@ fn a_future_date_is_refused_before_any_question() {
             "enter",
             "gad7",
             "--date",
-            "2999-01-01",
+            "2199-01-01",
             "--allow-future",
             "--yes",
         ])

@@ -2,6 +2,8 @@
 
 use jiff::civil::Date;
 
+use crate::answer::show_cell;
+
 /// How dates are written in the input.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum DateFormat {
@@ -14,7 +16,28 @@ pub enum DateFormat {
 
 impl DateFormat {
     /// Parses a (trimmed) date cell; the error says what was expected.
+    ///
+    /// Years outside 1900–2199 are refused: `%Y` reads `26` as the year 26, so a two-digit
+    /// year would otherwise move a visit two thousand years without a word.
     pub fn parse(&self, text: &str) -> Result<Date, String> {
+        let date = self.parse_any_year(text)?;
+        if (1900..=2199).contains(&date.year()) {
+            Ok(date)
+        } else {
+            let hint = if date.year() < 100 {
+                " (a two-digit year?)"
+            } else {
+                ""
+            };
+            Err(format!(
+                "expected a visit date from 1900 to 2199, found '{}', read as the year {}{hint}",
+                show_cell(text),
+                date.year()
+            ))
+        }
+    }
+
+    fn parse_any_year(&self, text: &str) -> Result<Date, String> {
         match self {
             DateFormat::Iso => {
                 parse_iso(text).ok_or_else(|| invalid_or_expected(text, "a date as YYYY-MM-DD"))
@@ -24,7 +47,7 @@ impl DateFormat {
                 .map_err(|err| {
                     format!(
                         "expected a date in the layout '{layout}', found '{}': {err}",
-                        text.escape_debug()
+                        show_cell(text)
                     )
                 }),
         }
@@ -34,11 +57,14 @@ impl DateFormat {
 fn invalid_or_expected(text: &str, expected: &str) -> String {
     // A well-formed but impossible date (2026-02-30) deserves its own explanation.
     if let Some(reason) = impossible_iso_date(text) {
-        return format!("expected a real calendar date, found '{text}': {reason}");
+        return format!(
+            "expected a real calendar date, found '{}': {reason}",
+            show_cell(text)
+        );
     }
     format!(
         "expected {expected}, found '{}' (use --date-format for other layouts)",
-        text.escape_debug()
+        show_cell(text)
     )
 }
 
@@ -95,6 +121,19 @@ mod tests {
         );
         let impossible = DateFormat::Iso.parse("2026-02-30").unwrap_err();
         assert!(impossible.contains("real calendar date"), "{impossible}");
+    }
+
+    #[test]
+    fn implausible_years_are_refused() {
+        let format = DateFormat::Strftime("%d/%m/%Y".into());
+        assert!(
+            format
+                .parse("06/01/26")
+                .unwrap_err()
+                .contains("two-digit year")
+        );
+        assert!(DateFormat::Iso.parse("0026-01-06").is_err());
+        assert!(DateFormat::Iso.parse("2199-12-31").is_ok());
     }
 
     #[test]

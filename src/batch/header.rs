@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::answer::show_cell;
 use crate::instrument::Instrument;
 use crate::registry::Registry;
 
@@ -214,7 +215,11 @@ fn apply_renames(header: &[String], renames: &[(String, String)]) -> Result<Vec<
 
 fn list_names(names: &[String]) -> String {
     const SHOWN: usize = 12;
-    let mut listed: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    let mut listed: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("`{}`", show_cell(n)))
+        .collect();
     if names.len() > SHOWN {
         listed.push(format!("and {} more", names.len() - SHOWN));
     }

@@ -388,6 +388,23 @@ fn check(registry: &Registry, files: &[std::path::PathBuf]) -> ExitStatus {
     let mut stdout = std::io::stdout().lock();
     for path in files {
         match load_definition_file(path) {
+            Ok(instrument) if registry.check_replacement(&instrument).is_err() => {
+                let problem = registry
+                    .check_replacement(&instrument)
+                    .err()
+                    .unwrap_or_default();
+                message(
+                    &DefinitionError::WeakensSafety {
+                        source_name: path.display().to_string(),
+                        id: instrument.id.clone(),
+                        problem,
+                    }
+                    .to_string(),
+                );
+                if status == ExitStatus::Success {
+                    status = ExitStatus::Rejected;
+                }
+            }
             Ok(instrument) => {
                 let overrides = if registry.origin(&instrument.id) == Some("built-in") {
                     format!(

@@ -106,11 +106,23 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let note = output_closed
         .then_some("the reader closed standard output early; every row was still read and checked");
     report_counts(&source, &summary, &safety, note);
-    Ok(if summary.invalid > 0 || summary.duplicates > 0 {
+    let empty = no_data_rows(&source, summary.rows);
+    Ok(if summary.invalid > 0 || summary.duplicates > 0 || empty {
         ExitStatus::Rejected
     } else {
         ExitStatus::Success
     })
+}
+
+/// An export with a header and no visits is almost always a wrong query or a failed export;
+/// it must not look like success.
+pub(crate) fn no_data_rows(source: &str, rows: u64) -> bool {
+    if rows == 0 {
+        message(&format!(
+            "{source}:1: expected visit rows after the header, found none (an empty export?)"
+        ));
+    }
+    rows == 0
 }
 
 /// Scores the answers given on the command line.

@@ -17,7 +17,9 @@ use super::args::{FailOn, PlateauRuleArg, TrendArgs};
 use super::output::{Output, resolve_format, use_color};
 use super::render::{TrendRow, TrendWriter};
 use super::report::message;
-use super::score::{batch_options, check_date_layout, count, open_input, warn_ignored_columns};
+use super::score::{
+    batch_options, check_date_layout, count, no_data_rows, open_input, warn_ignored_columns,
+};
 
 /// PHQ-9 and GAD-7 form the NHS Talking Therapies pair for depression, GAD and mixed
 /// presentations (reference §6.3, Clark 2018 Table 2).
@@ -115,6 +117,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     }
     let read = batch.summary();
     let duplicates = report_duplicates(&source, &plan, &visits);
+    let empty = no_data_rows(&source, read.rows);
 
     for wanted in &patients {
         if !visits.contains_key(wanted) {
@@ -217,7 +220,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     }
     Ok(if failed {
         ExitStatus::Condition
-    } else if read.invalid > 0 || duplicates > 0 {
+    } else if read.invalid > 0 || duplicates > 0 || empty {
         ExitStatus::Rejected
     } else {
         ExitStatus::Success

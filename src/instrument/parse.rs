@@ -17,18 +17,54 @@ use crate::error::{DefinitionError, Location};
 pub fn parse_definition(source_name: &str, text: &str) -> Result<Instrument, DefinitionError> {
     // Editors on Windows may save with a byte-order mark; it is not JSON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let deserializer = &mut serde_json::Deserializer::from_str(text);
-    let raw: RawInstrument = serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        let inner = err.inner();
+    let syntax = |line: usize, column: usize, json_path: String, message: String| {
+        let (line, column) = editor_position(text, line, column);
         DefinitionError::Syntax {
-            location: Location::at(
-                source_name,
-                inner.line() as u64,
-                Some(inner.column() as u64),
-            ),
-            json_path: err.path().to_string(),
-            message: strip_position(&inner.to_string()),
+            location: Location::at(source_name, line, Some(column)),
+            json_path,
+            message,
         }
+    };
+    // serde would read a JSON array as the struct's fields in order; say what is expected.
+    if let Some((offset, found)) = text.char_indices().find(|(_, c)| !c.is_whitespace())
+        && found != '{'
+    {
+        let line = text[..offset].matches('\n').count() + 1;
+        let column = text[..offset]
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            + 1;
+        return Err(syntax(
+            line,
+            column,
+            String::new(),
+            format!("expected a JSON object starting with `{{`, found `{found}`"),
+        ));
+    }
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    let raw: RawInstrument =
+        serde_path_to_error::deserialize(&mut *deserializer).map_err(|err| {
+            let inner = err.inner();
+            syntax(
+                inner.line(),
+                inner.column(),
+                err.path().to_string(),
+                strip_position(&inner.to_string()),
+            )
+        })?;
+    // One definition per file: anything after it (a second definition pasted in) is an error,
+    // not something to ignore.
+    deserializer.end().map_err(|err| {
+        syntax(
+            err.line(),
+            err.column(),
+            String::new(),
+            format!(
+                "{}: expected one definition per file",
+                strip_position(&err.to_string())
+            ),
+        )
     })?;
     validate(raw).map_err(|mut problems| {
         for problem in &mut problems {
@@ -43,11 +79,52 @@ pub fn parse_definition(source_name: &str, text: &str) -> Result<Instrument, Def
 
 /// Reads and parses a definition file.
 pub fn load_definition_file(path: &Path) -> Result<Instrument, DefinitionError> {
-    let text = std::fs::read_to_string(path).map_err(|source| DefinitionError::Read {
+    let bytes = std::fs::read(path).map_err(|source| DefinitionError::Read {
         path: path.to_owned(),
         source,
     })?;
-    parse_definition(&path.display().to_string(), &text)
+    let source_name = path.display().to_string();
+    let encoding_error = |line: usize, column: usize, message: String| DefinitionError::Syntax {
+        location: Location::at(source_name.as_str(), line as u64, Some(column as u64)),
+        json_path: String::new(),
+        message,
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(encoding_error(1, 1, "expected UTF-8 text, found UTF-16 (saved as \"Unicode\"); save it as UTF-8, or convert it with `iconv -f utf-16 -t utf-8`".into()));
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => parse_definition(&source_name, text),
+        Err(err) => {
+            let valid = &bytes[..err.valid_up_to()];
+            let line = String::from_utf8_lossy(valid).matches('\n').count() + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
+            Err(encoding_error(
+                line,
+                column,
+                format!(
+                    "expected UTF-8 text, found byte 0x{:02X} (a Latin-1 or Windows-1252 file? convert it with `iconv -f latin1 -t utf-8`)",
+                    bytes[err.valid_up_to()]
+                ),
+            ))
+        }
+    }
+}
+
+/// `serde_json` counts columns from 0 at a line break ("line 4, column 0" is the newline that
+/// ends line 3) and reports an empty input at column 0; editors count from 1.
+fn editor_position(text: &str, line: usize, column: usize) -> (u64, u64) {
+    if column > 0 {
+        return (line as u64, column as u64);
+    }
+    if line <= 1 {
+        return (1, 1);
+    }
+    let previous = text.split('\n').nth(line - 2).unwrap_or("");
+    ((line - 1) as u64, previous.chars().count() as u64 + 1)
 }
 
 /// `serde_json` ends its messages with " at line L column C"; the location already says that.

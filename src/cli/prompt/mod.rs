@@ -153,7 +153,7 @@ pub(crate) fn parse_reply(text: &str, scale: &Scale) -> Result<Parsed, String> {
             "expected an answer from {} to {} (or s to skip, b back, ? help, q quit), found '{}'",
             scale.min,
             scale.max,
-            shorten(trimmed).escape_debug()
+            symscore::answer::show_cell(&shorten(trimmed))
         )),
     }
 }
