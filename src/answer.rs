@@ -57,6 +57,11 @@ impl MissingTokens {
             || self.is_non_response(cell)
     }
 
+    /// Whether any non-response codes were declared (`--na`).
+    pub fn has_non_response_codes(&self) -> bool {
+        !self.texts.is_empty() || !self.numbers.is_empty()
+    }
+
     /// Whether a cell holds a user-declared non-response code (refused, don't know).
     pub fn is_non_response(&self, cell: &str) -> bool {
         let cell = cell.trim();
@@ -118,6 +123,24 @@ pub fn parse_answer(
     scale: &Scale,
     missing: &MissingTokens,
 ) -> Result<Answer, AnswerProblem> {
+    // The common cells, a blank or one digit, skip the general path (most of a batch run's
+    // reading time); they mean the same thing there.
+    match cell.as_bytes() {
+        [] => return Ok(Answer::Missing),
+        [digit @ b'0'..=b'9'] if missing.numbers.is_empty() => {
+            let value = digit - b'0';
+            return if scale.contains(value) {
+                Ok(Answer::Value(value))
+            } else {
+                Err(AnswerProblem {
+                    found: cell.to_owned(),
+                    min: scale.min,
+                    max: scale.max,
+                })
+            };
+        }
+        _ => {}
+    }
     let trimmed = cell.trim();
     if missing.matches(trimmed) {
         return Ok(Answer::Missing);

@@ -329,13 +329,18 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
     }
 
     fn find_duplicates(&mut self, outcome: &mut RowOutcome<'i>) {
-        let Some(patient) = outcome.records.first().and_then(|r| r.patient_id.clone()) else {
+        let Some(patient) = outcome
+            .records
+            .first()
+            .and_then(|r| r.patient_id.as_deref())
+        else {
             return;
         };
-        if self.current_patient.as_ref() != Some(&patient) {
+        if self.current_patient.as_deref() != Some(patient) {
             self.seen.clear();
-            self.current_patient = Some(patient.clone());
+            self.current_patient = Some(patient.to_owned());
         }
+        let patient = patient.to_owned();
         for record in &outcome.records {
             let key = (record.date, record.report.instrument.id.as_str());
             if let Some(first_line) = self.seen.insert(key, outcome.line) {
@@ -385,12 +390,17 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             // All blank means the questionnaire was not given at this visit. A form whose
             // items are all refusals was given: it is scored (invalid) so that an unanswered
             // safety item still raises its flag.
-            let refused_somewhere = columns.items.iter().any(|&index| {
-                std::str::from_utf8(self.record.get(index).unwrap_or_default())
-                    .is_ok_and(|cell| self.options.missing.is_non_response(cell))
-            });
-            if is_not_administered(&answers) && !refused_somewhere {
-                continue;
+            // Only an all-blank form needs the second look, and only when the user declared
+            // non-response codes.
+            if is_not_administered(&answers) {
+                let refused_somewhere = self.options.missing.has_non_response_codes()
+                    && columns.items.iter().any(|&index| {
+                        std::str::from_utf8(self.record.get(index).unwrap_or_default())
+                            .is_ok_and(|cell| self.options.missing.is_non_response(cell))
+                    });
+                if !refused_somewhere {
+                    continue;
+                }
             }
             let report = score(instrument, &answers).expect("one answer per item column");
             if report.missing > instrument.max_missing {

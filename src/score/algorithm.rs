@@ -30,6 +30,18 @@ const MAX_COMBINATIONS: u64 = 1 << 22;
 /// Evaluates `algorithm` on `answers` (one per item, in order).
 pub fn evaluate(algorithm: &Algorithm, answers: &[Answer]) -> Truth {
     let criteria = &algorithm.criteria;
+    // A complete form (the usual case) has one completion: count directly, allocate nothing.
+    if answers.iter().all(|a| a.value().is_some()) {
+        let present = |index: usize| {
+            answers[index]
+                .value()
+                .is_some_and(|v| v >= algorithm.present_at[index])
+        };
+        let holds = criteria
+            .iter()
+            .all(|c| c.accepts(c.items.iter().filter(|&&i| present(i)).count()));
+        return if holds { Truth::True } else { Truth::False };
+    }
     // Present symptoms already known, per criterion.
     let mut known = vec![0usize; criteria.len()];
     // Unknown items grouped by the set of criteria they count towards (a bit mask).

@@ -15,20 +15,36 @@ pub(crate) use trend::{TrendRow, TrendWriter};
 
 /// A streaming writer for one output format. Only `Table` holds rows back, because aligning
 /// columns needs every row; the others write each record as it arrives.
+// One writer exists per run, so the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum RecordWriter<W: Write> {
-    Csv(csv::Writer<W>),
-    Json { out: BufWriter<W>, first: bool },
+    /// Rows are built in `row`, reused for every record, and written through one buffer.
+    Csv {
+        out: BufWriter<W>,
+        row: Vec<u8>,
+    },
+    Json {
+        out: BufWriter<W>,
+        first: bool,
+    },
     Jsonl(BufWriter<W>),
-    Table { out: W, table: table::ScoreTable },
+    Table {
+        out: W,
+        table: table::ScoreTable,
+    },
 }
 
 impl<W: Write> RecordWriter<W> {
     pub(crate) fn new(format: Format, out: W, color: bool) -> anyhow::Result<Self> {
         Ok(match format {
             Format::Csv => {
-                let mut writer = csv::Writer::from_writer(out);
-                writer.write_record(CSV_HEADER)?;
-                RecordWriter::Csv(writer)
+                let mut out = BufWriter::with_capacity(64 * 1024, out);
+                out.write_all(CSV_HEADER.join(",").as_bytes())?;
+                out.write_all(b"\n")?;
+                RecordWriter::Csv {
+                    out,
+                    row: Vec::with_capacity(256),
+                }
             }
             Format::Json => RecordWriter::Json {
                 out: BufWriter::new(out),
@@ -44,8 +60,10 @@ impl<W: Write> RecordWriter<W> {
 
     pub(crate) fn write(&mut self, record: &ScoreRecord<'_>) -> anyhow::Result<()> {
         match self {
-            RecordWriter::Csv(writer) => {
-                writer.write_record(record.csv_fields().iter().map(|f| f.as_bytes()))?;
+            RecordWriter::Csv { out, row } => {
+                row.clear();
+                record.write_csv_row(row);
+                out.write_all(row)?;
             }
             RecordWriter::Json { out, first } => {
                 out.write_all(if *first { b"[\n" } else { b",\n" })?;
@@ -65,12 +83,11 @@ impl<W: Write> RecordWriter<W> {
     /// dropped the way `csv::Writer`'s drop would.
     pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self {
-            RecordWriter::Csv(mut writer) => writer.flush()?,
+            RecordWriter::Csv { mut out, .. } | RecordWriter::Jsonl(mut out) => out.flush()?,
             RecordWriter::Json { mut out, first } => {
                 out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
                 out.flush()?;
             }
-            RecordWriter::Jsonl(mut out) => out.flush()?,
             RecordWriter::Table { mut out, table } => {
                 writeln!(out, "{}", table.render()).context("cannot write the table")?;
                 out.flush()?;
