@@ -57,6 +57,12 @@ impl MissingTokens {
             || self.is_non_response(cell)
     }
 
+    /// Whether any whole-number non-response codes were declared (`--na 7,9`): then a digit
+    /// may mean "no answer".
+    pub fn has_numeric_codes(&self) -> bool {
+        !self.numbers.is_empty()
+    }
+
     /// Whether any non-response codes were declared (`--na`).
     pub fn has_non_response_codes(&self) -> bool {
         !self.texts.is_empty() || !self.numbers.is_empty()

@@ -181,6 +181,10 @@ fn push_text(out: &mut Vec<u8>, text: &str) {
 }
 
 fn push_int(out: &mut Vec<u8>, mut n: u64) {
+    if n < 10 {
+        out.push(b'0' + u8::try_from(n).unwrap_or(0)); // most cells: an answer count, a missing count
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {

@@ -15,6 +15,7 @@ mod line_endings;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 
 use jiff::civil::Date;
@@ -179,7 +180,25 @@ pub struct BatchReader<'i, R> {
     /// patient: duplicates are found within a patient's consecutive rows (the usual layout of
     /// an export). `trend`, which holds every visit anyway, finds the rest.
     current_patient: Option<String>,
-    seen: HashMap<(Option<Date>, &'i str), u64>,
+    seen: HashMap<(Option<Date>, &'i str), u64, BuildHasherDefault<SmallKeyHasher>>,
+}
+
+/// A fast hasher for the duplicate check's small keys (a date and an instrument id). The
+/// standard `SipHash` guards against crafted collisions, which cost nothing here: the map holds
+/// one patient's visits and is cleared at the next patient.
+#[derive(Default)]
+struct SmallKeyHasher(u64);
+
+impl Hasher for SmallKeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl<'i, R: io::Read> BatchReader<'i, R> {
@@ -276,7 +295,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             record: csv::ByteRecord::new(),
             summary: BatchSummary::default(),
             current_patient: None,
-            seen: HashMap::new(),
+            seen: HashMap::default(),
         })
     }
 
@@ -363,7 +382,23 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         for columns in &self.plan.instruments {
             let instrument = columns.instrument;
             answers.clear();
+            let digits_are_answers = !self.options.missing.has_numeric_codes();
             for &index in &columns.items {
+                // Most cells are blank or one digit: take those without a UTF-8 check. Anything
+                // else, including an out-of-range digit, goes the general way.
+                match self.record.get(index).unwrap_or_default() {
+                    [] => {
+                        answers.push(Answer::Missing);
+                        continue;
+                    }
+                    &[digit @ b'0'..=b'9']
+                        if digits_are_answers && instrument.scale.contains(digit - b'0') =>
+                    {
+                        answers.push(Answer::Value(digit - b'0'));
+                        continue;
+                    }
+                    _ => {}
+                }
                 let answer = match self.cell(index, line, &mut diagnostics) {
                     None => Answer::Invalid,
                     Some(cell) => parse_answer(cell, &instrument.scale, &self.options.missing)
