@@ -120,12 +120,17 @@ impl<W: Write> TrendWriter<W> {
     pub(crate) fn write(&mut self, row: &TrendRow<'_, '_>) -> anyhow::Result<()> {
         match self {
             TrendWriter::Csv(writer) => {
-                let s = row.summary;
-                if s.points.is_empty() {
-                    writer.write_record(csv_row(row, None))?;
-                }
-                for point in &s.points {
-                    writer.write_record(csv_row(row, Some(point)))?;
+                // The summary and parameter cells repeat on every row of the window: format
+                // them once, not once per administration.
+                let (summary, parameters) = (summary_cells(row), parameter_cells(row.summary));
+                let points: Vec<Option<&WindowPoint<'_>>> = if row.summary.points.is_empty() {
+                    vec![None]
+                } else {
+                    row.summary.points.iter().map(Some).collect()
+                };
+                for point in points {
+                    let cells = point_cells(point);
+                    writer.write_record(summary.iter().chain(&cells).chain(&parameters))?;
                 }
             }
             TrendWriter::Json { out, first } => {
@@ -176,9 +181,9 @@ fn enum_name<T: Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
-fn csv_row(row: &TrendRow<'_, '_>, point: Option<&WindowPoint<'_>>) -> Vec<String> {
+/// The cells every row of one window shares: who, which window, and the summary.
+fn summary_cells(row: &TrendRow<'_, '_>) -> Vec<String> {
     let s = row.summary;
-    let p = &s.parameters;
     vec![
         spreadsheet_safe(row.patient_id).into_owned(),
         row.instrument.id.clone(),
@@ -204,6 +209,12 @@ fn csv_row(row: &TrendRow<'_, '_>, point: Option<&WindowPoint<'_>>) -> Vec<Strin
         s.status_reason.clone(),
         enum_name(&s.on_track),
         s.flags.join(";"),
+    ]
+}
+
+/// One administration's cells; all empty for a window without administrations.
+fn point_cells(point: Option<&WindowPoint<'_>>) -> [String; 10] {
+    [
         opt(point.map(|p| p.date)),
         opt(point.map(|p| p.days_since_dose)),
         opt(point.and_then(|p| p.total)),
@@ -214,6 +225,13 @@ fn csv_row(row: &TrendRow<'_, '_>, point: Option<&WindowPoint<'_>>) -> Vec<Strin
         opt(point.map(|p| p.recall_overlaps_dose)),
         opt(point.map(|p| p.used_for_plateau)),
         opt(point.map(|p| p.line)),
+    ]
+}
+
+/// The parameters behind the window's flags.
+fn parameter_cells(s: &WindowSummary<'_>) -> [String; 7] {
+    let p = &s.parameters;
+    [
         enum_name(&p.plateau_rule),
         p.points.to_string(),
         p.min_span_days.to_string(),
