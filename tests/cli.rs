@@ -962,3 +962,47 @@ fn the_table_escapes_terminal_control_characters_in_patient_ids() {
         .stdout(predicate::str::contains("P1\\u{1b}[2J"))
         .stdout(predicate::str::contains("\u{1b}[2J").not());
 }
+
+#[test]
+fn killing_score_mid_write_leaves_the_previous_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.csv");
+    let mut file = fs::File::create(&input).unwrap();
+    writeln!(file, "{PHQ9_HEADER}").unwrap();
+    for i in 0..400_000 {
+        writeln!(file, "P{i},2026-03-02,1,1,1,1,1,1,1,1,0").unwrap();
+    }
+    drop(file);
+    let target = dir.path().join("scores.csv");
+    fs::write(&target, "previous results\n").unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("symscore"))
+        .arg("score")
+        .arg(&input)
+        .arg("-o")
+        .arg(&target)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the temporary file has data in it, then kill: the write is under way.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let writing = || {
+        fs::read_dir(dir.path()).unwrap().flatten().any(|e| {
+            e.file_name().to_string_lossy().starts_with(".symscore-")
+                && e.metadata().is_ok_and(|m| m.len() > 0)
+        })
+    };
+    while !writing() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the temporary file never appeared"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before it could be interrupted"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(fs::read_to_string(&target).unwrap(), "previous results\n");
+}
