@@ -160,6 +160,12 @@ impl ScoreRecord<'_> {
     }
 }
 
+/// Appends a CSV cell, quoted only when it holds a delimiter, a quote or a line break (as the
+/// csv crate does by default). For writers that build rows in a reused buffer.
+pub fn push_csv_field(out: &mut Vec<u8>, text: &str) {
+    push_text(out, text);
+}
+
 /// A text cell, quoted only when it holds a delimiter, a quote or a line break.
 fn push_text(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();

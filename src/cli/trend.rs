@@ -1,6 +1,6 @@
 //! `symscore trend`: per patient × instrument × dosing change and plateau summaries.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 
 use anyhow::{Context as _, bail};
@@ -20,6 +20,9 @@ use super::report::message;
 use super::score::{
     batch_options, check_date_layout, count, no_data_rows, open_input, warn_ignored_columns,
 };
+
+/// A patient id with, per planned instrument, that patient's administrations.
+type PatientVisits<'i> = (String, Vec<Vec<Administration<'i>>>);
 
 /// PHQ-9 and GAD-7 form the NHS Talking Therapies pair for depression, GAD and mixed
 /// presentations (reference §6.3, Clark 2018 Table 2).
@@ -80,7 +83,11 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let plan: Vec<&Instrument> = batch.instruments().collect();
 
     // Collect compactly: per patient, per instrument, the scored administrations.
-    let mut visits: BTreeMap<String, Vec<Vec<Administration<'_>>>> = BTreeMap::new();
+    // Per patient, per instrument, the scored administrations. Exports are usually grouped by
+    // patient, so the previous row's patient is checked first; the index finds the rest.
+    let mut visits: Vec<PatientVisits<'_>> = Vec::new();
+    let mut index_of: HashMap<String, usize> = HashMap::new();
+    let mut last: Option<usize> = None;
     let mut unusable_rows = 0u64;
     while let Some(row) = batch.next_row()? {
         for diagnostic in &row.diagnostics {
@@ -100,10 +107,15 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
                 .iter()
                 .position(|i| i.id == record.report.instrument.id)
                 .expect("record from a planned instrument");
-            let per_instrument = visits
-                .entry(patient)
-                .or_insert_with(|| vec![Vec::new(); plan.len()]);
-            per_instrument[index].push(Administration {
+            let slot = match last.filter(|&i| visits[i].0 == patient) {
+                Some(i) => i,
+                None => *index_of.entry(patient.clone()).or_insert_with(|| {
+                    visits.push((patient, vec![Vec::new(); plan.len()]));
+                    visits.len() - 1
+                }),
+            };
+            last = Some(slot);
+            visits[slot].1[index].push(Administration {
                 date,
                 total: record.report.total,
                 severity: record.report.severity.id(),
@@ -115,12 +127,18 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
             unusable_rows += 1;
         }
     }
+    drop(index_of);
+    // Output is ordered by patient id, whatever the input order.
+    visits.sort_by(|a, b| a.0.cmp(&b.0));
     let read = batch.summary();
     let duplicates = report_duplicates(&source, &plan, &visits);
     let empty = no_data_rows(&source, read.rows);
 
     for wanted in &patients {
-        if !visits.contains_key(wanted) {
+        if visits
+            .binary_search_by(|(id, _)| id.as_str().cmp(wanted))
+            .is_err()
+        {
             message(&format!(
                 "symscore: {source}: patient `{wanted}` has no scored visits"
             ));
@@ -230,11 +248,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
 /// Reports every administration that repeats an earlier one of the same patient, date and
 /// instrument, wherever it is in the file. Both are kept; the later line counts as the
 /// later administration of that day.
-fn report_duplicates(
-    source: &str,
-    plan: &[&Instrument],
-    visits: &BTreeMap<String, Vec<Vec<Administration<'_>>>>,
-) -> u64 {
+fn report_duplicates(source: &str, plan: &[&Instrument], visits: &[PatientVisits<'_>]) -> u64 {
     let mut found = 0;
     for (patient, per_instrument) in visits {
         for (instrument, administrations) in plan.iter().zip(per_instrument) {

@@ -6,7 +6,7 @@ use std::io::{BufWriter, Write};
 use comfy_table::{Attribute, Cell, Color};
 use serde::Serialize;
 use symscore::instrument::Instrument;
-use symscore::record::spreadsheet_safe;
+use symscore::record::{push_csv_field, spreadsheet_safe};
 use symscore::trend::{OnTrack, ReliableChange, Status, WindowPoint, WindowSummary};
 
 use super::table::{new_table, terminal_safe};
@@ -83,7 +83,10 @@ const CSV_HEADER: [&str; 38] = [
 // The CSV variant is the large one; one writer exists per run, so boxing would buy nothing.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum TrendWriter<W: Write> {
-    Csv(csv::Writer<W>),
+    Csv {
+        out: BufWriter<W>,
+        row: Vec<u8>,
+    },
     Json {
         out: BufWriter<W>,
         first: bool,
@@ -100,9 +103,13 @@ impl<W: Write> TrendWriter<W> {
     pub(crate) fn new(format: Format, out: W, color: bool) -> anyhow::Result<Self> {
         Ok(match format {
             Format::Csv => {
-                let mut writer = csv::Writer::from_writer(out);
-                writer.write_record(CSV_HEADER)?;
-                TrendWriter::Csv(writer)
+                let mut out = BufWriter::with_capacity(64 * 1024, out);
+                out.write_all(CSV_HEADER.join(",").as_bytes())?;
+                out.write_all(b"\n")?;
+                TrendWriter::Csv {
+                    out,
+                    row: Vec::with_capacity(512),
+                }
             }
             Format::Json => TrendWriter::Json {
                 out: BufWriter::new(out),
@@ -119,18 +126,31 @@ impl<W: Write> TrendWriter<W> {
 
     pub(crate) fn write(&mut self, row: &TrendRow<'_, '_>) -> anyhow::Result<()> {
         match self {
-            TrendWriter::Csv(writer) => {
-                // The summary and parameter cells repeat on every row of the window: format
-                // them once, not once per administration.
-                let (summary, parameters) = (summary_cells(row), parameter_cells(row.summary));
+            TrendWriter::Csv { out, row: line } => {
+                // The summary and parameter cells repeat on every row of the window: render
+                // them to bytes once, then write each administration between them.
+                let mut prefix = Vec::new();
+                for cell in summary_cells(row) {
+                    push_csv_field(&mut prefix, &cell);
+                    prefix.push(b',');
+                }
+                let mut suffix = Vec::new();
+                for cell in parameter_cells(row.summary) {
+                    suffix.push(b',');
+                    push_csv_field(&mut suffix, &cell);
+                }
+                suffix.push(b'\n');
                 let points: Vec<Option<&WindowPoint<'_>>> = if row.summary.points.is_empty() {
                     vec![None]
                 } else {
                     row.summary.points.iter().map(Some).collect()
                 };
                 for point in points {
-                    let cells = point_cells(point);
-                    writer.write_record(summary.iter().chain(&cells).chain(&parameters))?;
+                    line.clear();
+                    line.extend_from_slice(&prefix);
+                    push_point_cells(line, point);
+                    line.extend_from_slice(&suffix);
+                    out.write_all(line)?;
                 }
             }
             TrendWriter::Json { out, first } => {
@@ -159,12 +179,13 @@ impl<W: Write> TrendWriter<W> {
 
     pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self {
-            TrendWriter::Csv(mut writer) => writer.flush()?,
             TrendWriter::Json { mut out, first } => {
                 out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
                 out.flush()?;
             }
-            TrendWriter::Jsonl(mut out) | TrendWriter::Table { mut out, .. } => out.flush()?,
+            TrendWriter::Csv { mut out, .. }
+            | TrendWriter::Jsonl(mut out)
+            | TrendWriter::Table { mut out, .. } => out.flush()?,
         }
         Ok(())
     }
@@ -212,20 +233,39 @@ fn summary_cells(row: &TrendRow<'_, '_>) -> Vec<String> {
     ]
 }
 
-/// One administration's cells; all empty for a window without administrations.
-fn point_cells(point: Option<&WindowPoint<'_>>) -> [String; 10] {
-    [
-        opt(point.map(|p| p.date)),
-        opt(point.map(|p| p.days_since_dose)),
-        opt(point.and_then(|p| p.total)),
-        point.map(|p| p.severity.to_owned()).unwrap_or_default(),
-        point.map(|p| p.flags.join(";")).unwrap_or_default(),
-        opt(point.and_then(|p| p.change_points)),
-        opt(point.and_then(|p| p.change_pct).map(|v| format!("{v:.1}"))),
-        opt(point.map(|p| p.recall_overlaps_dose)),
-        opt(point.map(|p| p.used_for_plateau)),
-        opt(point.map(|p| p.line)),
-    ]
+/// One administration's ten cells, written into the row; all empty for a window without
+/// administrations. Numbers and our own vocabulary need no quoting.
+fn push_point_cells(line: &mut Vec<u8>, point: Option<&WindowPoint<'_>>) {
+    let Some(p) = point else {
+        line.extend_from_slice(b",,,,,,,,,");
+        return;
+    };
+    let _ = write!(line, "{},{},", p.date, p.days_since_dose);
+    if let Some(total) = p.total {
+        let _ = write!(line, "{total}");
+    }
+    line.push(b',');
+    line.extend_from_slice(p.severity.as_bytes());
+    line.push(b',');
+    for (i, flag) in p.flags.iter().enumerate() {
+        if i > 0 {
+            line.push(b';');
+        }
+        line.extend_from_slice(flag.as_bytes());
+    }
+    line.push(b',');
+    if let Some(change) = p.change_points {
+        let _ = write!(line, "{change}");
+    }
+    line.push(b',');
+    if let Some(pct) = p.change_pct {
+        let _ = write!(line, "{pct:.1}");
+    }
+    let _ = write!(
+        line,
+        ",{},{},{}",
+        p.recall_overlaps_dose, p.used_for_plateau, p.line
+    );
 }
 
 /// The parameters behind the window's flags.
