@@ -1006,3 +1006,73 @@ fn killing_score_mid_write_leaves_the_previous_output_untouched() {
     child.wait().unwrap();
     assert_eq!(fs::read_to_string(&target).unwrap(), "previous results\n");
 }
+
+/// Removes every `line` field: row numbers are the one thing a shuffle may change.
+fn without_lines(mut value: Value) -> Value {
+    match &mut value {
+        Value::Object(map) => {
+            map.remove("line");
+            for v in map.values_mut() {
+                *v = without_lines(v.take());
+            }
+        }
+        Value::Array(items) => {
+            for v in items.iter_mut() {
+                *v = without_lines(v.take());
+            }
+        }
+        _ => {}
+    }
+    value
+}
+
+#[test]
+fn trend_results_do_not_depend_on_row_order_or_on_streaming() {
+    let run = |args: &[&str], stdin: Option<String>| {
+        let mut cmd = symscore();
+        cmd.args(args);
+        if let Some(text) = stdin {
+            cmd.write_stdin(text);
+        }
+        let out = cmd.output().unwrap();
+        json_lines(&out.stdout)
+            .into_iter()
+            .map(without_lines)
+            .collect::<Vec<_>>()
+    };
+    let base = ["--dosing", "examples/dosing.csv", "--format", "jsonl"];
+    // The example is grouped by patient: from a file it is analysed one patient at a time;
+    // from standard input it is collected first. Same results.
+    let streamed = run(
+        &[&["trend", "examples/visits.csv"][..], &base].concat(),
+        None,
+    );
+    let collected = run(
+        &[&["trend", "-"][..], &base].concat(),
+        Some(fs::read_to_string("examples/visits.csv").unwrap()),
+    );
+    assert_eq!(streamed.len(), 20);
+    assert_eq!(streamed, collected);
+    // Rows in another order (a fixed shuffle; no longer grouped by patient): same results.
+    let text = fs::read_to_string("examples/visits.csv").unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    let mut shuffled: Vec<&str> = Vec::new();
+    for step in [7, 3, 5] {
+        let mut i = 0;
+        while i < lines.len() {
+            shuffled.push(lines[i]);
+            i += step;
+        }
+        lines.retain(|l| !shuffled.contains(l));
+    }
+    shuffled.extend(lines);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shuffled.csv");
+    fs::write(&path, format!("{header}\n{}\n", shuffled.join("\n"))).unwrap();
+    let from_shuffled = run(
+        &[&["trend", path.to_str().unwrap()][..], &base].concat(),
+        None,
+    );
+    assert_eq!(from_shuffled, streamed);
+}

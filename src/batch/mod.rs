@@ -315,6 +315,37 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         self.plan.date.is_some()
     }
 
+    /// Reads the rest of the input looking only at the patient column, and says whether each
+    /// patient's rows are contiguous. A grouped export can then be analysed one patient at a
+    /// time in a second pass, with memory bounded by one patient. Remembers the ids seen
+    /// (not the rows), so its memory grows with the number of patients only.
+    pub fn patients_are_grouped(mut self) -> Result<bool, BatchError> {
+        let mut finished: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
+        let mut current: Option<Vec<u8>> = None;
+        loop {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => return Ok(true),
+                Ok(true) => {}
+                Err(err) => return Err(csv_error(&self.source, &err)),
+            }
+            check_unclosed_quote(&self.reader, &self.source)?;
+            let id = self
+                .record
+                .get(self.plan.patient)
+                .unwrap_or_default()
+                .trim_ascii();
+            if id.is_empty() || current.as_deref() == Some(id) {
+                continue;
+            }
+            if finished.contains(id) {
+                return Ok(false);
+            }
+            if let Some(previous) = current.replace(id.to_vec()) {
+                finished.insert(previous);
+            }
+        }
+    }
+
     /// Counts so far; final once `next_row` has returned `None`.
     pub fn summary(&self) -> BatchSummary {
         self.summary

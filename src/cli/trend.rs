@@ -1,7 +1,8 @@
 //! `symscore trend`: per patient × instrument × dosing change and plateau summaries.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
+use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use symscore::Registry;
@@ -76,19 +77,50 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         None => None,
     };
 
-    let (reader, source) = open_input(input.as_deref(), output.output.as_deref())?;
     let batch_options = batch_options(input_options, instruments, true)?;
+    // A file whose rows are grouped by patient is analysed one patient at a time, so memory is
+    // bounded by one patient; finding out costs one quick pass over the patient column.
+    // Standard input cannot be read twice, and an ungrouped file is collected whole.
+    let grouped = match input.as_deref() {
+        Some(path) if path != Path::new("-") => {
+            let (reader, source) = open_input(Some(path), output.output.as_deref())?;
+            BatchReader::new(registry, reader, &source, batch_options.clone())?
+                .patients_are_grouped()?
+        }
+        _ => false,
+    };
+    let (reader, source) = open_input(input.as_deref(), output.output.as_deref())?;
     let mut batch = BatchReader::new(registry, reader, &source, batch_options)?;
     warn_ignored_columns(&source, batch.ignored_item_like_columns());
     let plan: Vec<&Instrument> = batch.instruments().collect();
 
-    // Collect compactly: per patient, per instrument, the scored administrations.
-    // Per patient, per instrument, the scored administrations. Exports are usually grouped by
-    // patient, so the previous row's patient is checked first; the index finds the rest.
+    let mut out = Output::open(output.output.as_deref())?;
+    let to_terminal = out.is_terminal();
+    let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
+    let mut writer = TrendWriter::new(format, &mut out, use_color(to_terminal))?;
+    let mut analysis = Analysis {
+        source: &source,
+        plan: &plan,
+        change_params: &change_params,
+        options: &options,
+        schedule: schedule.as_ref(),
+        common_dosing,
+        fail_on: &fail_on,
+        flagged_only,
+        patients: 0,
+        summaries: 0,
+        flagged: 0,
+        failed: false,
+        duplicates: 0,
+        no_dosing: Vec::new(),
+    };
+    let mut found: HashSet<String> = HashSet::new();
+    let mut unusable_rows = 0u64;
+
+    // Grouped: the patient being read. Otherwise: every patient, indexed, in first-seen order.
     let mut visits: Vec<PatientVisits<'_>> = Vec::new();
     let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut last: Option<usize> = None;
-    let mut unusable_rows = 0u64;
     while let Some(row) = batch.next_row()? {
         for diagnostic in &row.diagnostics {
             message(&diagnostic.to_string());
@@ -98,18 +130,27 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
             let (Some(patient), Some(date)) = (record.patient_id, record.date) else {
                 continue;
             };
-            if !patients.is_empty() && !patients.contains(&patient) {
-                usable = true; // read and deliberately filtered, not lost
-                continue;
-            }
             usable = true;
+            if !patients.is_empty() && !patients.contains(&patient) {
+                continue; // read and deliberately filtered, not lost
+            }
             let index = plan
                 .iter()
                 .position(|i| i.id == record.report.instrument.id)
                 .expect("record from a planned instrument");
             let slot = match last.filter(|&i| visits[i].0 == patient) {
                 Some(i) => i,
+                None if grouped => {
+                    // The previous patient's rows are complete: analyse, write, forget.
+                    if let Some((done, per_instrument)) = visits.pop() {
+                        analysis.patient(&done, &per_instrument, &mut writer)?;
+                    }
+                    found.insert(patient.clone());
+                    visits.push((patient, vec![Vec::new(); plan.len()]));
+                    0
+                }
                 None => *index_of.entry(patient.clone()).or_insert_with(|| {
+                    found.insert(patient.clone());
                     visits.push((patient, vec![Vec::new(); plan.len()]));
                     visits.len() - 1
                 }),
@@ -128,70 +169,146 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         }
     }
     drop(index_of);
-    // Output is ordered by patient id, whatever the input order.
+    // Collected patients are written in patient-id order, whatever the input order.
     visits.sort_by(|a, b| a.0.cmp(&b.0));
-    let read = batch.summary();
-    let duplicates = report_duplicates(&source, &plan, &visits);
-    let empty = no_data_rows(&source, read.rows);
+    for (patient, per_instrument) in &visits {
+        analysis.patient(patient, per_instrument, &mut writer)?;
+    }
+    writer.finish()?;
+    out.commit()?;
 
+    let read = batch.summary();
+    let empty = no_data_rows(&source, read.rows);
     for wanted in &patients {
-        if visits
-            .binary_search_by(|(id, _)| id.as_str().cmp(wanted))
-            .is_err()
-        {
+        if !found.contains(wanted) {
             message(&format!(
                 "symscore: {source}: patient `{wanted}` has no scored visits"
             ));
         }
     }
+    message(&format!(
+        "symscore: {source}: {} read ({} with rejected cells, {} not administered); {}; {}, {} flagged{}",
+        count(read.rows, "row"),
+        read.invalid,
+        read.not_administered,
+        count(analysis.patients, "patient"),
+        count(analysis.summaries, "summary"),
+        analysis.flagged,
+        if flagged_only {
+            " (only flagged ones written)"
+        } else {
+            ""
+        }
+    ));
+    if unusable_rows > 0 {
+        message(&format!(
+            "symscore: {source}: {} no usable patient id or date and left out of every trend",
+            if unusable_rows == 1 {
+                "1 row had".to_owned()
+            } else {
+                format!("{unusable_rows} rows had")
+            }
+        ));
+    }
+    if !analysis.no_dosing.is_empty() {
+        let shown: Vec<&str> = analysis
+            .no_dosing
+            .iter()
+            .take(20)
+            .map(String::as_str)
+            .collect();
+        message(&format!(
+            "symscore: {} visits but no dosing date, so no window: {}{}",
+            if analysis.no_dosing.len() == 1 {
+                "1 patient has".to_owned()
+            } else {
+                format!("{} patients have", analysis.no_dosing.len())
+            },
+            shown.join(", "),
+            if analysis.no_dosing.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            }
+        ));
+    }
+    Ok(if analysis.failed {
+        ExitStatus::Condition
+    } else if read.invalid > 0 || analysis.duplicates > 0 || empty {
+        ExitStatus::Rejected
+    } else {
+        ExitStatus::Success
+    })
+}
 
-    let mut out = Output::open(output.output.as_deref())?;
-    let to_terminal = out.is_terminal();
-    let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
-    let mut writer = TrendWriter::new(format, &mut out, use_color(to_terminal))?;
-    let mut no_dosing: Vec<&str> = Vec::new();
-    let (mut summaries, mut flagged, mut failed) = (0u64, 0u64, false);
-    for (patient, per_instrument) in &visits {
-        let doses: Vec<Dosing> = match (&schedule, common_dosing) {
+/// Everything needed to analyse one patient, and the counts over all of them.
+struct Analysis<'a, 'i> {
+    source: &'a str,
+    plan: &'a [&'i Instrument],
+    change_params: &'a BTreeMap<String, ChangeParams>,
+    options: &'a TrendOptions,
+    schedule: Option<&'a DosingSchedule>,
+    common_dosing: Option<jiff::civil::Date>,
+    fail_on: &'a [FailOn],
+    flagged_only: bool,
+    patients: u64,
+    summaries: u64,
+    flagged: u64,
+    failed: bool,
+    duplicates: u64,
+    no_dosing: Vec<String>,
+}
+
+impl<'i> Analysis<'_, 'i> {
+    /// Analyses one patient's administrations (every instrument, every dosing) and writes the
+    /// summaries.
+    fn patient<W: std::io::Write>(
+        &mut self,
+        patient: &str,
+        per_instrument: &[Vec<Administration<'i>>],
+        writer: &mut TrendWriter<W>,
+    ) -> anyhow::Result<()> {
+        self.patients += 1;
+        self.duplicates += report_duplicates(self.source, self.plan, patient, per_instrument);
+        let doses: Vec<Dosing> = match (self.schedule, self.common_dosing) {
             (Some(schedule), _) => schedule.get(patient).cloned().unwrap_or_default(),
             (None, Some(date)) => vec![Dosing { date, label: None }],
             (None, None) => unreachable!("clap requires --dosing or --dosing-date"),
         };
         if doses.is_empty() {
-            no_dosing.push(patient);
-            continue;
+            self.no_dosing.push(patient.to_owned());
+            return Ok(());
         }
-        let mut results: Vec<(&Instrument, Vec<WindowSummary<'_>>)> = plan
+        let mut results: Vec<(&Instrument, Vec<WindowSummary<'_>>)> = self
+            .plan
             .iter()
             .zip(per_instrument)
             .filter(|(_, administrations)| !administrations.is_empty())
             .map(|(instrument, administrations)| {
+                let params = &self.change_params[&instrument.id];
                 (
                     *instrument,
-                    analyze(
-                        instrument,
-                        &change_params[&instrument.id],
-                        &options,
-                        &doses,
-                        administrations,
-                    ),
+                    analyze(instrument, params, self.options, &doses, administrations),
                 )
             })
             .collect();
         attach_nhs_tt(
-            &plan,
+            self.plan,
             per_instrument,
-            &change_params,
-            &options,
+            self.change_params,
+            self.options,
             &mut results,
         );
         for (instrument, windows) in &results {
             for summary in windows {
-                summaries += 1;
+                self.summaries += 1;
                 let is_flagged = summary.is_flagged();
-                flagged += u64::from(is_flagged);
-                failed |= fail_on.iter().any(|condition| fails(*condition, summary));
-                if flagged_only && !is_flagged {
+                self.flagged += u64::from(is_flagged);
+                self.failed |= self
+                    .fail_on
+                    .iter()
+                    .any(|condition| fails(*condition, summary));
+                if self.flagged_only && !is_flagged {
                     continue;
                 }
                 writer.write(&TrendRow {
@@ -201,67 +318,30 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
                 })?;
             }
         }
+        Ok(())
     }
-    writer.finish()?;
-    out.commit()?;
-
-    message(&format!(
-        "symscore: {source}: {} read ({} with rejected cells, {} not administered); {}; {}, {} flagged{}",
-        count(read.rows, "row"),
-        read.invalid,
-        read.not_administered,
-        count(visits.len() as u64, "patient"),
-        count(summaries, "summary"),
-        flagged,
-        if flagged_only {
-            " (only flagged ones written)"
-        } else {
-            ""
-        }
-    ));
-    if unusable_rows > 0 {
-        message(&format!(
-            "symscore: {source}: {unusable_rows} rows had no usable patient id or date and were left out of every trend"
-        ));
-    }
-    if !no_dosing.is_empty() {
-        message(&format!(
-            "symscore: {} patients have visits but no dosing date, so no window: {}",
-            no_dosing.len(),
-            no_dosing
-                .iter()
-                .take(20)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    Ok(if failed {
-        ExitStatus::Condition
-    } else if read.invalid > 0 || duplicates > 0 || empty {
-        ExitStatus::Rejected
-    } else {
-        ExitStatus::Success
-    })
 }
 
 /// Reports every administration that repeats an earlier one of the same patient, date and
 /// instrument, wherever it is in the file. Both are kept; the later line counts as the
 /// later administration of that day.
-fn report_duplicates(source: &str, plan: &[&Instrument], visits: &[PatientVisits<'_>]) -> u64 {
+fn report_duplicates(
+    source: &str,
+    plan: &[&Instrument],
+    patient: &str,
+    per_instrument: &[Vec<Administration<'_>>],
+) -> u64 {
     let mut found = 0;
-    for (patient, per_instrument) in visits {
-        for (instrument, administrations) in plan.iter().zip(per_instrument) {
-            let mut by_date: Vec<&Administration<'_>> = administrations.iter().collect();
-            by_date.sort_by_key(|a| (a.date, a.line));
-            for pair in by_date.windows(2) {
-                if pair[0].date == pair[1].date {
-                    found += 1;
-                    message(&format!(
-                        "{source}:{}: `{}` for patient `{patient}` on {} repeats line {}; both are kept, and the later line counts as the later administration",
-                        pair[1].line, instrument.id, pair[1].date, pair[0].line
-                    ));
-                }
+    for (instrument, administrations) in plan.iter().zip(per_instrument) {
+        let mut by_date: Vec<&Administration<'_>> = administrations.iter().collect();
+        by_date.sort_by_key(|a| (a.date, a.line));
+        for pair in by_date.windows(2) {
+            if pair[0].date == pair[1].date {
+                found += 1;
+                message(&format!(
+                    "{source}:{}: `{}` for patient `{patient}` on {} repeats line {}; both are kept, and the later line counts as the later administration",
+                    pair[1].line, instrument.id, pair[1].date, pair[0].line
+                ));
             }
         }
     }
