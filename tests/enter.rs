@@ -525,6 +525,438 @@ fn without_append_it_scores_and_saves_nothing() {
     assert_eq!(dir_listing(dir.path()), Vec::<String>::new());
 }
 
+/// Runs `enter` on a visits file that must be refused before the first question: exit 2,
+/// the message, no prompt, nothing written. Returns stderr.
+fn refused_before_any_question(cmd: &mut assert_cmd::Command, message: &str) -> String {
+    let out = cmd
+        .timeout(Duration::from_secs(60))
+        .write_stdin(lines(&["1"; 12]))
+        .assert()
+        .code(2);
+    let err = stderr(out.get_output());
+    assert!(err.contains(message), "expected {message:?} in:\n{err}");
+    assert!(!err.contains(" 1 ["), "a question was asked:\n{err}");
+    assert!(out.get_output().stdout.is_empty());
+    err
+}
+
+/// A file holding only a UTF-8 byte-order mark (an empty sheet saved as "CSV UTF-8") is a new
+/// file: no panic, the mark kept, `score` reads the row at line 2.
+#[test]
+fn a_file_with_only_a_byte_order_mark_is_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("visits.csv");
+    for before in [&b"\xef\xbb\xbf"[..], b"\xef\xbb\xbf\r\n\r\n"] {
+        fs::write(&file, before).unwrap();
+        let out = enter(&["phq9"], "P1", &file)
+            .write_stdin(lines(&[
+                "1", "2", "0", "3", "1", "0", "0", "2", "1", "", "y",
+            ]))
+            .assert()
+            .success();
+        let line = json_lines(&out.get_output().stdout)[0]["line"].clone();
+        let mut expected = before.to_vec();
+        expected.extend_from_slice(
+            format!("{PHQ9_HEADER}\nP1,2026-05-04,1,2,0,3,1,0,0,2,1,\n").as_bytes(),
+        );
+        assert_eq!(fs::read(&file).unwrap(), expected);
+        let scored = symscore()
+            .args(["score", "--format", "jsonl"])
+            .arg(&file)
+            .assert()
+            .success();
+        assert_eq!(json_lines(&scored.get_output().stdout)[0]["line"], line);
+    }
+}
+
+/// `score` counts a lone `\r` (old Mac exports) as a line break, so `enter` does too.
+#[test]
+fn line_numbers_with_bare_cr_endings_match_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("visits.csv");
+    fs::write(
+        &file,
+        format!(
+            "{PHQ9_HEADER}\rP0,2026-01-01,0,0,0,0,0,0,0,0,0,\r\rP1,2026-01-02,1,1,1,1,1,1,1,1,1,\r"
+        ),
+    )
+    .unwrap();
+    let out = enter(&["phq9"], "P2", &file)
+        .write_stdin(lines(&[
+            "0", "0", "0", "0", "0", "0", "0", "0", "0", "", "y",
+        ]))
+        .assert()
+        .success();
+    assert!(
+        stderr(out.get_output()).contains("saved the visit to"),
+        "{}",
+        stderr(out.get_output())
+    );
+    assert!(
+        stderr(out.get_output()).contains("line 5"),
+        "{}",
+        stderr(out.get_output())
+    );
+    assert_eq!(json_lines(&out.get_output().stdout)[0]["line"], 5);
+    let scored = symscore()
+        .args(["score", "--format", "jsonl"])
+        .arg(&file)
+        .assert()
+        .success();
+    let lines: Vec<Value> = json_lines(&scored.get_output().stdout)
+        .iter()
+        .map(|r| r["line"].clone())
+        .collect();
+    assert_eq!(lines, [2, 4, 5]);
+}
+
+/// At the keyboard a value is the scale's number itself: the `2.0` and `02` that `score`
+/// reads in an exported cell are refused as slips and the item is asked again.
+#[test]
+fn typed_values_must_be_the_scale_numbers_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("visits.csv");
+    let out = enter(&["gad7"], "P1", &file)
+        .write_stdin(lines(&[
+            "01",
+            "00",
+            "000000000000000003",
+            "1.0",
+            "2.00",
+            "2",
+            "1",
+            "1",
+            "1",
+            "1",
+            "1",
+            "1",
+            "",
+            "y",
+        ]))
+        .assert()
+        .success();
+    let err = stderr(out.get_output());
+    for (line, typed) in [
+        (1, "01"),
+        (2, "00"),
+        (3, "00000000000000000003"),
+        (4, "1.0"),
+        (5, "2.00"),
+    ] {
+        let typed = &typed[..typed.len().min(20)];
+        assert!(
+            err.contains(&format!("<stdin>:{line}: expected an answer from 0 to 3")),
+            "{typed}: {err}"
+        );
+    }
+    let text = fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().nth(1).unwrap(), "P1,2026-05-04,2,1,1,1,1,1,1,");
+}
+
+/// After `b`, Enter means blank as it does the first time; `k` keeps the earlier answer.
+#[test]
+fn after_back_enter_blanks_and_k_keeps() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("visits.csv");
+    // Item 2 answered 3, then `b` from item 3: Enter blanks it. Then `b` back to item 2 and
+    // again to item 1, which keeps its 1 with `k`; item 2 stays blank with `k`.
+    let out = enter(&["gad7"], "P1", &file)
+        .write_stdin(lines(&[
+            "1", "3", "b", "", "b", "b", "k", "k", "2", "2", "2", "2", "2", "", "y",
+        ]))
+        .assert()
+        .success();
+    assert!(
+        stderr(out.get_output()).contains("gad7 2 [0-3, Enter skips, k keeps 3, b back"),
+        "{}",
+        stderr(out.get_output())
+    );
+    let text = fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().nth(1).unwrap(), "P1,2026-05-04,1,,2,2,2,2,2,");
+}
+
+#[test]
+fn an_all_blank_visit_exits_1_and_saves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("visits.csv");
+    enter(&["gad7"], "P1", &file)
+        .write_stdin(lines(&["", "", "", "", "", "", "", "", "y"]))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Every item is blank"))
+        .stderr(predicate::str::contains(
+            "every item was left blank; nothing was saved",
+        ));
+    assert!(!file.exists());
+}
+
+/// A file whose dates are written another way would get an ISO row beside them.
+#[test]
+fn a_file_with_dates_in_another_layout_is_refused_before_any_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("visits.csv");
+    let before = format!("{PHQ9_HEADER}\nP0,04/05/2026,0,0,0,0,0,0,0,0,0,\n");
+    fs::write(&file, &before).unwrap();
+    refused_before_any_question(
+        &mut enter(&["phq9"], "P1", &file),
+        "visits.csv:2:2: found the date '04/05/2026', not written as YYYY-MM-DD",
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), before);
+}
+
+/// A new visits file holds item-level answers (item 9 among them): owner only, like `-o`.
+#[cfg(unix)]
+#[test]
+fn a_new_visits_file_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("visits.csv");
+    enter(&["gad7"], "P1", &file)
+        .write_stdin(lines(&["1", "1", "1", "1", "1", "1", "1", "", "y"]))
+        .assert()
+        .success();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode(&file), 0o600);
+    assert_eq!(mode(&dir.path().join(".visits.csv.lock")), 0o600);
+    // Extending a file keeps its permissions.
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+    enter(&["phq9"], "P1", &file)
+        .write_stdin(lines(&[
+            "0", "0", "0", "0", "0", "0", "0", "0", "0", "", "y",
+        ]))
+        .assert()
+        .success();
+    assert_eq!(mode(&file), 0o640);
+}
+
+/// Devices, pipes and directories are not visits files: refused before any question (a save
+/// would replace them with a regular file, and reading a pipe would block).
+#[cfg(unix)]
+#[test]
+fn only_a_regular_file_can_be_appended_to() {
+    let dir = tempfile::tempdir().unwrap();
+    refused_before_any_question(
+        &mut enter(&["gad7"], "P1", Path::new("/dev/null")),
+        "/dev/null: found a character device (such as /dev/null), not a regular file",
+    );
+    refused_before_any_question(
+        &mut enter(&["gad7"], "P1", dir.path()),
+        "found a directory, not a regular file",
+    );
+    let fifo = dir.path().join("visits.csv");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    refused_before_any_question(
+        &mut enter(&["gad7"], "P1", &fifo),
+        "found a named pipe (FIFO), not a regular file",
+    );
+    assert_eq!(dir_listing(dir.path()), ["visits.csv"]);
+}
+
+/// Two names for one file: a save would replace only one of them, under its own lock.
+#[test]
+fn a_visits_file_with_another_hard_link_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("visits.csv");
+    let before = format!("{PHQ9_HEADER}\n");
+    fs::write(&file, &before).unwrap();
+    fs::hard_link(&file, dir.path().join("backup.csv")).unwrap();
+    refused_before_any_question(
+        &mut enter(&["phq9"], "P1", &file),
+        "found a file with 2 hard links",
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), before);
+}
+
+/// The temporary file a save writes beside the visits file is 12 bytes longer than its name:
+/// a 250-byte name is refused before any question rather than after the last.
+#[test]
+fn a_file_name_too_long_for_the_save_is_refused_before_any_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{}.csv", "v".repeat(246)));
+    refused_before_any_question(
+        &mut enter(&["gad7"], "P1", &file),
+        "found a file name of 250 bytes, too long for the files a save writes beside it",
+    );
+    assert_eq!(dir_listing(dir.path()), Vec::<String>::new());
+}
+
+/// The permission cases need a user that may not write everything. Root may, so when the
+/// tests run as root the binary runs as `nobody` through `setpriv`.
+#[cfg(unix)]
+mod other_user {
+    use super::*;
+    use pretty_assertions::assert_eq;
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+
+    const NOBODY: u32 = 65534;
+
+    /// How the binary is run for these tests.
+    pub(super) struct Runner {
+        /// Running as root, so the binary runs as `nobody`.
+        root: bool,
+    }
+
+    impl Runner {
+        /// `None` when running as root without `setpriv`: these tests cannot run here.
+        pub(super) fn new(dir: &Path) -> Option<Self> {
+            let probe = dir.join("probe");
+            fs::write(&probe, "").unwrap();
+            let root = fs::metadata(&probe).unwrap().uid() == 0;
+            fs::remove_file(probe).unwrap();
+            if root
+                && !Command::new("setpriv")
+                    .arg("--version")
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            {
+                eprintln!("skipped: running as root without setpriv");
+                return None;
+            }
+            Some(Runner { root })
+        }
+
+        pub(super) fn enter(&self, id: &str, file: &Path) -> assert_cmd::Command {
+            let binary = env!("CARGO_BIN_EXE_symscore");
+            let mut cmd = if self.root {
+                let mut cmd = assert_cmd::Command::new("setpriv");
+                cmd.args([
+                    &format!("--reuid={NOBODY}"),
+                    &format!("--regid={NOBODY}"),
+                    "--clear-groups",
+                    binary,
+                ]);
+                cmd
+            } else {
+                assert_cmd::Command::new(binary)
+            };
+            cmd.env_remove("SYMSCORE_INSTRUMENTS")
+                .args(["enter", id, "--patient", "P1", "--date", "2026-05-04"])
+                .arg("--append")
+                .arg(file);
+            cmd
+        }
+
+        /// Makes `path` belong to whoever runs the binary.
+        pub(super) fn give(&self, path: &Path) {
+            if self.root {
+                std::os::unix::fs::chown(path, Some(NOBODY), Some(NOBODY)).unwrap();
+            }
+        }
+    }
+
+    /// A directory the binary's user may create files in.
+    fn shared_dir(mode: u32) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(mode)).unwrap();
+        dir
+    }
+
+    fn owner(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().uid()
+    }
+
+    /// Appending must not get round the file's permissions: a file this user cannot write
+    /// is refused before any question, and keeps its owner and contents.
+    #[test]
+    fn a_file_the_user_cannot_write_is_refused_before_any_question() {
+        let probe = tempfile::tempdir().unwrap();
+        let Some(runner) = Runner::new(probe.path()) else {
+            return;
+        };
+        let dir = shared_dir(0o777);
+        let file = dir.path().join("visits.csv");
+        let before = format!("{PHQ9_HEADER}\n");
+        // Read-only to everyone; and, when another user runs the binary, someone else's
+        // 0644 file: both in a directory where anyone could rename over them.
+        let mut modes = vec![0o444];
+        if runner.root {
+            modes.push(0o644);
+        }
+        for mode in modes {
+            fs::write(&file, &before).unwrap();
+            fs::set_permissions(&file, fs::Permissions::from_mode(mode)).unwrap();
+            let uid = owner(&file);
+            refused_before_any_question(
+                &mut runner.enter("phq9", &file),
+                &format!("found a file you cannot write (mode {mode:04o}"),
+            );
+            assert_eq!(fs::read_to_string(&file).unwrap(), before);
+            assert_eq!(owner(&file), uid);
+            fs::remove_file(&file).unwrap();
+        }
+    }
+
+    /// A lock file this user cannot open (created owner-only by someone else) is found
+    /// before any question, not at the save.
+    #[test]
+    fn a_lock_file_the_user_cannot_open_is_refused_before_any_question() {
+        let probe = tempfile::tempdir().unwrap();
+        let Some(runner) = Runner::new(probe.path()) else {
+            return;
+        };
+        let dir = shared_dir(0o777);
+        let file = dir.path().join("visits.csv");
+        fs::write(&file, format!("{PHQ9_HEADER}\n")).unwrap();
+        runner.give(&file);
+        let lock = dir.path().join(".visits.csv.lock");
+        fs::write(&lock, "").unwrap();
+        // Root's own 0600 file when the binary runs as nobody; otherwise our own file with
+        // no permissions at all.
+        let mode = if runner.root { 0o600 } else { 0o000 };
+        fs::set_permissions(&lock, fs::Permissions::from_mode(mode)).unwrap();
+        refused_before_any_question(
+            &mut runner.enter("phq9", &file),
+            "found a lock file you cannot open",
+        );
+        // Readable is enough: the lock needs only an open file.
+        fs::set_permissions(&lock, fs::Permissions::from_mode(0o644)).unwrap();
+        runner
+            .enter("gad7", &file)
+            .write_stdin(lines(&["1", "1", "1", "1", "1", "1", "1", "", "y"]))
+            .assert()
+            .success();
+    }
+
+    /// In a sticky directory (like /tmp) only a file's owner may rename over it: a visits
+    /// file owned by someone else is refused before any question. Needs root to make a file
+    /// owned by someone else.
+    #[test]
+    fn someone_elses_file_in_a_sticky_directory_is_refused_before_any_question() {
+        let probe = tempfile::tempdir().unwrap();
+        let Some(runner) = Runner::new(probe.path()) else {
+            return;
+        };
+        if !runner.root {
+            eprintln!("skipped: needs root to create a file owned by another user");
+            return;
+        }
+        let dir = shared_dir(0o1777);
+        let file = dir.path().join("visits.csv");
+        let before = format!("{PHQ9_HEADER}\n");
+        fs::write(&file, &before).unwrap();
+        // Writable by everyone: only the sticky bit stands in the way.
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o666)).unwrap();
+        refused_before_any_question(
+            &mut runner.enter("phq9", &file),
+            "in a directory with the sticky bit (like /tmp), where only the file's owner may replace it",
+        );
+        assert_eq!(fs::read_to_string(&file).unwrap(), before);
+        // The owner of the file may.
+        runner.give(&file);
+        runner
+            .enter("gad7", &file)
+            .write_stdin(lines(&["1", "1", "1", "1", "1", "1", "1", "", "y"]))
+            .assert()
+            .success();
+    }
+}
+
 /// Starts `enter` with piped stdin and stderr; a thread collects stderr.
 fn spawn_enter(args: &[&str], file: &Path) -> (Child, mpsc::Receiver<Vec<u8>>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_symscore"))
@@ -642,8 +1074,8 @@ fn racing_appends_both_land() {
         .stderr(predicate::str::contains("6 rows"));
 }
 
-/// The terminal prompter (dialoguer) in a real pseudo-terminal: typed answers, a refused
-/// typo, the item 9 notice, the review menu, the saved file.
+/// The terminal prompter in a real pseudo-terminal: typed answers, a refused typo, the item 9
+/// notice, the review menu (where Enter alone chooses nothing), Ctrl-D, the saved file.
 #[cfg(unix)]
 mod terminal {
     use super::*;
@@ -715,9 +1147,27 @@ mod terminal {
         );
         answer(&mut session, "phq9_difficulty", "", "left blank");
         expect(&mut session, "Total 10 of 27");
-        expect(&mut session, "What next?");
-        // The first choice, saving, is selected: Enter.
+        expect(&mut session, "What next? [y, c or q]");
+        // Nothing is preselected: a stray Enter (or two) does not save.
         session.send_line("").unwrap();
+        expect(
+            &mut session,
+            "Enter alone chooses nothing here; type y, c or q",
+        );
+        session.send_line("").unwrap();
+        expect(
+            &mut session,
+            "Enter alone chooses nothing here; type y, c or q",
+        );
+        expect(&mut session, "What next? [y, c or q]");
+        assert!(!file.exists());
+        // Change an answer: the list, then Enter goes back to the menu.
+        session.send_line("c").unwrap();
+        expect(&mut session, "Which answer? [1-10, Enter goes back]");
+        session.send_line("").unwrap();
+        expect(&mut session, "What next? [y, c or q]");
+        assert!(!file.exists());
+        session.send_line("y").unwrap();
         expect(&mut session, "saved the visit to");
         session.exp_eof().unwrap();
         let status = session.process().wait().unwrap();
@@ -726,6 +1176,38 @@ mod terminal {
             fs::read_to_string(&file).unwrap(),
             format!("{PHQ9_HEADER}\nT1,2026-05-04,1,2,0,3,1,0,0,2,1,\n")
         );
+    }
+
+    /// Ctrl-D on an empty line ends the input, as in a shell: the visit is abandoned as with
+    /// a closed pipe (exit 1), at an item and at the review alike.
+    #[test]
+    fn ctrl_d_on_the_terminal_abandons_the_visit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("visits.csv");
+        let before = format!("{PHQ9_HEADER}\n");
+        fs::write(&file, &before).unwrap();
+        let mut session = spawn(&["gad7", "--patient", "T3", "--date", "2026-05-04"], &file);
+        answer(&mut session, "gad7 1", "2", "2  More than half the days");
+        expect(&mut session, "gad7 2 [");
+        session.send_control('d').unwrap();
+        expect(&mut session, "input ended at GAD-7 item 2 of 7");
+        session.exp_eof().unwrap();
+        let status = session.process().wait().unwrap();
+        assert!(matches!(status, WaitStatus::Exited(_, 1)), "{status:?}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), before);
+
+        let mut session = spawn(&["gad7", "--patient", "T3", "--date", "2026-05-04"], &file);
+        for n in 1..=7 {
+            answer(&mut session, &format!("gad7 {n}"), "1", "1  Several days");
+        }
+        answer(&mut session, "gad7_difficulty", "", "left blank");
+        expect(&mut session, "What next? [y, c or q]");
+        session.send_control('d').unwrap();
+        expect(&mut session, "input ended at the review");
+        session.exp_eof().unwrap();
+        let status = session.process().wait().unwrap();
+        assert!(matches!(status, WaitStatus::Exited(_, 1)), "{status:?}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), before);
     }
 
     #[test]

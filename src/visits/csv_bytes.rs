@@ -11,17 +11,31 @@ use super::{AppendError, DATE_COLUMN, PATIENT_COLUMN};
 use crate::error::Location;
 use crate::instrument::Instrument;
 
-/// Whether the bytes hold at least one CSV record (not just blank lines).
+/// The UTF-8 byte-order mark that some programs (Excel's "CSV UTF-8") put first.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// Whether the bytes hold at least one CSV record: not only blank lines, and not only a
+/// byte-order mark (which the csv reader strips before the first record).
 pub(super) fn has_records(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     bytes.iter().any(|b| !matches!(b, b'\r' | b'\n'))
 }
 
-/// The 1-based line a record appended after `bytes` starts on, counted as `score` counts.
+/// The 1-based line a record appended after `bytes` starts on, counted as `score` counts
+/// (`batch::line_endings`): `\n`, `\r\n` and a lone `\r` each end one line, inside quoted
+/// cells too.
 pub(super) fn line_of(bytes: &[u8]) -> u64 {
-    // A visits file is small; a plain count is fast enough without another dependency.
-    #[allow(clippy::naive_bytecount)]
-    let breaks = bytes.iter().filter(|&&b| b == b'\n').count();
-    breaks as u64 + 1
+    let mut breaks: u64 = 0;
+    let mut after_cr = false;
+    for &byte in bytes {
+        match byte {
+            b'\n' if after_cr => {}
+            b'\n' | b'\r' => breaks += 1,
+            _ => {}
+        }
+        after_cr = byte == b'\r';
+    }
+    breaks + 1
 }
 
 /// The line ending used for new rows: the one after the header.
@@ -167,8 +181,37 @@ impl<'b> ParsedFile<'b> {
         Ok(())
     }
 
+    /// `enter` writes dates as `YYYY-MM-DD`, the layout `score` reads by default. A file whose
+    /// dates are written another way (`04/05/2026`, read with `--date-format`) would end up
+    /// with two layouts in one column, which no single `--date-format` reads: refuse it, at
+    /// the first such date. Blank cells are not a layout, and an ISO-shaped date that does
+    /// not exist (`2026-02-30`) is a bad row that `score` reports, not a second layout.
+    fn check_dates(&self, source: &str, column: usize) -> Result<(), AppendError> {
+        for record in self.records.iter().skip(1) {
+            let cell = record.fields.get(column).unwrap_or_default().trim_ascii();
+            if cell.is_empty() || is_iso_shaped(cell) {
+                continue;
+            }
+            return Err(AppendError::File {
+                location: Location::at(source, self.line(record), Some(column as u64 + 1)),
+                found: format!(
+                    "the date '{}', not written as YYYY-MM-DD",
+                    crate::answer::show_cell(&String::from_utf8_lossy(&cell[..cell.len().min(40)]))
+                ),
+                expected: "every date in the file as YYYY-MM-DD, the only layout `enter` writes: \
+                     a new row would mix two date layouts in one column, which `score` cannot \
+                     read with one --date-format (convert the file's dates to YYYY-MM-DD first)"
+                    .into(),
+            });
+        }
+        Ok(())
+    }
+
     pub(super) fn terminator(&self) -> Terminator {
-        let after_header = &self.bytes[self.records[0].content.end..];
+        let Some(header) = self.records.first() else {
+            return Terminator::Lf;
+        };
+        let after_header = &self.bytes[header.content.end..];
         match after_header {
             [b'\r', b'\n', ..] => Terminator::CrLf,
             [b'\r', ..] => Terminator::Cr,
@@ -219,6 +262,18 @@ fn header_names(source: &str, fields: &csv::ByteRecord) -> Result<Vec<String>, A
         .collect()
 }
 
+/// `YYYY-MM-DD` in shape: four digits, a dash, two digits, a dash, two digits.
+fn is_iso_shaped(cell: &[u8]) -> bool {
+    cell.len() == 10
+        && cell.iter().enumerate().all(|(index, byte)| {
+            if index == 4 || index == 7 {
+                *byte == b'-'
+            } else {
+                byte.is_ascii_digit()
+            }
+        })
+}
+
 fn escape_bytes(bytes: &[u8]) -> String {
     bytes.escape_ascii().to_string()
 }
@@ -239,7 +294,11 @@ impl Layout {
         instruments: &[&Instrument],
     ) -> Result<Self, AppendError> {
         let header = &parsed.header;
-        let location = || Location::at(source, parsed.line(&parsed.records[0]), None);
+        let header_line = parsed
+            .records
+            .first()
+            .map_or(1, |record| parsed.line(record));
+        let location = || Location::at(source, header_line, None);
         let find = |name: &str| -> Result<Option<usize>, AppendError> {
             let found: Vec<usize> = header
                 .iter()
@@ -279,6 +338,7 @@ impl Layout {
                 }
             }
         }
+        parsed.check_dates(source, used[1])?;
         let mut added = Vec::new();
         for instrument in instruments {
             let items: Vec<(String, Option<usize>)> = (1..=instrument.item_count())

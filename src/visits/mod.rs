@@ -17,6 +17,15 @@
 //!   file would not stop a second writer that opened the new one.
 //! - Before anything is written the new bytes are parsed back and compared with the old rows
 //!   plus the new one; any difference refuses the write.
+//! - Only what may safely be replaced is: nothing yet, or a regular file with one name that
+//!   the user can write (and, in a sticky directory, owns). A save never gets round a file's
+//!   permissions, although the rename would need only the directory's. A new file is
+//!   readable by its owner only; an existing one keeps its permissions.
+//! - Once the rename has succeeded the visit is saved: a directory that cannot be synced
+//!   afterwards is reported in [`Appended::warning`], not as an error.
+//!
+//! [`check_visit_file`] does everything a save does except the write, so that `enter` finds
+//! a problem before the first question rather than after the last.
 //!
 //! [`plan_append`] is the pure core (bytes in, bytes out) that [`append_visit`] wraps in the
 //! locking and file handling. `csv_bytes` reads and writes the CSV at the byte level; `file`
@@ -40,7 +49,10 @@ use csv_bytes::{
     Layout, ParsedFile, Terminator, encode_fields, encode_record, has_records, line_of, verify,
     verify_records,
 };
-use file::{acquire_lock, parent_dir, read_existing, replace_file, resolve_target};
+use file::{
+    acquire_lock, check_directory, check_lock, inspect_target, read_existing, replace_file,
+    resolve_target,
+};
 
 /// The patient id column that `enter` writes and `score` reads by default.
 pub const PATIENT_COLUMN: &str = "patient_id";
@@ -120,6 +132,9 @@ pub struct Appended {
     pub created: bool,
     /// Columns added to an existing header, in order.
     pub added_columns: Vec<String>,
+    /// Set when the row was saved (renamed into place) but its durability could not be
+    /// confirmed: the directory could not be synced. The visit is saved all the same.
+    pub warning: Option<String>,
 }
 
 /// What saving to a file would involve, found without writing anything.
@@ -176,6 +191,17 @@ pub enum AppendError {
         /// What is needed.
         expected: String,
     },
+    /// The path cannot be saved to safely: not a regular file, a file with several names, a
+    /// file this user cannot write or may not replace, a name too long, an unusable lock file.
+    #[error("{}: found {found}, expected {expected}", .path.display())]
+    Target {
+        /// The visits file (or its lock file).
+        path: PathBuf,
+        /// What is there.
+        found: String,
+        /// What a save needs.
+        expected: String,
+    },
     /// Another process holds the lock for longer than the timeout.
     #[error(
         "{}: found the visits file locked by another process for {} s, expected it to be released within a few seconds (is another `symscore enter` stuck?)",
@@ -211,28 +237,43 @@ pub enum AppendError {
     },
 }
 
-/// Reads the visits file (if any) and checks that `visit` could be saved to it: the
-/// directory exists and takes new files, the header has (or can be given) the columns, and
-/// every row parses. Also finds earlier rows for the same patient, date and instrument. Only
-/// the patient, date and instruments of `visit` matter, so it can be checked before any
-/// answer is known. Writes nothing; takes no lock.
+/// Checks that `visit` could be saved to the visits file at `path`, doing every part of a
+/// save that can fail except the write itself, so that a problem is found before anyone types
+/// twenty answers:
+///
+/// - the path is a regular file with one name that this user can write (or nothing yet);
+/// - the directory takes the temporary file a save writes, under the same name (so a name
+///   too long for it is found), and, in a sticky directory, this user may replace the file;
+/// - an existing lock file can be opened and locked;
+/// - the header has (or can be given) the columns, every row parses, and the dates are
+///   written as `YYYY-MM-DD`.
+///
+/// Also finds earlier rows for the same patient, date and instrument. Only the patient, date
+/// and instruments of `visit` matter, so it can be checked before any answer is known.
+/// Leaves nothing behind (the temporary file is removed, no lock file is created) and does
+/// not wait for the lock.
 pub fn check_visit_file(path: &Path, visit: &Visit<'_>) -> Result<FileCheck, AppendError> {
     let source = path.display().to_string();
+    let target = inspect_target(path, resolve_target(path)?)?;
+    check_directory(path, &target)?;
+    check_lock(&target.path)?;
+    let existing = read_existing(&target.path, path)?;
+    check_contents(&source, existing.as_deref(), visit)
+}
+
+/// The pure part of [`check_visit_file`]: whether `existing` (the file's bytes, `None` for
+/// no file) can take `visit`'s row.
+pub fn check_contents(
+    source: &str,
+    existing: Option<&[u8]>,
+    visit: &Visit<'_>,
+) -> Result<FileCheck, AppendError> {
     let instruments: Vec<&Instrument> = visit.forms.iter().map(|f| f.instrument).collect();
-    let target = resolve_target(path)?;
-    let dir = parent_dir(&target);
-    // A temporary file that is removed at once: a directory that refuses it would refuse the
-    // save too, and it is better to know before anyone types twenty answers.
-    tempfile::Builder::new()
-        .prefix(".symscore-check-")
-        .tempfile_in(&dir)
-        .map_err(|source| AppendError::Io {
-            path: dir.clone(),
-            action: "create files in this directory",
-            source,
-        })?;
-    let existing = read_existing(&target, path)?;
-    let Some(bytes) = existing.as_deref().filter(|b| has_records(b)) else {
+    let parsed = match existing.filter(|b| has_records(b)) {
+        Some(bytes) => Some(ParsedFile::parse(source, bytes)?),
+        None => None,
+    };
+    let Some(parsed) = parsed.filter(|p| !p.records.is_empty()) else {
         let mut added = vec![PATIENT_COLUMN.to_owned(), DATE_COLUMN.to_owned()];
         added.extend(wanted_columns(&instruments));
         return Ok(FileCheck {
@@ -241,8 +282,7 @@ pub fn check_visit_file(path: &Path, visit: &Visit<'_>) -> Result<FileCheck, App
             repeats: Vec::new(),
         });
     };
-    let parsed = ParsedFile::parse(&source, bytes)?;
-    let layout = Layout::plan(&source, &parsed, &instruments)?;
+    let layout = Layout::plan(source, &parsed, &instruments)?;
     Ok(FileCheck {
         exists: true,
         added_columns: layout.added,
@@ -264,7 +304,7 @@ fn find_repeats(parsed: &ParsedFile<'_>, visit: &Visit<'_>) -> Vec<Repeat> {
             .to_owned()
     };
     let mut repeats = Vec::new();
-    for record in &parsed.records[1..] {
+    for record in parsed.records.iter().skip(1) {
         if cell(&record.fields, patient) != visit.patient_id.trim()
             || crate::batch::DateFormat::Iso
                 .parse(&cell(&record.fields, date))
@@ -292,18 +332,23 @@ fn find_repeats(parsed: &ParsedFile<'_>, visit: &Visit<'_>) -> Vec<Repeat> {
 
 /// Appends `visit` to the visits file at `path`, creating it with a header if it does not
 /// exist. See the module documentation for what is guaranteed. On success the new row is
-/// on disk (file and directory synced).
+/// on disk (file and directory synced), or, when [`Appended::warning`] is set, renamed into
+/// place without the directory sync confirmed. An error means nothing was written.
 pub fn append_visit(
     path: &Path,
     visit: &Visit<'_>,
     options: &AppendOptions,
 ) -> Result<Appended, AppendError> {
     let source = path.display().to_string();
-    let target = resolve_target(path)?;
+    let resolved = resolve_target(path)?;
+    // Checked before the lock file is created beside it, and again under the lock, where
+    // nobody else is saving and what is checked is what gets replaced.
+    let target = inspect_target(path, resolved.clone())?;
     let lock = acquire_lock(&target, options.lock_timeout)?;
-    let existing = read_existing(&target, path)?;
-    let plan = plan_append(&source, existing.as_deref(), visit)?;
-    replace_file(&target, &plan.bytes)?;
+    let target = inspect_target(path, resolved)?;
+    let existing = read_existing(&target.path, path)?;
+    let mut plan = plan_append(&source, existing.as_deref(), visit)?;
+    plan.appended.warning = replace_file(&target, &plan.bytes)?;
     drop(lock);
     Ok(plan.appended)
 }
@@ -318,9 +363,16 @@ pub fn plan_append(
     let cells = visit_cells(visit)?;
     let instruments: Vec<&Instrument> = visit.forms.iter().map(|f| f.instrument).collect();
     let existing = existing.unwrap_or_default();
+    let parsed = if has_records(existing) {
+        Some(ParsedFile::parse(source, existing)?)
+    } else {
+        None
+    };
 
-    if !has_records(existing) {
-        // New (or empty, or only blank lines) file: header, then the row.
+    let Some(parsed) = parsed.filter(|p| !p.records.is_empty()) else {
+        // New (or empty, or only blank lines and a byte-order mark) file: whatever is there
+        // is kept (a byte-order mark says the file is UTF-8, which Excel needs to see), then
+        // the header, then the row.
         let mut header = vec![PATIENT_COLUMN.to_owned(), DATE_COLUMN.to_owned()];
         header.extend(wanted_columns(&instruments));
         let row: Vec<&str> = header.iter().map(|name| cell_for(&cells, name)).collect();
@@ -335,11 +387,11 @@ pub fn plan_append(
                 line,
                 created: true,
                 added_columns: Vec::new(),
+                warning: None,
             },
         });
-    }
+    };
 
-    let parsed = ParsedFile::parse(source, existing)?;
     let layout = Layout::plan(source, &parsed, &instruments)?;
     let terminator = parsed.terminator();
     let blanks = ",".repeat(layout.added.len());
@@ -407,6 +459,7 @@ pub fn plan_append(
             line,
             created: false,
             added_columns: layout.added,
+            warning: None,
         },
     })
 }
@@ -563,7 +616,8 @@ mod tests {
             Appended {
                 line: 2,
                 created: true,
-                added_columns: Vec::new()
+                added_columns: Vec::new(),
+                warning: None,
             }
         );
     }
@@ -688,6 +742,87 @@ mod tests {
         }
     }
 
+    /// A file holding only a byte-order mark (Excel's "CSV UTF-8" of an empty sheet), maybe
+    /// with blank lines, is a new file: the mark is kept, as every existing byte is, and it
+    /// tells Excel the file is UTF-8; `score` skips it.
+    #[test]
+    fn a_byte_order_mark_alone_counts_as_a_new_file_and_is_kept() {
+        let registry = registry();
+        let visit = phq9_visit(&registry, "P1");
+        for existing in [
+            &b"\xef\xbb\xbf"[..],
+            b"\xef\xbb\xbf\n",
+            b"\xef\xbb\xbf\r\n\r\n",
+            b"\xef\xbb\xbf\r\r",
+        ] {
+            let check = check_contents("v.csv", Some(existing), &visit).unwrap();
+            assert!(!check.exists, "{existing:?}");
+            let plan = plan_append("v.csv", Some(existing), &visit).unwrap();
+            assert!(plan.appended.created);
+            let mut expected = existing.to_vec();
+            expected.extend_from_slice(
+                format!("{PHQ9_HEADER}\nP1,2026-05-04,1,2,0,3,1,0,0,2,1,\n").as_bytes(),
+            );
+            assert_eq!(plan.bytes, expected, "{existing:?}");
+            assert_eq!(plan.appended.line, line_of(existing) + 1, "{existing:?}");
+        }
+        // After a byte-order mark the header is found as usual.
+        let existing = format!("\u{feff}{PHQ9_HEADER}\r\n");
+        let plan = plan_append("v.csv", Some(existing.as_bytes()), &visit).unwrap();
+        assert!(!plan.appended.created);
+        assert_eq!(plan.appended.line, 2);
+    }
+
+    /// Line numbers as `score` counts them: `\r\n`, `\n` and a lone `\r` each end a line.
+    #[test]
+    fn lines_are_counted_as_score_counts_them() {
+        assert_eq!(line_of(b""), 1);
+        assert_eq!(line_of(b"a\rb\r"), 3);
+        assert_eq!(line_of(b"a\r\nb\r\n"), 3);
+        assert_eq!(line_of(b"a\n\r\r\n\n\r"), 6);
+        let registry = registry();
+        let existing = b"patient_id,date\rP0,2026-01-01\r\rP1,2026-05-04\r";
+        let plan = plan_append("v.csv", Some(existing), &gad7_visit(&registry, "P2")).unwrap();
+        assert_eq!(plan.appended.line, 5);
+        let check = check_contents("v.csv", Some(existing), &phq9_visit(&registry, "P1")).unwrap();
+        assert!(check.repeats.is_empty());
+        let existing =
+            format!("{PHQ9_HEADER}\rP0,2026-01-01,,,,,,,,,,\r\rP1,2026-05-04,1,,,,,,,,,\r");
+        let check = check_contents(
+            "v.csv",
+            Some(existing.as_bytes()),
+            &phq9_visit(&registry, "P1"),
+        )
+        .unwrap();
+        assert_eq!(
+            check.repeats,
+            [Repeat {
+                line: 4,
+                instrument: "phq9".into()
+            }]
+        );
+    }
+
+    /// `enter` writes ISO dates; a file written another way would end up with two layouts.
+    #[test]
+    fn dates_in_another_layout_are_refused_with_their_line() {
+        let registry = registry();
+        let visit = phq9_visit(&registry, "P1");
+        let existing = "patient_id,date\nP0,\nP0,2026-01-01\nP0,04/05/2026\nP0,5 May 2026\n";
+        let expected = "v.csv:4:2: found the date '04/05/2026', not written as YYYY-MM-DD, expected every date in the file as YYYY-MM-DD, the only layout `enter` writes: a new row would mix two date layouts in one column, which `score` cannot read with one --date-format (convert the file's dates to YYYY-MM-DD first)";
+        assert_eq!(
+            check_contents("v.csv", Some(existing.as_bytes()), &visit)
+                .unwrap_err()
+                .to_string(),
+            expected
+        );
+        assert_eq!(file_error(existing, &visit), expected);
+        // Blanks, spaces around a date and an impossible ISO date are not another layout.
+        let fine = "patient_id,date\nP0,\nP0, 2026-01-01 \nP0,\"2026-02-30\"\n";
+        assert!(check_contents("v.csv", Some(fine.as_bytes()), &visit).is_ok());
+        assert!(plan_append("v.csv", Some(fine.as_bytes()), &visit).is_ok());
+    }
+
     fn file_error(existing: &str, visit: &Visit<'_>) -> String {
         plan_append("v.csv", Some(existing.as_bytes()), visit)
             .unwrap_err()
@@ -779,11 +914,22 @@ mod tests {
             (0usize..3).prop_flat_map(move |extra_columns| {
                 let columns = 2 + extra_columns;
                 let ending = prop_oneof![Just("\n"), Just("\r\n")];
+                // The date column holds ISO dates (or blanks): any other layout is refused.
+                let date = prop_oneof![
+                    Just(String::new()),
+                    Just("2026-01-02".to_owned()),
+                    Just(" 2026-02-30 ".to_owned()),
+                ];
                 let row = (
                     proptest::collection::vec((cell, any::<bool>()), columns),
+                    (date, any::<bool>()),
                     ending.clone(),
                     0usize..2,
-                );
+                )
+                    .prop_map(|(mut cells, date, ending, blank_lines)| {
+                        cells[1] = date;
+                        (cells, ending, blank_lines)
+                    });
                 (proptest::collection::vec(row, 0..5), ending, any::<bool>()).prop_map(
                     move |(rows, header_end, final_end)| {
                         let mut header: Vec<String> =
@@ -806,7 +952,59 @@ mod tests {
             })
         }
 
+        /// Pieces a visits file is made of, to build files close to real ones.
+        fn arb_bytes() -> impl Strategy<Value = Vec<u8>> {
+            const PIECES: [&[u8]; 16] = [
+                b"\xef\xbb\xbf",
+                b"\r",
+                b"\n",
+                b"\r\n",
+                b",",
+                b"\"",
+                b" ",
+                b"patient_id",
+                b"date",
+                b"phq9_1",
+                b"gad7_1",
+                b"P1",
+                b"2026-05-04",
+                b"04/05/2026",
+                b"\xe9",
+                b"\xef\xbb",
+            ];
+            let piece = proptest::sample::select(PIECES.to_vec());
+            prop_oneof![
+                proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat()),
+                proptest::collection::vec(any::<u8>(), 0..64),
+            ]
+        }
+
         proptest! {
+            /// No file content can make the check or the save panic, and the check before
+            /// the questions agrees with the save after them: what the check accepts, the
+            /// save can write.
+            #[test]
+            fn no_file_content_panics(existing in arb_bytes()) {
+                let registry = Registry::builtin();
+                for visit in [phq9_visit(&registry, "P1"), gad7_visit(&registry, "P\"2")] {
+                    let check = check_contents("v.csv", Some(&existing), &visit);
+                    let plan = plan_append("v.csv", Some(&existing), &visit);
+                    prop_assert_eq!(
+                        check.is_ok(),
+                        plan.is_ok(),
+                        "check {:?} but plan {:?}",
+                        check,
+                        plan
+                    );
+                    if let Ok(plan) = plan {
+                        prop_assert_eq!(plan.appended.created, !check.unwrap().exists);
+                        // The saved file takes the next visit too.
+                        let next = check_contents("v.csv", Some(&plan.bytes), &visit);
+                        prop_assert!(next.as_ref().is_ok_and(|c| c.exists), "{:?}", next);
+                    }
+                }
+            }
+
             /// Extending the header changes nothing but the new cells, whatever the quoting,
             /// line endings and blank lines of the file.
             #[test]

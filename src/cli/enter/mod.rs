@@ -7,10 +7,13 @@
 //!    checked before the first question, so a problem is reported before anyone types.
 //! 2. The items are asked. `q`, Ctrl-C or the end of input abandon the visit; nothing has
 //!    been written, so the file is exactly as it was.
-//! 3. The review. Only an explicit confirmation (`y`, the menu's save, or `--yes`) goes on.
+//! 3. The review. Only an explicit confirmation (a typed `y`, or `--yes`) goes on; on the
+//!    terminal nothing is preselected, so a stray Enter never saves.
 //! 4. The row is saved (atomically, under a lock, synced to disk) and only then are the
 //!    scores printed and success reported. If saving fails the answers are printed on
-//!    standard error, so that they can be entered again.
+//!    standard error, so that they can be entered again. Once the row is in place it is
+//!    reported as saved, whatever fails after: a directory that cannot be synced is a
+//!    warning, and scores that cannot be written are an error that says the visit was saved.
 
 mod review;
 mod session;
@@ -74,7 +77,7 @@ pub(crate) fn run(args: EnterArgs, registry: &Registry) -> anyhow::Result<ExitSt
         _ => None,
     };
     // Opened before the questions so that a bad -o is reported before anyone types.
-    let mut out = Output::open(options.output.as_deref())?;
+    let out = Output::open(options.output.as_deref())?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(options.format, options.output.as_deref(), to_terminal);
     let color = use_color(to_terminal);
@@ -96,6 +99,35 @@ pub(crate) fn run(args: EnterArgs, registry: &Registry) -> anyhow::Result<ExitSt
         (Some(path), Some(patient_id)) => Some(save(path, patient_id, &options, &session)?),
         _ => None,
     };
+    let written = write_scores(&options, &session, appended.as_ref(), format, out, color);
+    let safety = match (written, &options.append, &appended) {
+        (Ok(safety), _, _) => safety,
+        // The visit is on disk: an error now must not read as "nothing saved", or the visit
+        // would be entered twice.
+        (Err(err), Some(path), Some(appended)) => {
+            return Err(err.context(format!(
+                "the visit WAS saved to `{}` line {}, but its scores could not be written; do not enter it again",
+                path.display(),
+                appended.line
+            )));
+        }
+        (Err(err), _, _) => return Err(err),
+    };
+    for line in safety {
+        message(&line);
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Prints the scored records as `score` does; returns the safety lines to show after them.
+fn write_scores(
+    options: &EnterOptions<'_>,
+    session: &Session<'_>,
+    appended: Option<&Appended>,
+    format: Format,
+    mut out: Output,
+    color: bool,
+) -> anyhow::Result<Vec<String>> {
     let mut writer = RecordWriter::new(format, &mut out, color)?;
     let mut safety = Vec::new();
     for form in &session.forms {
@@ -112,15 +144,12 @@ pub(crate) fn run(args: EnterArgs, registry: &Registry) -> anyhow::Result<ExitSt
             patient_id: options.patient_id.clone(),
             date: Some(options.date),
             report,
-            line: appended.as_ref().map(|a| a.line),
+            line: appended.map(|a| a.line),
         })?;
     }
     writer.finish()?;
     out.commit()?;
-    for line in safety {
-        message(&line);
-    }
-    Ok(ExitStatus::Success)
+    Ok(safety)
 }
 
 /// Checks the arguments and turns them into options; every refusal here happens before the
@@ -220,7 +249,7 @@ fn abandoned_message(reason: &Abandon, append: Option<&Path>) -> String {
             "symscore: input ended at {at}, before the last item was answered; visit abandoned, {unchanged}"
         ),
         Abandon::EndOfInput { at: None } => format!(
-            "symscore: input ended at the confirmation (send `y` after the answers to save); visit abandoned, {unchanged}"
+            "symscore: input ended at the review, before the visit was confirmed (piped input must send `y` after the answers to save); visit abandoned, {unchanged}"
         ),
         Abandon::Interrupted => format!("symscore: interrupted; visit abandoned, {unchanged}"),
         Abandon::NothingToSave => {
@@ -244,6 +273,32 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// What is said once the row is in place: that it is saved (always, first), then whether its
+/// durability could not be confirmed.
+fn saved_messages(path: &Path, appended: &Appended) -> Vec<String> {
+    let mut text = format!(
+        "symscore: saved the visit to `{}` line {}",
+        path.display(),
+        appended.line
+    );
+    if appended.created {
+        text.push_str(" (new file)");
+    } else if !appended.added_columns.is_empty() {
+        let _ = write!(
+            text,
+            "; added columns {} to the header",
+            appended.added_columns.join(", ")
+        );
+    }
+    let mut lines = vec![text];
+    if let Some(warning) = &appended.warning {
+        lines.push(format!(
+            "symscore: warning: the visit is saved, but {warning}"
+        ));
+    }
+    lines
+}
+
 /// Saves the visit; on failure prints its answers so that nothing typed is lost.
 fn save(
     path: &Path,
@@ -258,21 +313,9 @@ fn save(
     };
     match visits::append_visit(path, &visit, &AppendOptions::default()) {
         Ok(appended) => {
-            let mut text = format!(
-                "symscore: saved the visit to `{}` line {}",
-                path.display(),
-                appended.line
-            );
-            if appended.created {
-                text.push_str(" (new file)");
-            } else if !appended.added_columns.is_empty() {
-                let _ = write!(
-                    text,
-                    "; added columns {} to the header",
-                    appended.added_columns.join(", ")
-                );
+            for line in saved_messages(path, &appended) {
+                message(&line);
             }
-            message(&text);
             Ok(appended)
         }
         Err(err) => {
@@ -293,6 +336,31 @@ fn save(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A row renamed into place is saved: a failed directory sync is a warning after the
+    /// "saved" line, never "NOT saved" (which would get the visit entered twice).
+    #[test]
+    fn a_durability_warning_still_reports_the_visit_saved() {
+        let path = Path::new("visits.csv");
+        let mut appended = Appended {
+            line: 7,
+            created: false,
+            added_columns: Vec::new(),
+            warning: None,
+        };
+        assert_eq!(
+            saved_messages(path, &appended),
+            ["symscore: saved the visit to `visits.csv` line 7"]
+        );
+        appended.warning = Some("the directory `.` could not be synced to disk (EIO)".into());
+        let lines = saved_messages(path, &appended);
+        assert_eq!(lines[0], "symscore: saved the visit to `visits.csv` line 7");
+        assert_eq!(
+            lines[1],
+            "symscore: warning: the visit is saved, but the directory `.` could not be synced to disk (EIO)"
+        );
+        assert!(lines.iter().all(|line| !line.contains("NOT saved")));
+    }
 
     #[test]
     fn arguments_are_checked_before_any_question() {

@@ -344,6 +344,43 @@ mod tests {
         assert!(out.contains("answered before: 3"), "{out}");
     }
 
+    /// Enter means blank every time an item is asked, as the issue says; keeping the earlier
+    /// answer takes the explicit `k`, which the prompt shows.
+    #[test]
+    fn after_back_enter_blanks_and_k_keeps() {
+        // Items 1 and 2 answered; `b` from item 3 and Enter blanks item 2 (was 3); `b` twice
+        // from item 3 again, and `k` keeps item 1's 2 and item 2's blank.
+        let (outcome, answers, out) = run_lines(
+            &["gad7"],
+            "2\n3\nb\n\nb\nb\nk\nk\n1\n1\n1\n1\n1\n\ny\n",
+            false,
+        );
+        assert_eq!(outcome, Outcome::Completed);
+        assert_eq!(
+            answers[0],
+            values(&[
+                Some(2),
+                None,
+                Some(1),
+                Some(1),
+                Some(1),
+                Some(1),
+                Some(1),
+                None
+            ])
+        );
+        assert!(
+            out.contains("gad7 2 [0-3, Enter skips, k keeps 3, b back, ? help, q quit]: \n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("gad7 1 [0-3, Enter skips, k keeps 2, b back, ? help, q quit]: k\n"),
+            "{out}"
+        );
+        // Item 2 was blanked by Enter, so asked again it offers to keep it blank.
+        assert!(out.contains("k keeps it blank"), "{out}");
+    }
+
     #[test]
     fn item9_notices_appear_at_once() {
         let (_, _, out) = run_lines(&["phq9"], "0\n0\n0\n0\n0\n0\n0\n0\n2\n", false);

@@ -1,19 +1,21 @@
 //! Asking for answers: the [`Prompter`] trait, what both prompters share, and the choice
 //! between them.
 //!
-//! Two implementations (STYLE §5): [`TerminalPrompter`] (dialoguer) when standard input and
+//! Two implementations (STYLE §5): [`TerminalPrompter`] (dialoguer's theme and terminal
+//! layer, with a line reader of its own so that Ctrl-D ends the input) when standard input and
 //! standard error are both terminals, otherwise [`LinePrompter`], which reads one answer per
 //! line and writes prompts to standard error, so entry is scriptable and testable. Both turn
-//! typed text into a [`Reply`] with [`parse_reply`], so a typo is refused the same way in
-//! both, and the range check is the library's [`symscore::parse_answer`].
+//! typed text into a [`Reply`] with [`reply_to`], so a typo is refused the same way in both.
+//! At the keyboard only the scale's numbers themselves are answers: not the `2.0` or `02`
+//! that `score` accepts from an export, which typed by hand are more likely slips.
 
 mod line;
 mod terminal;
 
 use std::io::{self, IsTerminal as _};
 
+use symscore::Answer;
 use symscore::instrument::Scale;
-use symscore::{Answer, MissingTokens, parse_answer};
 
 pub(crate) use line::LinePrompter;
 pub(crate) use terminal::TerminalPrompter;
@@ -133,10 +135,11 @@ pub(crate) enum Parsed {
     Help,
 }
 
-/// Reads one typed answer. A value must be a whole number on the scale (the library's rule:
-/// `2` or `2.0`); blank or `s` skips; `b`, `q` and `?` are commands. Everything else,
-/// including the `NA` and `.` that a CSV cell may use for blank, is refused with the
-/// allowed range: at the keyboard those are more likely typos than decisions.
+/// Reads one typed answer. A value must be one of the scale's numbers written as itself:
+/// `2`, never `02`, `2.0` or `+2` (which `score` accepts in an exported cell, but which typed
+/// by hand are more likely a slip than a decision). Blank or `s` skips; `b`, `q` and `?` are
+/// commands. Everything else, including the `NA` and `.` that a CSV cell may use for blank,
+/// is refused with the allowed range.
 pub(crate) fn parse_reply(text: &str, scale: &Scale) -> Result<Parsed, String> {
     let trimmed = text.trim();
     match trimmed.to_ascii_lowercase().as_str() {
@@ -146,10 +149,9 @@ pub(crate) fn parse_reply(text: &str, scale: &Scale) -> Result<Parsed, String> {
         "?" | "h" | "help" => return Ok(Parsed::Help),
         _ => {}
     }
-    let none = MissingTokens::default();
-    match parse_answer(trimmed, scale, &none) {
-        Ok(Answer::Value(value)) => Ok(Parsed::Reply(Reply::Value(value))),
-        Ok(Answer::Missing | Answer::Invalid) | Err(_) => Err(format!(
+    match scale_value(trimmed, scale) {
+        Some(value) => Ok(Parsed::Reply(Reply::Value(value))),
+        None => Err(format!(
             "expected an answer from {} to {} (or s to skip, b back, ? help, q quit), found '{}'",
             scale.min,
             scale.max,
@@ -158,7 +160,12 @@ pub(crate) fn parse_reply(text: &str, scale: &Scale) -> Result<Parsed, String> {
     }
 }
 
-fn shorten(text: &str) -> String {
+/// The scale value `text` is exactly the decimal form of, if any.
+fn scale_value(text: &str, scale: &Scale) -> Option<u8> {
+    (scale.min..=scale.max).find(|value| value.to_string() == text)
+}
+
+pub(crate) fn shorten(text: &str) -> String {
     const MAX: usize = 20;
     if text.chars().count() > MAX {
         format!("{}…", text.chars().take(MAX).collect::<String>())
@@ -184,13 +191,16 @@ pub(crate) fn scale_line(scale: &Scale) -> String {
     }
 }
 
-/// Reads one typed answer to `question`: as [`parse_reply`], except that when the item was
-/// answered before (going back, or changing it from the review) Enter keeps that answer, so
-/// that a stray Enter never blanks a value; `s` still leaves it blank.
+/// Reads one typed answer to `question`: as [`parse_reply`], and when the item is asked
+/// again (after `b`, or from the review) `k` keeps the earlier answer. Enter always leaves
+/// the item blank, as the first time: one key never means two things.
 pub(crate) fn reply_to(text: &str, question: &Question<'_>) -> Result<Parsed, String> {
     match question.current {
-        Some(Answer::Value(value)) if text.trim().is_empty() => {
-            Ok(Parsed::Reply(Reply::Value(value)))
+        Some(current) if text.trim().eq_ignore_ascii_case("k") => {
+            Ok(Parsed::Reply(match current {
+                Answer::Value(value) => Reply::Value(value),
+                Answer::Missing | Answer::Invalid => Reply::Skip,
+            }))
         }
         _ => parse_reply(text, question.scale),
     }
@@ -209,19 +219,18 @@ pub(crate) fn answer_text(answer: Answer, scale: &Scale) -> String {
 }
 
 /// The reminder on the prompt line: `0-3, Enter skips, b back, ? help, q quit`, or with an
-/// earlier answer, `0-3, Enter keeps 2, s blanks, …`.
+/// earlier answer, `0-3, Enter skips, k keeps 2, b back, …`.
 pub(crate) fn keys_hint(question: &Question<'_>) -> String {
     let scale = question.scale;
-    match question.current {
-        Some(Answer::Value(value)) => format!(
-            "{}-{}, Enter keeps {value}, s blanks, b back, ? help, q quit",
-            scale.min, scale.max
-        ),
-        _ => format!(
-            "{}-{}, Enter skips, b back, ? help, q quit",
-            scale.min, scale.max
-        ),
-    }
+    let keep = match question.current {
+        Some(Answer::Value(value)) => format!(", k keeps {value}"),
+        Some(Answer::Missing | Answer::Invalid) => ", k keeps it blank".to_owned(),
+        None => String::new(),
+    };
+    format!(
+        "{}-{}, Enter skips{keep}, b back, ? help, q quit",
+        scale.min, scale.max
+    )
 }
 
 /// The text `?` shows.
@@ -241,8 +250,14 @@ pub(crate) fn help_text(question: &Question<'_>) -> String {
             None => lines.push(format!("    {value}")),
         }
     }
-    if let Some(Answer::Value(value)) = question.current {
-        lines.push(format!("  Enter       keep the earlier answer, {value}"));
+    match question.current {
+        Some(Answer::Value(value)) => {
+            lines.push(format!("  k           keep the earlier answer, {value}"));
+        }
+        Some(Answer::Missing | Answer::Invalid) => {
+            lines.push("  k           keep it blank, as before".to_owned());
+        }
+        None => {}
     }
     lines.extend([
         if question.scored {
@@ -306,7 +321,7 @@ mod tests {
         let reply = |text| parse_reply(text, &scale);
         assert_eq!(reply("2"), Ok(Parsed::Reply(Reply::Value(2))));
         assert_eq!(reply(" 0 \r"), Ok(Parsed::Reply(Reply::Value(0))));
-        assert_eq!(reply("3.0"), Ok(Parsed::Reply(Reply::Value(3))));
+        assert_eq!(reply("3"), Ok(Parsed::Reply(Reply::Value(3))));
         for skip in ["", "  ", "s", "S", "skip"] {
             assert_eq!(reply(skip), Ok(Parsed::Reply(Reply::Skip)), "{skip:?}");
         }
@@ -318,7 +333,9 @@ mod tests {
     #[test]
     fn typos_are_refused_with_the_range() {
         let scale = phq9_scale();
-        for typo in ["4", "22", "-1", "2.5", "w", "NA", ".", "1 2", "y", "0x1"] {
+        for typo in [
+            "4", "22", "-1", "2.5", "w", "NA", ".", "1 2", "y", "0x1", "k",
+        ] {
             let err = parse_reply(typo, &scale).unwrap_err();
             assert!(
                 err.starts_with("expected an answer from 0 to 3"),
@@ -331,8 +348,39 @@ mod tests {
         );
     }
 
+    /// `score` reads `2.0` and `02` in an exported cell; at the keyboard they are slips.
     #[test]
-    fn enter_keeps_an_earlier_answer_and_s_blanks_it() {
+    fn only_the_scale_numbers_themselves_are_answers() {
+        let scale = phq9_scale();
+        for slip in [
+            "01",
+            "00",
+            "000000000000000003",
+            "1.0",
+            "2.00",
+            "3.",
+            "+1",
+            "1e0",
+            "\u{663}",
+            "１",
+            "0 0",
+        ] {
+            let err = parse_reply(slip, &scale).unwrap_err();
+            assert!(
+                err.starts_with("expected an answer from 0 to 3"),
+                "{slip:?}: {err}"
+            );
+        }
+        for value in 0..=3u8 {
+            assert_eq!(
+                parse_reply(&value.to_string(), &scale),
+                Ok(Parsed::Reply(Reply::Value(value)))
+            );
+        }
+    }
+
+    #[test]
+    fn enter_blanks_an_earlier_answer_and_k_keeps_it() {
         let scale = phq9_scale();
         let mut question = Question {
             heading: "PHQ-9 item 3 of 9".into(),
@@ -343,12 +391,29 @@ mod tests {
             current: Some(Answer::Value(2)),
             scored: true,
         };
-        assert_eq!(reply_to("", &question), Ok(Parsed::Reply(Reply::Value(2))));
+        assert_eq!(reply_to("", &question), Ok(Parsed::Reply(Reply::Skip)));
         assert_eq!(reply_to("s", &question), Ok(Parsed::Reply(Reply::Skip)));
+        assert_eq!(reply_to("k", &question), Ok(Parsed::Reply(Reply::Value(2))));
+        assert_eq!(
+            reply_to(" K ", &question),
+            Ok(Parsed::Reply(Reply::Value(2)))
+        );
         assert_eq!(reply_to("0", &question), Ok(Parsed::Reply(Reply::Value(0))));
-        assert!(keys_hint(&question).contains("Enter keeps 2, s blanks"));
+        assert_eq!(
+            keys_hint(&question),
+            "0-3, Enter skips, k keeps 2, b back, ? help, q quit"
+        );
+        assert!(help_text(&question).contains("k           keep the earlier answer, 2"));
         question.current = Some(Answer::Missing);
         assert_eq!(reply_to("", &question), Ok(Parsed::Reply(Reply::Skip)));
+        assert_eq!(reply_to("k", &question), Ok(Parsed::Reply(Reply::Skip)));
+        // Asked for the first time, `k` has nothing to keep: refused like any typo.
+        question.current = None;
+        assert!(reply_to("k", &question).is_err());
+        assert_eq!(
+            keys_hint(&question),
+            "0-3, Enter skips, b back, ? help, q quit"
+        );
     }
 
     #[test]

@@ -1,23 +1,35 @@
-//! The terminal prompter: dialoguer prompts on standard error.
+//! The terminal prompter: typed answers on standard error, read key by key through
+//! dialoguer's terminal layer (`console`) and drawn with dialoguer's colourful theme.
 //!
 //! Used only when standard input and standard error are both terminals. Answers are typed
 //! (faster than arrow keys for someone copying a paper form) and checked as they are
-//! entered: a refused answer is shown under the prompt and the item is asked again. The
-//! review uses a menu so that an answer can be changed before saving.
+//! entered: a refused answer is shown under the prompt and the item is asked again. After
+//! the review the next step is typed too (`y` saves, `c` changes an answer, `q` abandons):
+//! nothing is preselected, so a stray Enter never saves.
 //!
-//! Ctrl-C: dialoguer reads keys in raw mode and, on Ctrl-C, restores the terminal and raises
+//! The line is read here rather than by dialoguer's `Input` because `Input` ignores Ctrl-D;
+//! here Ctrl-D on an empty line is the end of input, as in a shell, and abandons the visit
+//! like a closed pipe does.
+//!
+//! Ctrl-C: `console` reads keys in raw mode and, on Ctrl-C, restores the terminal and raises
 //! SIGINT, which ends the process with the shell status 130 before anything is written. If
 //! SIGINT is ignored (a `nohup` parent), the read fails as interrupted instead, which
 //! becomes [`Stop::Interrupted`] and exit status 130 all the same.
 
-use dialoguer::console::{Term, style};
-use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Confirm, Input, Select};
+use std::io;
+
+use dialoguer::console::{Key, Term, measure_text_width, style};
+use dialoguer::theme::{ColorfulTheme, Theme as _};
 
 use super::{
     Decision, Parsed, Prompter, Question, Reply, Review, Stop, answer_text, help_text, keys_hint,
-    reply_to, scale_line,
+    reply_to, scale_line, shorten,
 };
+
+/// Ctrl-D: the end of input on an empty line.
+const CTRL_D: char = '\u{4}';
+/// Ctrl-U: clears the line typed so far.
+const CTRL_U: char = '\u{15}';
 
 pub(crate) struct TerminalPrompter {
     term: Term,
@@ -37,6 +49,57 @@ impl TerminalPrompter {
         Ok(())
     }
 
+    /// A refusal under the prompt, in the theme's error style.
+    fn error(&self, text: &str) -> Result<(), Stop> {
+        let mut shown = String::new();
+        self.theme
+            .format_error(&mut shown, text)
+            .map_err(|_| io::Error::other("cannot format a message"))?;
+        self.line(&shown)
+    }
+
+    /// Reads one typed line after `prompt`. Typed characters are echoed, Backspace deletes
+    /// one, Ctrl-U clears the line, Enter ends it. Ctrl-D on an empty line is the end of
+    /// input. Returns the text and how many screen rows the prompt and text took.
+    fn read_line(&self, prompt: &str) -> Result<(String, usize), Stop> {
+        let mut rendered = String::new();
+        self.theme
+            .format_input_prompt(&mut rendered, prompt, None)
+            .map_err(|_| io::Error::other("cannot format a prompt"))?;
+        self.term.write_str(&rendered)?;
+        self.term.flush()?;
+        let mut text = String::new();
+        loop {
+            match self.term.read_key()? {
+                Key::Enter => break,
+                Key::Char(CTRL_D) if text.is_empty() => {
+                    self.term.write_line("")?;
+                    return Err(Stop::EndOfInput);
+                }
+                Key::Char(CTRL_U) => {
+                    self.term.clear_chars(measure_text_width(&text))?;
+                    text.clear();
+                }
+                Key::Backspace => {
+                    if let Some(c) = text.pop() {
+                        self.term.clear_chars(measure_text_width(&c.to_string()))?;
+                    }
+                }
+                Key::CtrlC => return Err(Stop::Interrupted),
+                Key::Char(c) if !c.is_control() => {
+                    text.push(c);
+                    self.term.write_str(c.encode_utf8(&mut [0; 4]))?;
+                }
+                _ => {}
+            }
+            self.term.flush()?;
+        }
+        self.term.write_line("")?;
+        let width = measure_text_width(&rendered) + measure_text_width(&text);
+        let columns = usize::from(self.term.size().1).max(1);
+        Ok((text, width.saturating_sub(1) / columns + 1))
+    }
+
     /// The review line by line, with safety lines in bold red as well as marked `!!`.
     fn show_review(&self, text: &str) -> Result<(), Stop> {
         for line in text.lines() {
@@ -48,11 +111,28 @@ impl TerminalPrompter {
         }
         Ok(())
     }
-}
 
-fn stop(err: dialoguer::Error) -> Stop {
-    match err {
-        dialoguer::Error::IO(io) => Stop::from(io),
+    /// Lists every answer with a number and asks which to change; `None` goes back.
+    fn choose_answer(&self, review: &Review) -> Result<Option<usize>, Stop> {
+        for (index, answer) in review.answers.iter().enumerate() {
+            self.line(&format!("  {:>3}  {answer}", index + 1))?;
+        }
+        let count = review.answers.len();
+        loop {
+            let (text, _) =
+                self.read_line(&format!("Which answer? [1-{count}, Enter goes back]"))?;
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            match (1..=count).find(|n| n.to_string() == text) {
+                Some(number) => return Ok(Some(number - 1)),
+                None => self.error(&format!(
+                    "expected a number from 1 to {count} (or Enter to go back), found '{}'",
+                    symscore::answer::show_cell(&shorten(text))
+                ))?,
+            }
+        }
     }
 }
 
@@ -72,26 +152,21 @@ impl Prompter for TerminalPrompter {
             ))?;
         }
         loop {
-            let scale = question.scale;
-            let text = Input::<String>::with_theme(&self.theme)
-                .with_prompt(format!("{} [{}]", question.short, keys_hint(question)))
-                .allow_empty(true)
-                .report(false)
-                .validate_with(|text: &String| reply_to(text, question).map(|_| ()))
-                .interact_text_on(&self.term)
-                .map_err(stop)?;
+            let (text, rows) =
+                self.read_line(&format!("{} [{}]", question.short, keys_hint(question)))?;
             match reply_to(&text, question) {
                 Ok(Parsed::Help) => self.line(&help_text(question))?,
                 Ok(Parsed::Reply(reply)) => {
-                    // dialoguer's own report cannot say "blank", so write the answered line.
+                    // The prompt line is replaced by what was recorded, which can say "blank".
                     let shown = match reply {
                         Reply::Value(value) => {
-                            Some(answer_text(symscore::Answer::Value(value), scale))
+                            Some(answer_text(symscore::Answer::Value(value), question.scale))
                         }
                         Reply::Skip => Some("left blank".to_owned()),
                         Reply::Back | Reply::Quit => None,
                     };
                     if let Some(shown) = shown {
+                        self.term.clear_last_lines(rows)?;
                         self.line(&format!(
                             "{} {} · {shown}",
                             style("✔").green().for_stderr(),
@@ -100,8 +175,7 @@ impl Prompter for TerminalPrompter {
                     }
                     return Ok(reply);
                 }
-                // The validator has already refused it; not reached.
-                Err(problem) => self.line(&problem)?,
+                Err(problem) => self.error(&problem)?,
             }
         }
     }
@@ -124,54 +198,59 @@ impl Prompter for TerminalPrompter {
         self.line("")
     }
 
+    /// The next step is typed, and nothing is chosen for the person: Enter alone asks again,
+    /// so a stray Enter (or several) can never save.
     fn review(&mut self, review: &Review) -> Result<Decision, Stop> {
         self.line("")?;
         self.show_review(&review.text)?;
         loop {
-            let mut items = Vec::new();
+            self.line("")?;
             if review.can_save {
-                items.push(review.action.clone());
+                self.line(&format!("  y  {}", review.action))?;
             }
-            items.push("Change an answer".to_owned());
-            items.push("Abandon this visit (nothing is saved)".to_owned());
-            let choice = Select::with_theme(&self.theme)
-                .with_prompt("What next?")
-                .items(&items)
-                .default(0)
-                .interact_on_opt(&self.term)
-                .map_err(stop)?;
-            let Some(choice) = choice else {
-                continue; // Esc: ask again rather than guess
+            self.line("  c  Change an answer")?;
+            self.line("  q  Abandon this visit (nothing is saved)")?;
+            let keys = if review.can_save {
+                "y, c or q"
+            } else {
+                "c or q"
             };
-            let choice = if review.can_save { choice } else { choice + 1 };
-            match choice {
-                0 => return Ok(Decision::Save),
-                1 => {
-                    let which = Select::with_theme(&self.theme)
-                        .with_prompt("Which answer? (Esc to go back)")
-                        .items(&review.answers)
-                        .default(0)
-                        .max_length(12)
-                        .interact_on_opt(&self.term)
-                        .map_err(stop)?;
-                    if let Some(index) = which {
+            let (text, _) = self.read_line(&format!("What next? [{keys}]"))?;
+            match text.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" if review.can_save => return Ok(Decision::Save),
+                "c" | "change" => {
+                    if let Some(index) = self.choose_answer(review)? {
                         return Ok(Decision::Change(index));
                     }
                 }
-                _ => {
+                "q" | "quit" => {
                     if self.confirm_abandon()? {
                         return Ok(Decision::Abandon);
                     }
                 }
+                "" => self.error(&format!("Enter alone chooses nothing here; type {keys}"))?,
+                _ => self.error(&format!(
+                    "expected {keys}, found '{}'",
+                    symscore::answer::show_cell(&shorten(text.trim()))
+                ))?,
             }
         }
     }
 
+    /// Enter (or `n`) goes on with the visit; only `y` abandons.
     fn confirm_abandon(&mut self) -> Result<bool, Stop> {
-        Confirm::with_theme(&self.theme)
-            .with_prompt("Abandon this visit? Nothing will be saved")
-            .default(false)
-            .interact_on(&self.term)
-            .map_err(stop)
+        loop {
+            let (text, _) = self.read_line(
+                "Abandon this visit? Nothing will be saved [y abandons, Enter goes on]",
+            )?;
+            match text.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" => return Ok(true),
+                "" | "n" | "no" => return Ok(false),
+                other => self.error(&format!(
+                    "expected y to abandon, or Enter to go on, found '{}'",
+                    symscore::answer::show_cell(&shorten(other))
+                ))?,
+            }
+        }
     }
 }
