@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# symscore speed and memory benchmark (issue 5). Run by hand, never by CI or `cargo test`:
+#
+#     benches/run.sh
+#
+# Builds symscore and the floor (benches/floor) in release mode, generates made-up exports of
+# 10k, 100k and 1M visits (benches/gen_visits.py) in a temporary directory, and times with
+# /usr/bin/time -v, each REPEAT times (interleaved, so a burst of load hits every command):
+#   floor    floor VISITS                                                  (bare csv-crate pass)
+#   score    symscore score VISITS --format csv > /dev/null
+#   trend    symscore trend VISITS --dosing DOSING --format csv > /dev/null
+#   trend-jl symscore trend VISITS --dosing DOSING --format jsonl > /dev/null
+# Wall time comes from bash's microsecond clock around /usr/bin/time (GNU time itself rounds to
+# 10 ms); CPU time and peak RSS from /usr/bin/time -v. It prints the median wall time, the ratio to the floor, the peak RSS (largest of the runs),
+# the time per 1k visits at each size (linear growth keeps it flat) and the issue's targets.
+# The temporary directory is removed on exit, also on failure or Ctrl-C.
+#
+# Environment:
+#   SIZES="10000 100000 1000000"  visit counts        REPEAT=3      runs per command
+#   SYMSCORE_BIN=path             use this binary instead of building the package
+#   CARGO_TARGET_DIR              where to build (default: the package's target/)
+#   KEEP_OUTPUT=1                 also print each command's last stderr line
+#   TMPDIR                        where the temporary directory goes (~100 MB at 1M visits)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SIZES=${SIZES:-"10000 100000 1000000"}
+REPEAT=${REPEAT:-3}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+TIME=/usr/bin/time
+
+if ((BASH_VERSINFO[0] < 5)); then
+    echo "run.sh: needs bash 5 or later (EPOCHREALTIME)" >&2
+    exit 2
+fi
+if ! "$TIME" -v true >/dev/null 2>&1; then
+    echo "run.sh: needs GNU time at $TIME (Debian/Ubuntu: apt-get install time)" >&2
+    exit 2
+fi
+command -v python3 >/dev/null || { echo "run.sh: needs python3" >&2; exit 2; }
+
+echo "== build (release)"
+if [[ -n ${SYMSCORE_BIN:-} ]]; then
+    SYMSCORE=$SYMSCORE_BIN
+else
+    cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --target-dir "$TARGET_DIR"
+    SYMSCORE=$TARGET_DIR/release/symscore
+fi
+cargo build --release --quiet --manifest-path "$ROOT/benches/floor/Cargo.toml" \
+    --target-dir "$TARGET_DIR/bench-floor"
+FLOOR=$TARGET_DIR/bench-floor/release/symscore-bench-floor
+echo "symscore: $SYMSCORE ($("$SYMSCORE" --version 2>/dev/null || echo '?'))"
+echo "floor:    $FLOOR"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/symscore-bench.XXXXXX")
+cleanup() { rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+RESULTS=$WORK/results.tsv
+: >"$RESULTS"
+
+# measure SIZE LABEL REP CMD...: one timed run; stdout to /dev/null, stderr kept.
+measure() {
+    local size=$1 label=$2 rep=$3
+    shift 3
+    local rc=0 start end
+    # Wall time from bash's microsecond clock (GNU time rounds to 10 ms); the rest from time -v.
+    start=$EPOCHREALTIME
+    "$TIME" -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.$label" || rc=$?
+    end=$EPOCHREALTIME
+    # symscore exits 1 when some rows were rejected (the export has blanks past the
+    # proration limit); anything else is a failure of the run.
+    if ((rc > 1)); then
+        echo "run.sh: '$*' failed with status $rc:" >&2
+        tail -n 5 "$WORK/stderr.$label" >&2
+        exit 1
+    fi
+    python3 - "$WORK/time.txt" "$size" "$label" "$rep" "$rc" "$start" "$end" >>"$RESULTS" <<'PY'
+import sys
+path, size, label, rep, rc, start, end = sys.argv[1:]
+fields = {}
+for line in open(path):
+    key, sep, value = line.strip().rpartition(": ")
+    if sep:
+        fields[key] = value
+wall = float(end) - float(start)
+print("\t".join([size, label, rep, rc, f"{wall:.6f}", fields["User time (seconds)"],
+                 fields["System time (seconds)"], fields["Maximum resident set size (kbytes)"]]))
+PY
+}
+
+for size in $SIZES; do
+    dir=$WORK/$size
+    echo "== $size visits: generating (seed 5)"
+    python3 "$ROOT/benches/gen_visits.py" --visits "$size" --out-dir "$dir" --seed 5
+    visits=$dir/visits.csv
+    dosing=$dir/dosing.csv
+    cat "$visits" "$dosing" >/dev/null # in the page cache for every command alike
+    echo "   $(du -h "$visits" | cut -f1) visits.csv; load before: $(uptime | sed 's/.*load average: //')"
+    for rep in $(seq 1 "$REPEAT"); do
+        measure "$size" floor "$rep" "$FLOOR" "$visits"
+        measure "$size" score "$rep" "$SYMSCORE" score "$visits" --format csv
+        measure "$size" trend "$rep" "$SYMSCORE" trend "$visits" --dosing "$dosing" --format csv
+        measure "$size" trend-jl "$rep" "$SYMSCORE" trend "$visits" --dosing "$dosing" --format jsonl
+    done
+    echo "   load after:  $(uptime | sed 's/.*load average: //')"
+    # Same work: the floor and symscore must agree on the number of administrations.
+    floor_records=$(grep -o '[0-9]* records' "$WORK/stderr.floor" | cut -d' ' -f1)
+    score_records=$(grep -o '[0-9]* records$' "$WORK/stderr.score" | cut -d' ' -f1)
+    if [[ $floor_records != "$score_records" ]]; then
+        echo "run.sh: floor wrote $floor_records records, symscore score $score_records" >&2
+        exit 1
+    fi
+    echo "   records: $score_records (floor and score agree)"
+    if [[ -n ${KEEP_OUTPUT:-} ]]; then
+        for label in floor score trend trend-jl; do
+            echo "   $label: $(grep -v '^!!' "$WORK/stderr.$label" | tail -n 1)"
+        done
+    fi
+    rm -rf "$dir"
+done
+
+python3 - "$RESULTS" "$REPEAT" <<'PY'
+import statistics
+import sys
+from collections import defaultdict
+
+path, repeat = sys.argv[1], sys.argv[2]
+runs = defaultdict(list)
+for line in open(path):
+    size, label, _rep, _rc, wall, user, system, rss = line.split("\t")
+    runs[int(size), label].append((float(wall), float(user) + float(system), int(rss)))
+sizes = sorted({s for s, _ in runs})
+labels = ["floor", "score", "trend", "trend-jl"]
+targets = {"score": (1.3, 20), "trend": (3.0, 500), "trend-jl": (3.0, 500)}
+
+def med(size, label):
+    return statistics.median(w for w, _, _ in runs[size, label])
+
+def rss_mb(size, label):
+    return max(r for _, _, r in runs[size, label]) / 1024
+
+print(f"\n== results: median of {repeat} runs (min: the fastest run; x floor uses medians); "
+      "peak RSS is the largest of the runs")
+print(f"{'visits':>9} {'command':<9} {'wall s':>8} {'min s':>8} {'cpu s':>8} {'x floor':>8} "
+      f"{'peak RSS MB':>12} {'ms/1k visits':>13}  target")
+misses = []
+for size in sizes:
+    floor = med(size, "floor")
+    for label in labels:
+        if (size, label) not in runs:
+            continue
+        wall = med(size, label)
+        cpu = statistics.median(c for _, c, _ in runs[size, label])
+        ratio = wall / floor if floor > 0 else float("nan")
+        rss = rss_mb(size, label)
+        verdict = ""
+        if label in targets:
+            max_ratio, max_rss = targets[label]
+            ok_time, ok_rss = ratio <= max_ratio, rss < max_rss
+            verdict = (f"{'ok' if ok_time else 'MISS'} <= {max_ratio}x, "
+                       f"{'ok' if ok_rss else 'MISS'} < {max_rss} MB")
+            if not (ok_time and ok_rss):
+                misses.append(f"{label} at {size}")
+        fastest = min(w for w, _, _ in runs[size, label])
+        print(f"{size:>9} {label:<9} {wall:>8.3f} {fastest:>8.3f} {cpu:>8.3f} {ratio:>8.2f} "
+              f"{rss:>12.1f} {wall / size * 1000 * 1000:>13.3f}  {verdict}")
+
+if len(sizes) >= 2:
+    print("\n== growth: time per 1k visits relative to the previous size (1.00 = linear;"
+          " the smallest size is dominated by start-up)")
+    for label in labels:
+        steps = []
+        for a, b in zip(sizes, sizes[1:]):
+            per_a, per_b = med(a, label) / a, med(b, label) / b
+            steps.append(f"{a}->{b}: {per_b / per_a:.2f}" if per_a > 0 else f"{a}->{b}: n/a")
+        rss = ", ".join(f"{rss_mb(s, label):.1f}" for s in sizes)
+        print(f"   {label:<9} {'; '.join(steps):<42} peak RSS MB: {rss}")
+print("\n== targets: " + ("all met" if not misses else "missed: " + ", ".join(misses)))
+PY
