@@ -211,21 +211,10 @@ fn review_form(text: &mut String, form: &Form<'_>) {
         }
     );
     if !report.subscales.is_empty() {
-        let clusters: Vec<String> = report
-            .subscales
-            .iter()
-            .map(|s| {
-                format!(
-                    "{}={}",
-                    s.id,
-                    s.value.map_or_else(|| "—".to_owned(), |v| v.to_string())
-                )
-            })
-            .collect();
         let _ = writeln!(
             text,
             "  Subscales: {} (— = a blank item; never prorated)",
-            clusters.join(" ")
+            report.subscale_summary(" ", "—")
         );
     }
     for check in &report.safety {

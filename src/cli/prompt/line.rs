@@ -8,7 +8,7 @@ use std::io::{BufRead, Write};
 
 use super::{
     Decision, Parsed, Prompter, Question, Reply, Review, Stop, answer_text, help_text, keys_hint,
-    printable, reply_to, scale_line,
+    reply_to, scale_line,
 };
 
 pub(crate) struct LinePrompter<R, W> {
@@ -47,7 +47,7 @@ impl<R: BufRead, W: Write> LinePrompter<R, W> {
         }
         let text = String::from_utf8_lossy(&bytes).into_owned();
         if self.echo {
-            writeln!(self.out, "{}", printable(&text))?;
+            writeln!(self.out, "{}", crate::cli::render::terminal_safe(&text))?;
         }
         Ok(Some(text))
     }

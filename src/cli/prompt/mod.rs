@@ -273,20 +273,6 @@ pub(crate) fn help_text(question: &Question<'_>) -> String {
     lines.join("\n")
 }
 
-/// Typed text made safe to show: control characters (which could move the cursor or
-/// recolour the screen) are shown escaped.
-pub(crate) fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 /// Wraps `text` at `width` columns, breaking at spaces.
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();

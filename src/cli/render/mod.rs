@@ -10,7 +10,7 @@ use symscore::ScoreRecord;
 use symscore::record::CSV_HEADER;
 
 use super::args::Format;
-pub(crate) use table::new_table;
+pub(crate) use table::{new_table, terminal_safe};
 pub(crate) use trend::{TrendRow, TrendWriter};
 
 /// A streaming writer for one output format. Only `Table` holds rows back, because aligning

@@ -25,19 +25,7 @@ pub(crate) fn new_table(color: bool) -> Table {
 /// Text from the input, made safe to print on a terminal: control characters (which could
 /// move the cursor or recolour the screen) are shown escaped.
 pub(crate) fn terminal_safe(text: &str) -> String {
-    if text.chars().any(char::is_control) {
-        text.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect()
-    } else {
-        text.to_owned()
-    }
+    symscore::answer::show_cell(text)
 }
 
 pub(crate) struct ScoreTable {
