@@ -291,6 +291,58 @@ impl<R: Read> Read for LineEndings<R> {
     }
 }
 
+/// Drops a leading UTF-8 byte-order mark, however the input's first reads split it.
+///
+/// csv-core strips a BOM only when its first buffer holds all three bytes, and a pipe may
+/// deliver the BOM on its own; then the whole file reads as empty. Removing it here makes
+/// the result independent of how the input arrives.
+pub(crate) struct SkipBom<R> {
+    inner: R,
+    /// Bytes read while deciding, to hand on (all of them unless they were the BOM).
+    start: Vec<u8>,
+    decided: bool,
+}
+
+impl<R: Read> SkipBom<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        SkipBom {
+            inner,
+            start: Vec::with_capacity(3),
+            decided: false,
+        }
+    }
+}
+
+impl<R: Read> Read for SkipBom<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        if !self.decided {
+            let mut byte = [0u8; 1];
+            while self.start.len() < BOM.len() && BOM.starts_with(&self.start) {
+                if self.inner.read(&mut byte)? == 0 {
+                    break;
+                }
+                self.start.push(byte[0]);
+            }
+            if self.start == BOM {
+                self.start.clear();
+            }
+            self.start.reverse(); // handed on from the end, one pop at a time
+            self.decided = true;
+        }
+        if !self.start.is_empty() {
+            let mut n = 0;
+            while n < out.len() {
+                let Some(byte) = self.start.pop() else { break };
+                out[n] = byte;
+                n += 1;
+            }
+            return Ok(n);
+        }
+        self.inner.read(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::LineEndings;
@@ -365,5 +417,21 @@ mod tests {
         let mut closed = LineEndings::new(&b"a,b\n1,\"two\nlines\"\n"[..], b',');
         closed.read_to_end(&mut all).unwrap();
         assert_eq!(closed.unclosed_quote(), None);
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_dropped_however_it_arrives() {
+        let input = b"\xEF\xBB\xBFa,b\n1,2\n";
+        for chunk in 1..=input.len() {
+            let mut reader = super::SkipBom::new(Chunked(input, chunk));
+            let mut all = Vec::new();
+            reader.read_to_end(&mut all).unwrap();
+            assert_eq!(all, b"a,b\n1,2\n", "chunk {chunk}");
+        }
+        for text in [&b"\xEF\xBBx"[..], b"\xEF", b"", b"ab"] {
+            let mut all = Vec::new();
+            super::SkipBom::new(text).read_to_end(&mut all).unwrap();
+            assert_eq!(all, text);
+        }
     }
 }

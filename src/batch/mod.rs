@@ -23,7 +23,7 @@ use jiff::civil::Date;
 pub use date::DateFormat;
 pub use dosing::{DosingSchedule, read_dosing};
 use header::{ColumnPlan, HeaderRequest, plan_columns};
-use line_endings::LineEndings;
+use line_endings::{LineEndings, SkipBom};
 
 use crate::answer::{MissingTokens, parse_answer};
 use crate::error::{BatchError, Location};
@@ -166,7 +166,7 @@ pub struct BatchSummary {
 /// Reads and scores a visits CSV row by row.
 pub struct BatchReader<'i, R> {
     source: String,
-    reader: csv::Reader<LineEndings<R>>,
+    reader: csv::Reader<LineEndings<SkipBom<R>>>,
     /// Line number after the previous record (or the header), for exact record lines.
     next_line: u64,
     /// Byte offset after the previous record.
@@ -213,7 +213,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             .delimiter(options.delimiter)
             .has_headers(true)
             .flexible(false)
-            .from_reader(LineEndings::new(input, options.delimiter));
+            .from_reader(LineEndings::new(SkipBom::new(input), options.delimiter));
         let header_location = Location::at(source, 1, None);
         let header_result = reader.byte_headers().cloned();
         // A workbook or a UTF-16 export fails in confusing ways further down; name it here.
