@@ -1,5 +1,6 @@
 //! Writing score records in each output format, one record at a time.
 
+mod stream;
 mod table;
 mod trend;
 
@@ -10,6 +11,7 @@ use symscore::ScoreRecord;
 use symscore::record::CSV_HEADER;
 
 use super::args::Format;
+use stream::{JsonArray, csv_with_header, write_json_line};
 pub(crate) use table::{new_table, terminal_safe};
 pub(crate) use trend::{TrendRow, TrendWriter};
 
@@ -23,10 +25,7 @@ pub(crate) enum RecordWriter<W: Write> {
         out: BufWriter<W>,
         row: Vec<u8>,
     },
-    Json {
-        out: BufWriter<W>,
-        first: bool,
-    },
+    Json(JsonArray<W>),
     Jsonl(BufWriter<W>),
     Table {
         out: W,
@@ -37,19 +36,11 @@ pub(crate) enum RecordWriter<W: Write> {
 impl<W: Write> RecordWriter<W> {
     pub(crate) fn new(format: Format, out: W, color: bool) -> anyhow::Result<Self> {
         Ok(match format {
-            Format::Csv => {
-                let mut out = BufWriter::with_capacity(64 * 1024, out);
-                out.write_all(CSV_HEADER.join(",").as_bytes())?;
-                out.write_all(b"\n")?;
-                RecordWriter::Csv {
-                    out,
-                    row: Vec::with_capacity(256),
-                }
-            }
-            Format::Json => RecordWriter::Json {
-                out: BufWriter::new(out),
-                first: true,
+            Format::Csv => RecordWriter::Csv {
+                out: csv_with_header(out, &CSV_HEADER)?,
+                row: Vec::with_capacity(256),
             },
+            Format::Json => RecordWriter::Json(JsonArray::new(out)),
             Format::Jsonl => RecordWriter::Jsonl(BufWriter::new(out)),
             Format::Table => RecordWriter::Table {
                 out,
@@ -65,15 +56,8 @@ impl<W: Write> RecordWriter<W> {
                 record.write_csv_row(row);
                 out.write_all(row)?;
             }
-            RecordWriter::Json { out, first } => {
-                out.write_all(if *first { b"[\n" } else { b",\n" })?;
-                *first = false;
-                serde_json::to_writer(&mut *out, record)?;
-            }
-            RecordWriter::Jsonl(out) => {
-                serde_json::to_writer(&mut *out, record)?;
-                out.write_all(b"\n")?;
-            }
+            RecordWriter::Json(array) => array.write(record)?,
+            RecordWriter::Jsonl(out) => write_json_line(out, record)?,
             RecordWriter::Table { table, .. } => table.add(record),
         }
         Ok(())
@@ -84,10 +68,7 @@ impl<W: Write> RecordWriter<W> {
     pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self {
             RecordWriter::Csv { mut out, .. } | RecordWriter::Jsonl(mut out) => out.flush()?,
-            RecordWriter::Json { mut out, first } => {
-                out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
-                out.flush()?;
-            }
+            RecordWriter::Json(array) => array.finish()?,
             RecordWriter::Table { mut out, table } => {
                 writeln!(out, "{}", table.render()).context("cannot write the table")?;
                 out.flush()?;

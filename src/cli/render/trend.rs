@@ -9,6 +9,7 @@ use symscore::instrument::Instrument;
 use symscore::record::{push_csv_field, spreadsheet_safe};
 use symscore::trend::{OnTrack, ReliableChange, Status, WindowPoint, WindowSummary};
 
+use super::stream::{JsonArray, csv_with_header, write_json_line};
 use super::table::{new_table, terminal_safe};
 use crate::cli::args::Format;
 
@@ -87,10 +88,7 @@ pub(crate) enum TrendWriter<W: Write> {
         out: BufWriter<W>,
         row: Vec<u8>,
     },
-    Json {
-        out: BufWriter<W>,
-        first: bool,
-    },
+    Json(JsonArray<W>),
     Jsonl(BufWriter<W>),
     Table {
         out: BufWriter<W>,
@@ -102,19 +100,11 @@ pub(crate) enum TrendWriter<W: Write> {
 impl<W: Write> TrendWriter<W> {
     pub(crate) fn new(format: Format, out: W, color: bool) -> anyhow::Result<Self> {
         Ok(match format {
-            Format::Csv => {
-                let mut out = BufWriter::with_capacity(64 * 1024, out);
-                out.write_all(CSV_HEADER.join(",").as_bytes())?;
-                out.write_all(b"\n")?;
-                TrendWriter::Csv {
-                    out,
-                    row: Vec::with_capacity(512),
-                }
-            }
-            Format::Json => TrendWriter::Json {
-                out: BufWriter::new(out),
-                first: true,
+            Format::Csv => TrendWriter::Csv {
+                out: csv_with_header(out, &CSV_HEADER)?,
+                row: Vec::with_capacity(512),
             },
+            Format::Json => TrendWriter::Json(JsonArray::new(out)),
             Format::Jsonl => TrendWriter::Jsonl(BufWriter::new(out)),
             Format::Table => TrendWriter::Table {
                 out: BufWriter::new(out),
@@ -153,15 +143,8 @@ impl<W: Write> TrendWriter<W> {
                     out.write_all(line)?;
                 }
             }
-            TrendWriter::Json { out, first } => {
-                out.write_all(if *first { b"[\n" } else { b",\n" })?;
-                *first = false;
-                serde_json::to_writer(&mut *out, row)?;
-            }
-            TrendWriter::Jsonl(out) => {
-                serde_json::to_writer(&mut *out, row)?;
-                out.write_all(b"\n")?;
-            }
+            TrendWriter::Json(array) => array.write(row)?,
+            TrendWriter::Jsonl(out) => write_json_line(out, row)?,
             TrendWriter::Table {
                 out,
                 color,
@@ -179,10 +162,7 @@ impl<W: Write> TrendWriter<W> {
 
     pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self {
-            TrendWriter::Json { mut out, first } => {
-                out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
-                out.flush()?;
-            }
+            TrendWriter::Json(array) => array.finish()?,
             TrendWriter::Csv { mut out, .. }
             | TrendWriter::Jsonl(mut out)
             | TrendWriter::Table { mut out, .. } => out.flush()?,
