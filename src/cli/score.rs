@@ -338,7 +338,7 @@ fn report_counts(
         line = format!("{line} ({note})");
     }
     message(&line);
-    if !safety.lines.is_empty() {
+    if safety.rows > 0 {
         message(&safety_line(source, safety));
     }
 }
@@ -355,9 +355,15 @@ pub(crate) fn warn_ignored_columns(source: &str, columns: &[String]) {
 /// Rows whose administrations need safety review, and which safety flags they raised.
 #[derive(Default)]
 struct SafetyTally {
+    /// The first `SAFETY_LINES_SHOWN` lines: all the summary names, so memory stays flat.
     lines: Vec<u64>,
+    /// Every row that needs review.
+    rows: u64,
     flags: BTreeSet<String>,
 }
+
+/// How many line numbers the safety summary lists before "and N more".
+const SAFETY_LINES_SHOWN: usize = 20;
 
 impl SafetyTally {
     fn add(&mut self, line: u64, records: &[ScoreRecord<'_>]) {
@@ -376,7 +382,10 @@ impl SafetyTally {
             self.flags.insert(flag.clone());
         }
         if needs_review {
-            self.lines.push(line);
+            self.rows += 1;
+            if self.lines.len() < SAFETY_LINES_SHOWN {
+                self.lines.push(line);
+            }
         }
     }
 }
@@ -411,22 +420,23 @@ fn summary_line(source: &str, s: &BatchSummary) -> String {
 }
 
 fn safety_line(source: &str, safety: &SafetyTally) -> String {
-    const SHOWN: usize = 20;
-    let lines = &safety.lines;
-    let mut listed: Vec<String> = lines.iter().take(SHOWN).map(u64::to_string).collect();
-    if lines.len() > SHOWN {
-        listed.push(format!("and {} more", lines.len() - SHOWN));
+    let mut listed: Vec<String> = safety.lines.iter().map(u64::to_string).collect();
+    if safety.rows > safety.lines.len() as u64 {
+        listed.push(format!(
+            "and {} more",
+            safety.rows - safety.lines.len() as u64
+        ));
     }
     let flags: Vec<&str> = safety.flags.iter().map(String::as_str).collect();
     format!(
         "!! symscore: {source}: {} a safety item endorsed or unanswered ({}): {} {}. Review each one; follow your local suicide-risk protocol.",
-        if lines.len() == 1 {
+        if safety.rows == 1 {
             "1 row has".to_owned()
         } else {
-            format!("{} rows have", lines.len())
+            format!("{} rows have", safety.rows)
         },
         flags.join(", "),
-        if lines.len() == 1 { "line" } else { "lines" },
+        if safety.rows == 1 { "line" } else { "lines" },
         listed.join(", ")
     )
 }
