@@ -96,7 +96,7 @@ impl ScoreRecord<'_> {
     /// into a buffer the caller reuses, because a batch run writes millions of them.
     pub fn write_csv_row(&self, out: &mut Vec<u8>) {
         let report = &self.report;
-        push_text(
+        push_csv_field(
             out,
             &spreadsheet_safe(self.patient_id.as_deref().unwrap_or("")),
         );
@@ -105,7 +105,7 @@ impl ScoreRecord<'_> {
             push_date(out, date);
         }
         out.push(b',');
-        push_text(out, &report.instrument.id);
+        push_csv_field(out, &report.instrument.id);
         out.push(b',');
         if let Some(total) = report.total {
             push_int(out, u64::from(total));
@@ -121,7 +121,7 @@ impl ScoreRecord<'_> {
         out.push(b',');
         push_int(out, u64::from(report.instrument.total_max()));
         out.push(b',');
-        push_text(out, report.severity.id());
+        push_csv_field(out, report.severity.id());
         out.push(b',');
         push_int(out, report.answered as u64);
         out.push(b',');
@@ -155,7 +155,7 @@ impl ScoreRecord<'_> {
             push_int(out, line);
         }
         out.push(b',');
-        push_text(out, &report.instrument.version);
+        push_csv_field(out, &report.instrument.version);
         out.push(b'\n');
     }
 }
@@ -163,11 +163,6 @@ impl ScoreRecord<'_> {
 /// Appends a CSV cell, quoted only when it holds a delimiter, a quote or a line break (as the
 /// csv crate does by default). For writers that build rows in a reused buffer.
 pub fn push_csv_field(out: &mut Vec<u8>, text: &str) {
-    push_text(out, text);
-}
-
-/// A text cell, quoted only when it holds a delimiter, a quote or a line break.
-fn push_text(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     if bytes
         .iter()
