@@ -105,7 +105,7 @@ impl ScoreRecord<'_> {
             push_date(out, date);
         }
         out.push(b',');
-        push_csv_field(out, &report.instrument.id);
+        out.extend_from_slice(report.instrument.id.as_bytes()); // validated: a-z, 0-9, _
         out.push(b',');
         if let Some(total) = report.total {
             push_int(out, u64::from(total));
@@ -115,13 +115,13 @@ impl ScoreRecord<'_> {
             if exact.denominator() == 1 {
                 push_int(out, exact.numerator());
             } else {
-                out.extend_from_slice(exact.to_string().as_bytes());
+                push_decimal(out, exact.to_f64());
             }
         }
         out.push(b',');
         push_int(out, u64::from(report.instrument.total_max()));
         out.push(b',');
-        push_csv_field(out, report.severity.id());
+        out.extend_from_slice(report.severity.id().as_bytes()); // validated: a-z, 0-9, _
         out.push(b',');
         push_int(out, report.answered as u64);
         out.push(b',');
@@ -181,22 +181,29 @@ pub fn push_csv_field(out: &mut Vec<u8>, text: &str) {
     }
 }
 
-fn push_int(out: &mut Vec<u8>, mut n: u64) {
-    if n < 10 {
-        out.push(b'0' + u8::try_from(n).unwrap_or(0)); // most cells: an answer count, a missing count
-        return;
+/// Appends `n` in decimal. Most cells are counts and totals below 1000; those are written as
+/// fixed-size pieces, which compile to a store instead of a copy loop.
+fn push_int(out: &mut Vec<u8>, n: u64) {
+    let digit = |d: u64| b'0' + (d % 10) as u8;
+    match n {
+        0..=9 => out.push(digit(n)),
+        10..=99 => out.extend_from_slice(&[digit(n / 10), digit(n)]),
+        100..=999 => out.extend_from_slice(&[digit(n / 100), digit(n / 10), digit(n)]),
+        _ => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
     }
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+}
+
+/// Appends a non-whole prorated total exactly as `f64`'s `Display` writes it: the shortest
+/// decimal that reads back as the same number. Ryu finds the same digits several times
+/// faster, and for non-whole numbers from 1e-5 to 1e16 writes them without an exponent, as
+/// `Display` does (whole numbers would gain a `.0`); a prorated total that reaches here is
+/// never outside that range.
+fn push_decimal(out: &mut Vec<u8>, value: f64) {
+    if (1e-5..1e16).contains(&value) && value.fract() != 0.0 {
+        out.extend_from_slice(ryu::Buffer::new().format_finite(value).as_bytes());
+    } else {
+        out.extend_from_slice(value.to_string().as_bytes());
     }
-    out.extend_from_slice(&digits[start..]);
 }
 
 /// `YYYY-MM-DD`, as jiff writes it, without going through the formatter.
@@ -292,6 +299,44 @@ mod tests {
             }
         }
         assert_eq!(compared, 138);
+    }
+
+    #[test]
+    fn integers_are_written_in_decimal() {
+        for n in (0..2_000).chain([9_999, 10_000, 123_456_789, u64::MAX]) {
+            let mut out = Vec::new();
+            super::push_int(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
+    }
+
+    /// The fast float writer must print every prorated total as `Display` would: every
+    /// fraction S·N/n for forms of up to 40 items on scales up to 0-6, and values outside
+    /// the fast path's range.
+    #[test]
+    fn prorated_totals_are_written_as_display_writes_them() {
+        let mut checked = 0;
+        for items in 1..=40u64 {
+            for answered in 1..items {
+                for sum in 0..=6 * answered {
+                    let value = crate::score::Fraction::new(sum * items, answered).to_f64();
+                    let mut out = Vec::new();
+                    super::push_decimal(&mut out, value);
+                    assert_eq!(
+                        out,
+                        value.to_string().as_bytes(),
+                        "{sum}·{items}/{answered}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 60_000);
+        for value in [1e-7, 0.5, 2.0, 123.456, 1e16, 3.5e20] {
+            let mut out = Vec::new();
+            super::push_decimal(&mut out, value);
+            assert_eq!(out, value.to_string().as_bytes());
+        }
     }
 
     #[test]

@@ -347,7 +347,9 @@ fn malformed_csv_stops_with_file_and_line() {
         .code(2)
         .stderr(predicate::str::contains(
             "<stdin>:3: expected 11 fields like the header, found 5",
-        ));
+        ))
+        // The row before the error was scored and stays on standard output.
+        .stdout(predicate::str::contains("\nP1,2026-03-02,phq9,0,"));
 }
 
 #[test]
@@ -691,7 +693,11 @@ fn strict_still_reports_safety_and_counts() {
         ))
         .stderr(predicate::str::contains(
             "2 rows have a safety item endorsed or unanswered (ITEM9_POSITIVE): lines 2, 3",
-        ));
+        ))
+        // The rows before the stop are written, and nothing after.
+        .stdout(predicate::str::starts_with("patient_id,date,instrument,"))
+        .stdout(predicate::str::contains("\nP1,2026-03-02,phq9,3,"))
+        .stdout(predicate::str::contains("P2").not());
 }
 
 #[test]

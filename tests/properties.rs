@@ -60,6 +60,8 @@ proptest! {
             prop_assert_eq!(report.severity.id(), "invalid");
         }
         prop_assert_eq!(report.answered + report.missing + report.invalid, instrument.item_count());
+        // `is_prorated` reads the counts; it must agree with the flag the scorer raised.
+        prop_assert_eq!(report.is_prorated(), report.has_flag("PRORATED"));
     }
 
     #[test]

@@ -147,28 +147,29 @@ impl<R: Read> LineEndings<R> {
         if !outside_quotes
             || self.after_cr
             || chunk.is_empty()
-            || chunk.contains(&b'"')
-            || chunk.contains(&b'\r')
+            || memchr::memchr2(b'"', b'\r', chunk).is_some()
         {
             return false;
         }
-        let mut previous = self.last;
+        // Lines are tens of bytes long: jump from newline to newline rather than look at
+        // every byte.
         let mut newlines = 0;
-        for (i, &byte) in chunk.iter().enumerate() {
-            if byte == b'\n' {
-                if previous.is_none_or(|p| p == b'\n') {
-                    self.blank_newlines.push_back(self.emitted + i as u64);
-                }
-                newlines += 1;
+        let mut last_newline = None;
+        for i in memchr::memchr_iter(b'\n', chunk) {
+            let previous = if i == 0 {
+                self.last
+            } else {
+                Some(chunk[i - 1])
+            };
+            if previous.is_none_or(|p| p == b'\n') {
+                self.blank_newlines.push_back(self.emitted + i as u64);
             }
-            previous = Some(byte);
+            newlines += 1;
+            last_newline = Some(i);
         }
         let delimiter = self.delimiter;
-        // bytecount would be faster still; not worth a dependency for a 3 % share.
-        #[allow(clippy::naive_bytecount)]
-        let count_delimiters =
-            |bytes: &[u8]| bytes.iter().filter(|&&b| b == delimiter).count() as u64;
-        match chunk.iter().rposition(|&b| b == b'\n') {
+        let count_delimiters = |bytes: &[u8]| memchr::memchr_iter(delimiter, bytes).count() as u64;
+        match last_newline {
             Some(last_newline) => self.field = 1 + count_delimiters(&chunk[last_newline + 1..]),
             None => self.field += count_delimiters(chunk),
         }

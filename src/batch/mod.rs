@@ -14,6 +14,7 @@ mod header;
 mod line_endings;
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
@@ -29,7 +30,7 @@ use crate::answer::{MissingTokens, parse_answer};
 use crate::error::{BatchError, Location};
 use crate::record::ScoreRecord;
 use crate::registry::Registry;
-use crate::score::{Answer, is_not_administered, score};
+use crate::score::{Answer, ScoreReport, is_not_administered, score_into};
 
 /// How to read the input.
 #[derive(Debug, Clone)]
@@ -102,6 +103,9 @@ pub enum RowStatus {
 }
 
 /// One input row after scoring.
+///
+/// [`BatchReader::read_row`] refills the same outcome row after row, reusing its vectors,
+/// as the csv crate refills a `ByteRecord`; [`BatchReader::next_row`] returns a new one.
 #[derive(Debug, Clone)]
 pub struct RowOutcome<'i> {
     /// 1-based line where the row starts.
@@ -114,6 +118,19 @@ pub struct RowOutcome<'i> {
     pub status: RowStatus,
     /// Administrations that repeat an earlier row's patient, date and instrument.
     pub duplicates: Vec<Duplicate<'i>>,
+}
+
+impl Default for RowOutcome<'_> {
+    /// An empty outcome to read rows into.
+    fn default() -> Self {
+        RowOutcome {
+            line: 0,
+            records: Vec::new(),
+            diagnostics: Vec::new(),
+            status: RowStatus::NotAdministered,
+            duplicates: Vec::new(),
+        }
+    }
 }
 
 /// An administration whose patient, date and instrument repeat an earlier row. Both rows are
@@ -180,20 +197,47 @@ pub struct BatchReader<'i, R> {
     /// patient: duplicates are found within a patient's consecutive rows (the usual layout of
     /// an export). `trend`, which holds every visit anyway, finds the rest.
     current_patient: Option<String>,
-    seen: HashMap<(Option<Date>, &'i str), u64, BuildHasherDefault<SmallKeyHasher>>,
+    seen: HashMap<VisitKey, u64, BuildHasherDefault<VisitKeyHasher>>,
+    /// One instrument's answers, reused from form to form.
+    answers: Vec<Answer>,
+    /// Records of earlier rows with more administrations than the current one, kept to be
+    /// scored into again instead of allocated anew.
+    spare_records: Vec<ScoreRecord<'i>>,
 }
 
-/// A fast hasher for the duplicate check's small keys (a date and an instrument id). The
-/// standard `SipHash` guards against crafted collisions, which cost nothing here: the map holds
-/// one patient's visits and is cleared at the next patient.
-#[derive(Default)]
-struct SmallKeyHasher(u64);
+/// A visit date and the instrument's place in the column plan, packed into one word: the
+/// duplicate check hashes one per record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct VisitKey(u64);
 
-impl Hasher for SmallKeyHasher {
+impl VisitKey {
+    fn new(date: Option<Date>, instrument: usize) -> Self {
+        // jiff years are -9999..=9999: shifted, they fit 15 bits; no date packs as 0.
+        let date = date.map_or(0, |d| {
+            let year = u64::try_from(i32::from(d.year()) + 10_000).unwrap_or(0);
+            let month = u64::try_from(d.month()).unwrap_or(0);
+            let day = u64::try_from(d.day()).unwrap_or(0);
+            (year << 9) | (month << 5) | day
+        });
+        VisitKey((date << 16) | (instrument as u64 & 0xFFFF))
+    }
+}
+
+/// A multiplicative hash for [`VisitKey`]. The standard `SipHash` guards against crafted
+/// collisions, which cost nothing here: the map holds one patient's visits and is cleared at
+/// the next patient.
+#[derive(Default)]
+struct VisitKeyHasher(u64);
+
+impl Hasher for VisitKeyHasher {
     fn write(&mut self, bytes: &[u8]) {
         for &byte in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x517c_c1b7_2722_0a95);
+            self.write_u64(u64::from(byte));
         }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 
     fn finish(&self) -> u64 {
@@ -296,6 +340,8 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             summary: BatchSummary::default(),
             current_patient: None,
             seen: HashMap::default(),
+            answers: Vec::new(),
+            spare_records: Vec::new(),
         })
     }
 
@@ -351,10 +397,24 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         self.summary
     }
 
-    /// Reads and scores the next row; `None` at the end of the input.
+    /// Reads and scores the next row; `None` at the end of the input. Allocates a new
+    /// outcome for every row: loops over a whole file use [`read_row`](Self::read_row).
     pub fn next_row(&mut self) -> Result<Option<RowOutcome<'i>>, BatchError> {
+        let mut outcome = RowOutcome::default();
+        Ok(self.read_row(&mut outcome)?.then_some(outcome))
+    }
+
+    /// Reads and scores the next row into `outcome`, replacing what it held; `false` at the
+    /// end of the input (and `outcome` is then left empty). Reusing one outcome for a whole
+    /// file keeps the run free of per-row allocations.
+    pub fn read_row(&mut self, outcome: &mut RowOutcome<'i>) -> Result<bool, BatchError> {
+        // The previous row's records are scored into again, in place.
+        let mut records = std::mem::take(&mut outcome.records);
+        outcome.diagnostics.clear();
+        outcome.duplicates.clear();
+        outcome.status = RowStatus::NotAdministered;
         match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => return Ok(None),
+            Ok(false) => return Ok(false),
             Ok(true) => {}
             Err(err) => return Err(csv_error(&self.source, &err)),
         }
@@ -364,8 +424,10 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         let line = self.next_line + self.reader.get_mut().blank_lines_at(self.next_byte);
         let end = self.reader.position();
         (self.next_line, self.next_byte) = (end.line(), end.byte());
-        let mut outcome = self.score_row(line);
-        self.find_duplicates(&mut outcome);
+        outcome.line = line;
+        self.score_row(outcome, &mut records);
+        outcome.records = records;
+        self.find_duplicates(outcome);
         self.summary.duplicates += outcome.duplicates.len() as u64;
         self.summary.rows += 1;
         self.summary.records += outcome.records.len() as u64;
@@ -375,7 +437,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             RowStatus::Invalid => self.summary.invalid += 1,
             RowStatus::NotAdministered => self.summary.not_administered += 1,
         }
-        Ok(Some(outcome))
+        Ok(true)
     }
 
     fn find_duplicates(&mut self, outcome: &mut RowOutcome<'i>) {
@@ -388,28 +450,38 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         };
         if self.current_patient.as_deref() != Some(patient) {
             self.seen.clear();
-            self.current_patient = Some(patient.to_owned());
+            replace_text(&mut self.current_patient, Some(patient));
         }
-        let patient = patient.to_owned();
         for record in &outcome.records {
-            let key = (record.date, record.report.instrument.id.as_str());
-            if let Some(first_line) = self.seen.insert(key, outcome.line) {
-                outcome.duplicates.push(Duplicate {
-                    instrument: key.1,
-                    patient_id: patient.clone(),
-                    date: record.date,
-                    first_line,
-                });
+            let instrument = record.report.instrument;
+            let place = self
+                .plan
+                .instruments
+                .iter()
+                .position(|columns| std::ptr::eq(columns.instrument, instrument))
+                .unwrap_or(usize::MAX);
+            match self.seen.entry(VisitKey::new(record.date, place)) {
                 // Later repeats point at the first row, not at each other.
-                self.seen.insert(key, first_line);
+                Entry::Occupied(first) => outcome.duplicates.push(Duplicate {
+                    instrument: &instrument.id,
+                    patient_id: patient.to_owned(),
+                    date: record.date,
+                    first_line: *first.get(),
+                }),
+                Entry::Vacant(slot) => {
+                    slot.insert(outcome.line);
+                }
             }
         }
     }
 
-    fn score_row(&self, line: u64) -> RowOutcome<'i> {
-        let mut diagnostics = Vec::new();
-        let mut records = Vec::new();
-        let mut answers = Vec::new();
+    /// Scores the row just read into `outcome` (whose line is set and vectors empty), and its
+    /// records into `records`, reusing the records already there.
+    fn score_row(&mut self, outcome: &mut RowOutcome<'i>, records: &mut Vec<ScoreRecord<'i>>) {
+        let line = outcome.line;
+        let diagnostics = &mut outcome.diagnostics;
+        let mut used = 0;
+        let mut answers = std::mem::take(&mut self.answers);
         for columns in &self.plan.instruments {
             let instrument = columns.instrument;
             answers.clear();
@@ -430,7 +502,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                     }
                     _ => {}
                 }
-                let answer = match self.cell(index, line, &mut diagnostics) {
+                let answer = match self.cell(index, line, diagnostics) {
                     None => Answer::Invalid,
                     Some(cell) => parse_answer(cell, &instrument.scale, &self.options.missing)
                         .unwrap_or_else(|problem| {
@@ -443,7 +515,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             for &(index, extra_index) in &columns.extras {
                 let scale = &instrument.extra_items[extra_index].scale;
                 if let Some(Err(problem)) = self
-                    .cell(index, line, &mut diagnostics)
+                    .cell(index, line, diagnostics)
                     .map(|cell| parse_answer(cell, scale, &self.options.missing))
                 {
                     diagnostics.push(self.diagnostic(
@@ -468,27 +540,39 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                     continue;
                 }
             }
-            let report = score(instrument, &answers).expect("one answer per item column");
-            if report.missing > instrument.max_missing {
+            if used == records.len() {
+                records.push(self.spare_records.pop().unwrap_or_else(|| ScoreRecord {
+                    patient_id: None,
+                    date: None,
+                    report: ScoreReport::unscored(instrument),
+                    line: None,
+                }));
+            }
+            let record = &mut records[used];
+            used += 1;
+            score_into(instrument, &answers, &mut record.report)
+                .expect("one answer per item column");
+            if record.report.missing > instrument.max_missing {
                 diagnostics.push(self.too_many_missing(line, columns, &answers));
             }
-            records.push(ScoreRecord {
-                patient_id: None,
-                date: None,
-                report,
-                line: Some(line),
-            });
+            record.line = Some(line);
+        }
+        self.answers = answers;
+        // Fewer records than the previous row: keep the rest for a later row.
+        while records.len() > used {
+            self.spare_records.extend(records.pop());
         }
 
         if !records.is_empty() {
-            let patient_id = self.patient_id(line, &mut diagnostics);
-            let date = self.date(line, &mut diagnostics);
-            for record in &mut records {
-                record.patient_id.clone_from(&patient_id);
+            let patient_id = self.patient_id(line, diagnostics);
+            let date = self.date(line, diagnostics);
+            for record in records.iter_mut() {
+                replace_text(&mut record.patient_id, patient_id);
                 record.date = date;
             }
         }
-        let status = if !diagnostics.is_empty() || records.iter().any(|r| r.report.is_invalid()) {
+        outcome.status = if !diagnostics.is_empty() || records.iter().any(|r| r.report.is_invalid())
+        {
             RowStatus::Invalid
         } else if records.is_empty() {
             RowStatus::NotAdministered
@@ -497,13 +581,6 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         } else {
             RowStatus::Scored
         };
-        RowOutcome {
-            line,
-            records,
-            diagnostics,
-            status,
-            duplicates: Vec::new(),
-        }
     }
 
     /// The cell as text, or `None` (with a diagnostic) when it is not UTF-8.
@@ -518,7 +595,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         }
     }
 
-    fn patient_id(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    fn patient_id(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<&str> {
         let index = self.plan.patient;
         let id = self.cell(index, line, diagnostics)?.trim();
         if id.is_empty() {
@@ -529,7 +606,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             ));
             return None;
         }
-        Some(id.to_owned())
+        Some(id)
     }
 
     fn date(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<Date> {
@@ -579,6 +656,17 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 blank.join(", ")
             ),
         }
+    }
+}
+
+/// Sets `slot` to `text`, reusing the string already there (a batch run sets one per record).
+fn replace_text(slot: &mut Option<String>, text: Option<&str>) {
+    match (slot.as_mut(), text) {
+        (Some(existing), Some(text)) => {
+            existing.clear();
+            existing.push_str(text);
+        }
+        (_, text) => *slot = text.map(str::to_owned),
     }
 }
 

@@ -7,7 +7,7 @@ use std::io::{self, IsTerminal as _, Read};
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use symscore::batch::{BatchOptions, BatchReader, BatchSummary, DateFormat};
+use symscore::batch::{BatchOptions, BatchReader, BatchSummary, DateFormat, RowOutcome};
 use symscore::score::SafetyStatus;
 use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score};
 
@@ -44,14 +44,15 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let (reader, source) = open_input(input.as_deref(), output.output.as_deref())?;
     let options = batch_options(input_options, instruments, false)?;
     let mut batch = BatchReader::new(registry, reader, &source, options)?;
-    let mut writer = RecordWriter::new(format, &mut out, color)?;
+    let mut writer = RecordWriter::new(format, &mut out, color);
     let mut safety = SafetyTally::default();
     warn_ignored_columns(&source, batch.ignored_item_like_columns());
     let mut output_closed = false;
+    let mut row = RowOutcome::default();
     loop {
-        let row = match batch.next_row() {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
+        match batch.read_row(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(err) => {
                 // Malformed CSV stops the run: still say what was read, and which rows
                 // need safety review, before the error.
@@ -61,9 +62,13 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
                     &safety,
                     Some("stopped by the error below"),
                 );
+                if !output_closed {
+                    // The rows before the error stay on standard output, as they were read.
+                    let _ = writer.abandon();
+                }
                 return Err(err.into());
             }
-        };
+        }
         for diagnostic in &row.diagnostics {
             message(&diagnostic.to_string());
         }
@@ -80,6 +85,13 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
             };
             let note = format!("stopped at line {} by --strict; {output_note}", row.line);
             report_counts(&source, &batch.summary(), &safety, Some(&note));
+            if !output_closed {
+                // Standard output keeps the rows before this one; an `-o` file is not kept.
+                match writer.abandon() {
+                    Err(err) if !is_broken_pipe(&err) => return Err(err),
+                    _ => {}
+                }
+            }
             return Ok(ExitStatus::Rejected);
         }
         if !output_closed {
@@ -191,7 +203,7 @@ fn score_items(
         }
     }
     let invalid = report.is_invalid();
-    let mut writer = RecordWriter::new(format, out, color)?;
+    let mut writer = RecordWriter::new(format, out, color);
     writer.write(&ScoreRecord {
         patient_id: None,
         date: None,

@@ -27,49 +27,85 @@ pub enum Truth {
 /// enumerated; never reached by realistic definitions, and `Unknown` is the safe answer.
 const MAX_COMBINATIONS: u64 = 1 << 22;
 
-/// Evaluates `algorithm` on `answers` (one per item, in order).
+/// Each group of unknown items at least doubles the combinations, so more groups than this
+/// always exceed [`MAX_COMBINATIONS`]: the group table can live on the stack.
+const MAX_GROUPS: usize = 22;
+
+/// Items whose criterion membership fits the stack table; longer forms (none validate
+/// today) use the heap.
+const STACK_ITEMS: usize = 128;
+
+/// Evaluates `algorithm` on `answers` (one per item of its instrument, in order).
+///
+/// Runs once per administration of a batch, so it allocates nothing for the instruments
+/// validation accepts (at most 16 criteria and 100 items).
 pub fn evaluate(algorithm: &Algorithm, answers: &[Answer]) -> Truth {
     let criteria = &algorithm.criteria;
-    // A complete form (the usual case) has one completion: count directly, allocate nothing.
-    if answers.iter().all(|a| a.value().is_some()) {
-        let present = |index: usize| {
-            answers[index]
-                .value()
-                .is_some_and(|v| v >= algorithm.present_at[index])
-        };
-        let holds = criteria
-            .iter()
-            .all(|c| c.accepts(c.items.iter().filter(|&&i| present(i)).count()));
+    // Validation caps the criteria at 16; each is one bit of a membership mask.
+    debug_assert!(
+        criteria.len() <= 32,
+        "validation allows at most 16 criteria"
+    );
+    let is_present = |index: usize, value: u8| {
+        algorithm
+            .present_at
+            .get(index)
+            .is_some_and(|&from| value >= from)
+    };
+
+    // Present symptoms already known, per criterion, and whether any item is unknown.
+    let mut known = [0usize; 32];
+    let mut any_unknown = false;
+    for (count, criterion) in known.iter_mut().zip(criteria) {
+        // Counted in a local: adding to `known[c]` item by item waits on memory every time.
+        let mut present = 0;
+        for &index in &criterion.items {
+            match answers.get(index).and_then(|a| a.value()) {
+                Some(value) => present += usize::from(is_present(index, value)),
+                None => any_unknown = true,
+            }
+        }
+        *count = present;
+    }
+    // A complete form (the usual case) has one completion.
+    if !any_unknown {
+        let holds = criteria.iter().zip(&known).all(|(c, &n)| c.accepts(n));
         return if holds { Truth::True } else { Truth::False };
     }
-    // Present symptoms already known, per criterion.
-    let mut known = vec![0usize; criteria.len()];
-    // Unknown items grouped by the set of criteria they count towards (a bit mask).
-    let mut groups: Vec<(u32, usize)> = Vec::new();
-    for (index, answer) in answers.iter().enumerate() {
-        let membership = criteria
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.items.contains(&index))
-            .fold(0u32, |mask, (c, _)| mask | (1 << c));
-        if membership == 0 {
-            continue;
-        }
-        match answer.value() {
-            Some(value) if value >= algorithm.present_at[index] => {
-                for (c, count) in known.iter_mut().enumerate() {
-                    if membership & (1 << c) != 0 {
-                        *count += 1;
-                    }
-                }
+
+    // Which criteria each item counts towards (a bit mask per item).
+    let mut stack_membership = [0u32; STACK_ITEMS];
+    let mut heap_membership = Vec::new();
+    let membership: &mut [u32] = if answers.len() <= STACK_ITEMS {
+        &mut stack_membership[..answers.len()]
+    } else {
+        heap_membership.resize(answers.len(), 0);
+        &mut heap_membership
+    };
+    for (c, criterion) in criteria.iter().enumerate() {
+        for &index in &criterion.items {
+            if let Some(mask) = membership.get_mut(index) {
+                *mask |= 1 << c;
             }
-            Some(_) => {}
-            None => match groups.iter_mut().find(|(mask, _)| *mask == membership) {
-                Some((_, size)) => *size += 1,
-                None => groups.push((membership, 1)),
-            },
         }
     }
+    // Unknown items grouped by the set of criteria they count towards.
+    let mut groups = [(0u32, 0usize); MAX_GROUPS];
+    let mut group_count = 0;
+    for (answer, &mask) in answers.iter().zip(membership.iter()) {
+        if mask == 0 || answer.value().is_some() {
+            continue;
+        }
+        match groups[..group_count].iter_mut().find(|(m, _)| *m == mask) {
+            Some((_, size)) => *size += 1,
+            None if group_count == MAX_GROUPS => return Truth::Unknown,
+            None => {
+                groups[group_count] = (mask, 1);
+                group_count += 1;
+            }
+        }
+    }
+    let groups = &groups[..group_count];
 
     let combinations = groups
         .iter()
@@ -90,10 +126,11 @@ pub fn evaluate(algorithm: &Algorithm, answers: &[Answer]) -> Truth {
         })
     };
 
-    let mut chosen = vec![0usize; groups.len()];
+    let mut chosen = [0usize; MAX_GROUPS];
+    let chosen = &mut chosen[..groups.len()];
     let (mut seen_true, mut seen_false) = (false, false);
     loop {
-        if holds(&chosen) {
+        if holds(chosen) {
             seen_true = true;
         } else {
             seen_false = true;

@@ -128,7 +128,7 @@ fn write_scores(
     mut out: Output,
     color: bool,
 ) -> anyhow::Result<Vec<String>> {
-    let mut writer = RecordWriter::new(format, &mut out, color)?;
+    let mut writer = RecordWriter::new(format, &mut out, color);
     let mut safety = Vec::new();
     for form in &session.forms {
         if is_not_administered(&form.items) {

@@ -11,19 +11,22 @@ use symscore::ScoreRecord;
 use symscore::record::CSV_HEADER;
 
 use super::args::Format;
-use stream::{JsonArray, csv_with_header, write_json_line};
+use stream::{JsonArray, write_json_line};
 pub(crate) use table::{new_table, terminal_safe};
 pub(crate) use trend::{TrendRow, TrendWriter};
+
+/// How much CSV output is gathered before it is written.
+const CSV_BLOCK: usize = 64 * 1024;
 
 /// A streaming writer for one output format. Only `Table` holds rows back, because aligning
 /// columns needs every row; the others write each record as it arrives.
 // One writer exists per run, so the size difference between variants costs nothing.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum RecordWriter<W: Write> {
-    /// Rows are built in `row`, reused for every record, and written through one buffer.
+    /// Rows are appended to `buffer` and written out in blocks: the one copy of each row.
     Csv {
-        out: BufWriter<W>,
-        row: Vec<u8>,
+        out: W,
+        buffer: Vec<u8>,
     },
     Json(JsonArray<W>),
     Jsonl(BufWriter<W>),
@@ -34,27 +37,31 @@ pub(crate) enum RecordWriter<W: Write> {
 }
 
 impl<W: Write> RecordWriter<W> {
-    pub(crate) fn new(format: Format, out: W, color: bool) -> anyhow::Result<Self> {
-        Ok(match format {
-            Format::Csv => RecordWriter::Csv {
-                out: csv_with_header(out, &CSV_HEADER)?,
-                row: Vec::with_capacity(256),
-            },
+    pub(crate) fn new(format: Format, out: W, color: bool) -> Self {
+        match format {
+            Format::Csv => {
+                let mut buffer = Vec::with_capacity(CSV_BLOCK + 1024);
+                buffer.extend_from_slice(CSV_HEADER.join(",").as_bytes());
+                buffer.push(b'\n');
+                RecordWriter::Csv { out, buffer }
+            }
             Format::Json => RecordWriter::Json(JsonArray::new(out)),
             Format::Jsonl => RecordWriter::Jsonl(BufWriter::new(out)),
             Format::Table => RecordWriter::Table {
                 out,
                 table: table::ScoreTable::new(color),
             },
-        })
+        }
     }
 
     pub(crate) fn write(&mut self, record: &ScoreRecord<'_>) -> anyhow::Result<()> {
         match self {
-            RecordWriter::Csv { out, row } => {
-                row.clear();
-                record.write_csv_row(row);
-                out.write_all(row)?;
+            RecordWriter::Csv { out, buffer } => {
+                record.write_csv_row(buffer);
+                if buffer.len() >= CSV_BLOCK {
+                    out.write_all(buffer)?;
+                    buffer.clear();
+                }
             }
             RecordWriter::Json(array) => array.write(record)?,
             RecordWriter::Jsonl(out) => write_json_line(out, record)?,
@@ -63,11 +70,30 @@ impl<W: Write> RecordWriter<W> {
         Ok(())
     }
 
+    /// Writes the records so far without finishing the format, for a run that stopped: CSV
+    /// rows, a JSON array left open, JSON Lines; a table is not drawn.
+    pub(crate) fn abandon(self) -> anyhow::Result<()> {
+        match self {
+            RecordWriter::Csv { mut out, buffer } => {
+                out.write_all(&buffer)?;
+                out.flush()?;
+            }
+            RecordWriter::Json(array) => array.abandon()?,
+            RecordWriter::Jsonl(mut out) => out.flush()?,
+            RecordWriter::Table { .. } => {}
+        }
+        Ok(())
+    }
+
     /// Writes whatever is held back and flushes; errors (a full disk) are reported, never
     /// dropped the way `csv::Writer`'s drop would.
     pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self {
-            RecordWriter::Csv { mut out, .. } | RecordWriter::Jsonl(mut out) => out.flush()?,
+            RecordWriter::Csv { mut out, buffer } => {
+                out.write_all(&buffer)?;
+                out.flush()?;
+            }
+            RecordWriter::Jsonl(mut out) => out.flush()?,
             RecordWriter::Json(array) => array.finish()?,
             RecordWriter::Table { mut out, table } => {
                 writeln!(out, "{}", table.render()).context("cannot write the table")?;

@@ -35,6 +35,12 @@ impl<W: Write> JsonArray<W> {
         Ok(())
     }
 
+    /// Flushes the elements so far and leaves the array open: the output of a run that
+    /// stopped must not look complete.
+    pub(crate) fn abandon(mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// Closes the array (`[]` when nothing was written) and flushes.
     pub(crate) fn finish(mut self) -> io::Result<()> {
         self.out
