@@ -24,6 +24,7 @@
 
 pub mod answer;
 pub mod batch;
+pub mod csv_cell;
 pub mod error;
 pub mod instrument;
 pub mod record;

@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 
+use crate::csv_cell::{push_csv_field, push_date, push_decimal, push_int, spreadsheet_safe};
 use crate::score::ScoreReport;
 
 /// Column names of the CSV output, in order.
@@ -28,18 +29,6 @@ pub const CSV_HEADER: [&str; 14] = [
     "line",
     "instrument_version",
 ];
-
-/// Text from the input made safe to open in a spreadsheet (OWASP CSV injection guidance):
-/// a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read by
-/// Excel as a formula, so it gets a leading `'`, which spreadsheets show as plain text.
-/// Only free text from the input passes through here; numbers symscore computes never do.
-pub fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
 
 /// One administration as written to output.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,66 +149,6 @@ impl ScoreRecord<'_> {
     }
 }
 
-/// Appends a CSV cell, quoted only when it holds a delimiter, a quote or a line break (as the
-/// csv crate does by default). For writers that build rows in a reused buffer.
-pub fn push_csv_field(out: &mut Vec<u8>, text: &str) {
-    let bytes = text.as_bytes();
-    if bytes
-        .iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-    {
-        out.push(b'"');
-        for &b in bytes {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
-        }
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(bytes);
-    }
-}
-
-/// Appends `n` in decimal. Most cells are counts and totals below 1000; those are written as
-/// fixed-size pieces, which compile to a store instead of a copy loop.
-fn push_int(out: &mut Vec<u8>, n: u64) {
-    let digit = |d: u64| b'0' + (d % 10) as u8;
-    match n {
-        0..=9 => out.push(digit(n)),
-        10..=99 => out.extend_from_slice(&[digit(n / 10), digit(n)]),
-        100..=999 => out.extend_from_slice(&[digit(n / 100), digit(n / 10), digit(n)]),
-        _ => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
-    }
-}
-
-/// Appends a non-whole prorated total exactly as `f64`'s `Display` writes it: the shortest
-/// decimal that reads back as the same number. Ryu finds the same digits several times
-/// faster, and for non-whole numbers from 1e-5 to 1e16 writes them without an exponent, as
-/// `Display` does (whole numbers would gain a `.0`); a prorated total that reaches here is
-/// never outside that range.
-fn push_decimal(out: &mut Vec<u8>, value: f64) {
-    if (1e-5..1e16).contains(&value) && value.fract() != 0.0 {
-        out.extend_from_slice(ryu::Buffer::new().format_finite(value).as_bytes());
-    } else {
-        out.extend_from_slice(value.to_string().as_bytes());
-    }
-}
-
-/// `YYYY-MM-DD`, as jiff writes it, without going through the formatter.
-fn push_date(out: &mut Vec<u8>, date: Date) {
-    let year = date.year();
-    if (1000..=9999).contains(&year) {
-        push_int(out, year.unsigned_abs().into());
-        for part in [date.month(), date.day()] {
-            let part = part.unsigned_abs();
-            out.extend_from_slice(&[b'-', b'0' + part / 10, b'0' + part % 10]);
-        }
-    } else {
-        out.extend_from_slice(date.to_string().as_bytes());
-    }
-}
-
 impl Serialize for ScoreRecord<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let report = &self.report;
@@ -262,8 +191,6 @@ impl Serialize for Subscales<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::spreadsheet_safe;
-
     /// The fast writer and `csv_fields` must describe the same cells.
     #[test]
     fn fast_csv_rows_match_csv_fields() {
@@ -299,60 +226,5 @@ mod tests {
             }
         }
         assert_eq!(compared, 138);
-    }
-
-    #[test]
-    fn integers_are_written_in_decimal() {
-        for n in (0..2_000).chain([9_999, 10_000, 123_456_789, u64::MAX]) {
-            let mut out = Vec::new();
-            super::push_int(&mut out, n);
-            assert_eq!(out, n.to_string().as_bytes());
-        }
-    }
-
-    /// The fast float writer must print every prorated total as `Display` would: every
-    /// fraction S·N/n for forms of up to 40 items on scales up to 0-6, and values outside
-    /// the fast path's range.
-    #[test]
-    fn prorated_totals_are_written_as_display_writes_them() {
-        let mut checked = 0;
-        for items in 1..=40u64 {
-            for answered in 1..items {
-                for sum in 0..=6 * answered {
-                    let value = crate::score::Fraction::new(sum * items, answered).to_f64();
-                    let mut out = Vec::new();
-                    super::push_decimal(&mut out, value);
-                    assert_eq!(
-                        out,
-                        value.to_string().as_bytes(),
-                        "{sum}·{items}/{answered}"
-                    );
-                    checked += 1;
-                }
-            }
-        }
-        assert!(checked > 60_000);
-        for value in [1e-7, 0.5, 2.0, 123.456, 1e16, 3.5e20] {
-            let mut out = Vec::new();
-            super::push_decimal(&mut out, value);
-            assert_eq!(out, value.to_string().as_bytes());
-        }
-    }
-
-    #[test]
-    fn formula_like_text_is_neutralised() {
-        for cell in [
-            "=HYPERLINK(\"http://x\")",
-            "+1",
-            "-2+3",
-            "@SUM(A1)",
-            "\tx",
-            "\rx",
-        ] {
-            assert_eq!(spreadsheet_safe(cell), format!("'{cell}"));
-        }
-        for cell in ["P017", "93705.0", "", "a=b"] {
-            assert_eq!(spreadsheet_safe(cell), cell);
-        }
     }
 }

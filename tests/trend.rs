@@ -370,3 +370,47 @@ proptest! {
         prop_assert_eq!(&statuses(&points, 0, &order), &reference);
     }
 }
+
+/// The CSV writer uses `name()`; JSON uses serde. Both must say the same thing.
+#[test]
+fn enum_names_match_their_serialised_form() {
+    use symscore::trend::NhsTtClass;
+    fn check<T: serde::Serialize>(value: T, name: &str) {
+        assert_eq!(serde_json::to_value(value).unwrap(), name);
+    }
+    for rule in [PlateauRule::Band, PlateauRule::Slope] {
+        check(rule, rule.name());
+    }
+    for status in [
+        Status::InsufficientData,
+        Status::Deterioration,
+        Status::AtTarget,
+        Status::PlateauAfterImprovement,
+        Status::PlateauNoReliableImprovement,
+        Status::NoPlateau,
+    ] {
+        check(status, status.name());
+    }
+    for on_track in [
+        OnTrack::OnTrack,
+        OnTrack::NotOnTrack,
+        OnTrack::InsufficientData,
+    ] {
+        check(on_track, on_track.name());
+    }
+    for change in [
+        ReliableChange::ReliableImprovement,
+        ReliableChange::NoReliableChange,
+        ReliableChange::ReliableDeterioration,
+    ] {
+        check(change, change.name());
+    }
+    for class in [
+        NhsTtClass::ReliableRecovery,
+        NhsTtClass::ReliableImprovement,
+        NhsTtClass::ReliableDeterioration,
+        NhsTtClass::NoReliableChange,
+    ] {
+        check(class, class.name());
+    }
+}

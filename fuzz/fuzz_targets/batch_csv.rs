@@ -23,7 +23,8 @@
 //!   one piece: the line-ending adapter's fast path and its byte-by-byte path must agree;
 //! - `patients_are_grouped()` (trend's first pass) fails only when the full read fails; when it
 //!   says the patients are grouped, the full read succeeded and the records' patient ids are
-//!   contiguous.
+//!   contiguous; `patients_are_grouped_scanning()` (its byte-scan shortcut) never says
+//!   grouped when a successful full read's patients are not.
 
 #![no_main]
 
@@ -323,6 +324,19 @@ fuzz_target!(|data: &[u8]| {
                 );
             }
             Err(err) => assert!(whole.failed, "only the first pass failed: {err}"),
+        }
+        // The byte scan that usually answers instead must never call a file grouped when
+        // its records are not (it may skip ragged rows the full read rejects).
+        let reader = BatchReader::new(&REGISTRY, csv, "fuzz.csv", options.clone())
+            .expect("the header was accepted once");
+        if let Ok(true) = reader.patients_are_grouped_scanning(csv) {
+            if !whole.failed {
+                assert!(
+                    contiguous(&whole.patients),
+                    "the byte scan said grouped, but the records' patients are not: {:?}",
+                    whole.patients
+                );
+            }
         }
     }
 

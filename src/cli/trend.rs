@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use symscore::Registry;
-use symscore::batch::{BatchReader, DateFormat, DosingSchedule, read_dosing};
+use symscore::batch::{BatchReader, DateFormat, DosingSchedule, RowOutcome, read_dosing};
 use symscore::instrument::{ChangeParams, Instrument};
 use symscore::trend::{
     Administration, Dosing, OnTrack, PlateauRule, ReliableChange, Status, TrendOptions,
@@ -84,8 +84,9 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let grouped = match input.as_deref() {
         Some(path) if path != Path::new("-") => {
             let (reader, source) = open_input(Some(path), output.output.as_deref())?;
+            let (same_input, _) = open_input(Some(path), output.output.as_deref())?;
             BatchReader::new(registry, reader, &source, batch_options.clone())?
-                .patients_are_grouped()?
+                .patients_are_grouped_scanning(same_input)?
         }
         _ => false,
     };
@@ -97,7 +98,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let mut out = Output::open(output.output.as_deref())?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
-    let mut writer = TrendWriter::new(format, &mut out, use_color(to_terminal))?;
+    let mut writer = TrendWriter::new(format, &mut out, use_color(to_terminal));
     let mut analysis = Analysis {
         source: &source,
         plan: &plan,
@@ -121,18 +122,25 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let mut visits: Vec<PatientVisits<'_>> = Vec::new();
     let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut last: Option<usize> = None;
-    while let Some(row) = batch.next_row()? {
+    let mut row = RowOutcome::default();
+    while batch.read_row(&mut row)? {
         for diagnostic in &row.diagnostics {
             message(&diagnostic.to_string());
         }
         let mut usable = false;
-        for record in row.records {
-            let (Some(patient), Some(date)) = (record.patient_id, record.date) else {
+        for record in &row.records {
+            let (Some(patient), Some(date)) = (record.patient_id.as_deref(), record.date) else {
                 continue;
             };
             usable = true;
-            if !patients.is_empty() && !patients.contains(&patient) {
-                continue; // read and deliberately filtered, not lost
+            if !patients.is_empty() {
+                if !patients.iter().any(|p| p == patient) {
+                    continue; // read and deliberately filtered, not lost
+                }
+                // Remembered only to name the requested patients who never appear.
+                if !found.contains(patient) {
+                    found.insert(patient.to_owned());
+                }
             }
             let index = plan
                 .iter()
@@ -145,15 +153,18 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
                     if let Some((done, per_instrument)) = visits.pop() {
                         analysis.patient(&done, &per_instrument, &mut writer)?;
                     }
-                    found.insert(patient.clone());
-                    visits.push((patient, vec![Vec::new(); plan.len()]));
+                    visits.push((patient.to_owned(), vec![Vec::new(); plan.len()]));
                     0
                 }
-                None => *index_of.entry(patient.clone()).or_insert_with(|| {
-                    found.insert(patient.clone());
-                    visits.push((patient, vec![Vec::new(); plan.len()]));
-                    visits.len() - 1
-                }),
+                None => {
+                    if let Some(&index) = index_of.get(patient) {
+                        index
+                    } else {
+                        index_of.insert(patient.to_owned(), visits.len());
+                        visits.push((patient.to_owned(), vec![Vec::new(); plan.len()]));
+                        visits.len() - 1
+                    }
+                }
             };
             last = Some(slot);
             visits[slot].1[index].push(Administration {

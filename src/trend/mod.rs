@@ -93,6 +93,17 @@ pub enum ReliableChange {
     ReliableDeterioration,
 }
 
+impl ReliableChange {
+    /// The name written in output, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReliableChange::ReliableImprovement => "RELIABLE_IMPROVEMENT",
+            ReliableChange::NoReliableChange => "NO_RELIABLE_CHANGE",
+            ReliableChange::ReliableDeterioration => "RELIABLE_DETERIORATION",
+        }
+    }
+}
+
 /// A reference to one administration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PointRef {

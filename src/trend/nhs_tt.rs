@@ -29,6 +29,18 @@ pub enum NhsTtClass {
     NoReliableChange,
 }
 
+impl NhsTtClass {
+    /// The name written in output, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            NhsTtClass::ReliableRecovery => "RELIABLE_RECOVERY",
+            NhsTtClass::ReliableImprovement => "RELIABLE_IMPROVEMENT",
+            NhsTtClass::ReliableDeterioration => "RELIABLE_DETERIORATION",
+            NhsTtClass::NoReliableChange => "NO_RELIABLE_CHANGE",
+        }
+    }
+}
+
 /// Paired outcome with every input shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NhsTtOutcome {

@@ -37,7 +37,29 @@ pub enum Status {
     NoPlateau,
 }
 
+impl PlateauRule {
+    /// The name written in output, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            PlateauRule::Band => "band",
+            PlateauRule::Slope => "slope",
+        }
+    }
+}
+
 impl Status {
+    /// The name written in output, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::InsufficientData => "INSUFFICIENT_DATA",
+            Status::Deterioration => "DETERIORATION",
+            Status::AtTarget => "AT_TARGET",
+            Status::PlateauAfterImprovement => "PLATEAU_AFTER_IMPROVEMENT",
+            Status::PlateauNoReliableImprovement => "PLATEAU_NO_RELIABLE_IMPROVEMENT",
+            Status::NoPlateau => "NO_PLATEAU",
+        }
+    }
+
     /// Whether this is one of the plateau statuses.
     pub fn is_plateau(self) -> bool {
         matches!(
@@ -57,6 +79,17 @@ pub enum OnTrack {
     NotOnTrack,
     /// Fewer than two administrations late enough, or no usable baseline.
     InsufficientData,
+}
+
+impl OnTrack {
+    /// The name written in output, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            OnTrack::OnTrack => "ON_TRACK",
+            OnTrack::NotOnTrack => "NOT_ON_TRACK",
+            OnTrack::InsufficientData => "INSUFFICIENT_DATA",
+        }
+    }
 }
 
 /// A post-dose total eligible for the plateau rules.

@@ -11,40 +11,25 @@ use symscore::ScoreRecord;
 use symscore::record::CSV_HEADER;
 
 use super::args::Format;
-use stream::{JsonArray, write_json_line};
+use stream::{CsvBlocks, JsonArray, write_json_line};
 pub(crate) use table::{new_table, terminal_safe};
 pub(crate) use trend::{TrendRow, TrendWriter};
-
-/// How much CSV output is gathered before it is written.
-const CSV_BLOCK: usize = 64 * 1024;
 
 /// A streaming writer for one output format. Only `Table` holds rows back, because aligning
 /// columns needs every row; the others write each record as it arrives.
 // One writer exists per run, so the size difference between variants costs nothing.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum RecordWriter<W: Write> {
-    /// Rows are appended to `buffer` and written out in blocks: the one copy of each row.
-    Csv {
-        out: W,
-        buffer: Vec<u8>,
-    },
+    Csv(CsvBlocks<W>),
     Json(JsonArray<W>),
     Jsonl(BufWriter<W>),
-    Table {
-        out: W,
-        table: table::ScoreTable,
-    },
+    Table { out: W, table: table::ScoreTable },
 }
 
 impl<W: Write> RecordWriter<W> {
     pub(crate) fn new(format: Format, out: W, color: bool) -> Self {
         match format {
-            Format::Csv => {
-                let mut buffer = Vec::with_capacity(CSV_BLOCK + 1024);
-                buffer.extend_from_slice(CSV_HEADER.join(",").as_bytes());
-                buffer.push(b'\n');
-                RecordWriter::Csv { out, buffer }
-            }
+            Format::Csv => RecordWriter::Csv(CsvBlocks::new(out, &CSV_HEADER)),
             Format::Json => RecordWriter::Json(JsonArray::new(out)),
             Format::Jsonl => RecordWriter::Jsonl(BufWriter::new(out)),
             Format::Table => RecordWriter::Table {
@@ -56,12 +41,9 @@ impl<W: Write> RecordWriter<W> {
 
     pub(crate) fn write(&mut self, record: &ScoreRecord<'_>) -> anyhow::Result<()> {
         match self {
-            RecordWriter::Csv { out, buffer } => {
-                record.write_csv_row(buffer);
-                if buffer.len() >= CSV_BLOCK {
-                    out.write_all(buffer)?;
-                    buffer.clear();
-                }
+            RecordWriter::Csv(csv) => {
+                record.write_csv_row(csv.rows());
+                csv.row_done()?;
             }
             RecordWriter::Json(array) => array.write(record)?,
             RecordWriter::Jsonl(out) => write_json_line(out, record)?,
@@ -74,10 +56,7 @@ impl<W: Write> RecordWriter<W> {
     /// rows, a JSON array left open, JSON Lines; a table is not drawn.
     pub(crate) fn abandon(self) -> anyhow::Result<()> {
         match self {
-            RecordWriter::Csv { mut out, buffer } => {
-                out.write_all(&buffer)?;
-                out.flush()?;
-            }
+            RecordWriter::Csv(csv) => csv.finish()?,
             RecordWriter::Json(array) => array.abandon()?,
             RecordWriter::Jsonl(mut out) => out.flush()?,
             RecordWriter::Table { .. } => {}
@@ -89,10 +68,7 @@ impl<W: Write> RecordWriter<W> {
     /// dropped the way `csv::Writer`'s drop would.
     pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self {
-            RecordWriter::Csv { mut out, buffer } => {
-                out.write_all(&buffer)?;
-                out.flush()?;
-            }
+            RecordWriter::Csv(csv) => csv.finish()?,
             RecordWriter::Jsonl(mut out) => out.flush()?,
             RecordWriter::Json(array) => array.finish()?,
             RecordWriter::Table { mut out, table } => {

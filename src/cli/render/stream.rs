@@ -5,12 +5,44 @@ use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
 
-/// A buffered writer that has already written `header` as the CSV header line.
-pub(crate) fn csv_with_header<W: Write>(out: W, header: &[&str]) -> io::Result<BufWriter<W>> {
-    let mut out = BufWriter::with_capacity(64 * 1024, out);
-    out.write_all(header.join(",").as_bytes())?;
-    out.write_all(b"\n")?;
-    Ok(out)
+/// CSV output gathered into blocks: writers append whole rows to [`rows`](Self::rows) and
+/// call [`row_done`](Self::row_done), so each row is copied once, into the block.
+pub(crate) struct CsvBlocks<W: Write> {
+    out: W,
+    buffer: Vec<u8>,
+}
+
+impl<W: Write> CsvBlocks<W> {
+    /// How much output is gathered before it is written.
+    const BLOCK: usize = 64 * 1024;
+
+    /// Starts the output with `header` as the CSV header line.
+    pub(crate) fn new(out: W, header: &[&str]) -> Self {
+        let mut buffer = Vec::with_capacity(Self::BLOCK + 4096);
+        buffer.extend_from_slice(header.join(",").as_bytes());
+        buffer.push(b'\n');
+        CsvBlocks { out, buffer }
+    }
+
+    /// Where the next rows go.
+    pub(crate) fn rows(&mut self) -> &mut Vec<u8> {
+        &mut self.buffer
+    }
+
+    /// Writes the block once it is full.
+    pub(crate) fn row_done(&mut self) -> io::Result<()> {
+        if self.buffer.len() >= Self::BLOCK {
+            self.out.write_all(&self.buffer)?;
+            self.buffer.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes what is left and flushes.
+    pub(crate) fn finish(mut self) -> io::Result<()> {
+        self.out.write_all(&self.buffer)?;
+        self.out.flush()
+    }
 }
 
 /// A JSON array written element by element, one per line, so nothing is held back.

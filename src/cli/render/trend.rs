@@ -5,11 +5,11 @@ use std::io::{BufWriter, Write};
 
 use comfy_table::{Attribute, Cell, Color};
 use serde::Serialize;
+use symscore::csv_cell::{push_csv_field, push_date, push_int, push_signed, spreadsheet_safe};
 use symscore::instrument::Instrument;
-use symscore::record::{push_csv_field, spreadsheet_safe};
 use symscore::trend::{OnTrack, ReliableChange, Status, WindowPoint, WindowSummary};
 
-use super::stream::{JsonArray, csv_with_header, write_json_line};
+use super::stream::{CsvBlocks, JsonArray, write_json_line};
 use super::table::{new_table, terminal_safe};
 use crate::cli::args::Format;
 
@@ -84,10 +84,7 @@ const CSV_HEADER: [&str; 38] = [
 // The CSV variant is the large one; one writer exists per run, so boxing would buy nothing.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum TrendWriter<W: Write> {
-    Csv {
-        out: BufWriter<W>,
-        row: Vec<u8>,
-    },
+    Csv(CsvRows<W>),
     Json(JsonArray<W>),
     Jsonl(BufWriter<W>),
     Table {
@@ -98,12 +95,9 @@ pub(crate) enum TrendWriter<W: Write> {
 }
 
 impl<W: Write> TrendWriter<W> {
-    pub(crate) fn new(format: Format, out: W, color: bool) -> anyhow::Result<Self> {
-        Ok(match format {
-            Format::Csv => TrendWriter::Csv {
-                out: csv_with_header(out, &CSV_HEADER)?,
-                row: Vec::with_capacity(512),
-            },
+    pub(crate) fn new(format: Format, out: W, color: bool) -> Self {
+        match format {
+            Format::Csv => TrendWriter::Csv(CsvRows::new(out)),
             Format::Json => TrendWriter::Json(JsonArray::new(out)),
             Format::Jsonl => TrendWriter::Jsonl(BufWriter::new(out)),
             Format::Table => TrendWriter::Table {
@@ -111,38 +105,12 @@ impl<W: Write> TrendWriter<W> {
                 color,
                 last_patient: None,
             },
-        })
+        }
     }
 
     pub(crate) fn write(&mut self, row: &TrendRow<'_, '_>) -> anyhow::Result<()> {
         match self {
-            TrendWriter::Csv { out, row: line } => {
-                // The summary and parameter cells repeat on every row of the window: render
-                // them to bytes once, then write each administration between them.
-                let mut prefix = Vec::new();
-                for cell in summary_cells(row) {
-                    push_csv_field(&mut prefix, &cell);
-                    prefix.push(b',');
-                }
-                let mut suffix = Vec::new();
-                for cell in parameter_cells(row.summary) {
-                    suffix.push(b',');
-                    push_csv_field(&mut suffix, &cell);
-                }
-                suffix.push(b'\n');
-                let points: Vec<Option<&WindowPoint<'_>>> = if row.summary.points.is_empty() {
-                    vec![None]
-                } else {
-                    row.summary.points.iter().map(Some).collect()
-                };
-                for point in points {
-                    line.clear();
-                    line.extend_from_slice(&prefix);
-                    push_point_cells(line, point);
-                    line.extend_from_slice(&suffix);
-                    out.write_all(line)?;
-                }
-            }
+            TrendWriter::Csv(rows) => rows.write(row)?,
             TrendWriter::Json(array) => array.write(row)?,
             TrendWriter::Jsonl(out) => write_json_line(out, row)?,
             TrendWriter::Table {
@@ -163,103 +131,203 @@ impl<W: Write> TrendWriter<W> {
     pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self {
             TrendWriter::Json(array) => array.finish()?,
-            TrendWriter::Csv { mut out, .. }
-            | TrendWriter::Jsonl(mut out)
-            | TrendWriter::Table { mut out, .. } => out.flush()?,
+            TrendWriter::Csv(rows) => rows.finish()?,
+            TrendWriter::Jsonl(mut out) | TrendWriter::Table { mut out, .. } => out.flush()?,
         }
         Ok(())
     }
 }
 
-fn opt<T: ToString>(value: Option<T>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
+/// Trend CSV: one row per administration in each window, every row repeating the window's
+/// summary and parameters. A 1M-visit export gives half a gigabyte of CSV, so rows are
+/// built as bytes in reused buffers, with no `String` per cell.
+pub(crate) struct CsvRows<W: Write> {
+    blocks: CsvBlocks<W>,
+    /// The window's summary cells, each followed by a comma.
+    prefix: Vec<u8>,
+    /// The parameter cells, each preceded by a comma, and the line end.
+    suffix: Vec<u8>,
+    percentages: PercentText,
 }
 
-fn enum_name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-/// The cells every row of one window shares: who, which window, and the summary.
-fn summary_cells(row: &TrendRow<'_, '_>) -> Vec<String> {
-    let s = row.summary;
-    vec![
-        spreadsheet_safe(row.patient_id).into_owned(),
-        row.instrument.id.clone(),
-        row.instrument.version.clone(),
-        s.dosing_date.to_string(),
-        spreadsheet_safe(s.dosing_label.as_deref().unwrap_or_default()).into_owned(),
-        s.window_end.to_string(),
-        opt(s.baseline.map(|b| b.date)),
-        opt(s.baseline.map(|b| b.total)),
-        opt(s.latest.map(|l| l.date)),
-        opt(s.latest.map(|l| l.total)),
-        opt(s.change_points),
-        opt(s.change_pct.map(|v| format!("{v:.1}"))),
-        s.reliable_change.map(|r| enum_name(&r)).unwrap_or_default(),
-        opt(s.rci.map(|v| format!("{v:.2}"))),
-        opt(s.response),
-        opt(s.remission),
-        s.nhs_tt
-            .as_ref()
-            .map(|n| enum_name(&n.class))
-            .unwrap_or_default(),
-        enum_name(&s.status),
-        s.status_reason.clone(),
-        enum_name(&s.on_track),
-        s.flags.join(";"),
-    ]
-}
-
-/// One administration's ten cells, written into the row; all empty for a window without
-/// administrations. Numbers and our own vocabulary need no quoting.
-fn push_point_cells(line: &mut Vec<u8>, point: Option<&WindowPoint<'_>>) {
-    let Some(p) = point else {
-        line.extend_from_slice(b",,,,,,,,,");
-        return;
-    };
-    let _ = write!(line, "{},{},", p.date, p.days_since_dose);
-    if let Some(total) = p.total {
-        let _ = write!(line, "{total}");
-    }
-    line.push(b',');
-    line.extend_from_slice(p.severity.as_bytes());
-    line.push(b',');
-    for (i, flag) in p.flags.iter().enumerate() {
-        if i > 0 {
-            line.push(b';');
+impl<W: Write> CsvRows<W> {
+    fn new(out: W) -> Self {
+        CsvRows {
+            blocks: CsvBlocks::new(out, &CSV_HEADER),
+            prefix: Vec::new(),
+            suffix: Vec::new(),
+            percentages: PercentText::default(),
         }
-        line.extend_from_slice(flag.as_bytes());
     }
-    line.push(b',');
-    if let Some(change) = p.change_points {
-        let _ = write!(line, "{change}");
+
+    fn write(&mut self, row: &TrendRow<'_, '_>) -> std::io::Result<()> {
+        self.prefix.clear();
+        push_summary_cells(&mut self.prefix, row, &mut self.percentages);
+        self.suffix.clear();
+        push_parameter_cells(&mut self.suffix, row.summary);
+        self.suffix.push(b'\n');
+        let rows = self.blocks.rows();
+        if row.summary.points.is_empty() {
+            rows.extend_from_slice(&self.prefix);
+            rows.extend_from_slice(b",,,,,,,,,");
+            rows.extend_from_slice(&self.suffix);
+        }
+        for point in &row.summary.points {
+            rows.extend_from_slice(&self.prefix);
+            push_point_cells(rows, point, &mut self.percentages);
+            rows.extend_from_slice(&self.suffix);
+        }
+        self.blocks.row_done()
     }
-    line.push(b',');
-    if let Some(pct) = p.change_pct {
-        let _ = write!(line, "{pct:.1}");
+
+    fn finish(self) -> std::io::Result<()> {
+        self.blocks.finish()
     }
-    let _ = write!(
-        line,
-        ",{},{},{}",
-        p.recall_overlaps_dose, p.used_for_plateau, p.line
-    );
 }
 
-/// The parameters behind the window's flags.
-fn parameter_cells(s: &WindowSummary<'_>) -> [String; 7] {
+/// Percentages as `{:.1}` writes them, remembered by value: they come from small integer
+/// totals, so a run sees a few thousand distinct ones, and the exact decimal formatting of
+/// a float is slow enough to show in a half-gigabyte output.
+#[derive(Default)]
+struct PercentText {
+    known: std::collections::HashMap<u64, Box<[u8]>>,
+}
+
+impl PercentText {
+    /// Enough for every percentage the built-in instruments can give, with room to spare.
+    const MAX_REMEMBERED: usize = 1 << 16;
+
+    fn push(&mut self, out: &mut Vec<u8>, value: f64) {
+        if let Some(text) = self.known.get(&value.to_bits()) {
+            out.extend_from_slice(text);
+            return;
+        }
+        let text = format!("{value:.1}");
+        out.extend_from_slice(text.as_bytes());
+        if self.known.len() < Self::MAX_REMEMBERED {
+            self.known
+                .insert(value.to_bits(), text.into_bytes().into_boxed_slice());
+        }
+    }
+}
+
+fn push_optional<T: Copy>(out: &mut Vec<u8>, value: Option<T>, push: impl FnOnce(&mut Vec<u8>, T)) {
+    if let Some(value) = value {
+        push(out, value);
+    }
+}
+
+fn push_bool(out: &mut Vec<u8>, value: bool) {
+    out.extend_from_slice(if value { b"true" } else { b"false" });
+}
+
+/// The cells every row of one window shares, each followed by a comma: who, which window,
+/// and the summary. Dates, numbers and our own vocabulary never need quoting; text from the
+/// input or a definition goes through `push_csv_field`.
+fn push_summary_cells(out: &mut Vec<u8>, row: &TrendRow<'_, '_>, percentages: &mut PercentText) {
+    let s = row.summary;
+    push_csv_field(out, &spreadsheet_safe(row.patient_id));
+    out.push(b',');
+    push_csv_field(out, &row.instrument.id);
+    out.push(b',');
+    push_csv_field(out, &row.instrument.version);
+    out.push(b',');
+    push_date(out, s.dosing_date);
+    out.push(b',');
+    push_csv_field(
+        out,
+        &spreadsheet_safe(s.dosing_label.as_deref().unwrap_or_default()),
+    );
+    out.push(b',');
+    push_date(out, s.window_end);
+    out.push(b',');
+    push_optional(out, s.baseline, |out, b| push_date(out, b.date));
+    out.push(b',');
+    push_optional(out, s.baseline, |out, b| push_int(out, b.total.into()));
+    out.push(b',');
+    push_optional(out, s.latest, |out, l| push_date(out, l.date));
+    out.push(b',');
+    push_optional(out, s.latest, |out, l| push_int(out, l.total.into()));
+    out.push(b',');
+    push_optional(out, s.change_points, push_signed);
+    out.push(b',');
+    push_optional(out, s.change_pct, |out, v| percentages.push(out, v));
+    out.push(b',');
+    push_optional(out, s.reliable_change, |out, r| {
+        out.extend_from_slice(r.name().as_bytes());
+    });
+    out.push(b',');
+    push_optional(out, s.rci, |out, v| {
+        let _ = write!(out, "{v:.2}");
+    });
+    out.push(b',');
+    push_optional(out, s.response, push_bool);
+    out.push(b',');
+    push_optional(out, s.remission, push_bool);
+    out.push(b',');
+    if let Some(nhs_tt) = &s.nhs_tt {
+        out.extend_from_slice(nhs_tt.class.name().as_bytes());
+    }
+    out.push(b',');
+    out.extend_from_slice(s.status.name().as_bytes());
+    out.push(b',');
+    push_csv_field(out, &s.status_reason);
+    out.push(b',');
+    out.extend_from_slice(s.on_track.name().as_bytes());
+    out.push(b',');
+    push_flags(out, &s.flags);
+    out.push(b',');
+}
+
+/// Flag names joined by `;` (validated: A-Z, 0-9, `_`, so never quoted).
+fn push_flags(out: &mut Vec<u8>, flags: &[&str]) {
+    for (i, flag) in flags.iter().enumerate() {
+        if i > 0 {
+            out.push(b';');
+        }
+        out.extend_from_slice(flag.as_bytes());
+    }
+}
+
+/// One administration's ten cells.
+fn push_point_cells(out: &mut Vec<u8>, p: &WindowPoint<'_>, percentages: &mut PercentText) {
+    push_date(out, p.date);
+    out.push(b',');
+    push_signed(out, p.days_since_dose);
+    out.push(b',');
+    push_optional(out, p.total, |out, t| push_int(out, t.into()));
+    out.push(b',');
+    out.extend_from_slice(p.severity.as_bytes());
+    out.push(b',');
+    push_flags(out, &p.flags);
+    out.push(b',');
+    push_optional(out, p.change_points, push_signed);
+    out.push(b',');
+    push_optional(out, p.change_pct, |out, v| percentages.push(out, v));
+    out.push(b',');
+    push_bool(out, p.recall_overlaps_dose);
+    out.push(b',');
+    push_bool(out, p.used_for_plateau);
+    out.push(b',');
+    push_int(out, p.line);
+}
+
+/// The parameters behind the window's flags, each preceded by a comma.
+fn push_parameter_cells(out: &mut Vec<u8>, s: &WindowSummary<'_>) {
     let p = &s.parameters;
-    [
-        enum_name(&p.plateau_rule),
-        p.points.to_string(),
-        p.min_span_days.to_string(),
-        p.min_days_since_dose.to_string(),
-        p.horizon_days.to_string(),
-        p.reliable_change.to_string(),
-        p.mcid.to_string(),
-    ]
+    out.push(b',');
+    out.extend_from_slice(p.plateau_rule.name().as_bytes());
+    for value in [
+        p.points,
+        p.min_span_days,
+        p.min_days_since_dose,
+        p.horizon_days,
+        p.reliable_change,
+        p.mcid,
+    ] {
+        out.push(b',');
+        push_int(out, value.into());
+    }
 }
 
 /// The status in words a clinician reads at a glance. Review, never "stop" (§7.3 C).
@@ -365,7 +433,7 @@ fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
             text,
             "  NHS TT (PHQ-9 with GAD-7, {}): {}",
             nhs.rule,
-            enum_name(&nhs.class)
+            nhs.class.name()
         );
     }
     let other: Vec<&str> = s
@@ -382,7 +450,7 @@ fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
         text,
         "  Trend: {}   (rule {}, k={}, span ≥{}d, latest ≥ day {}, RC {}, MCID {}, target <{})",
         sparkline(&s.points, row.instrument.total_max()),
-        enum_name(&p.plateau_rule),
+        p.plateau_rule.name(),
         p.points,
         p.min_span_days,
         p.min_days_since_dose,
