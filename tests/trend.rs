@@ -47,7 +47,10 @@ fn run(
             label: None,
         })
         .collect();
-    analyze(phq9, &phq9.change, &options, &doses, &visits(points))
+    // Summaries borrow from the dosings and visits; these tests keep them for the run.
+    let doses: &'static [Dosing] = Box::leak(doses.into_boxed_slice());
+    let visits: &'static [Administration<'static>] = Box::leak(visits(points).into_boxed_slice());
+    analyze(phq9, &phq9.change, &options, doses, visits)
 }
 
 fn one(rule: PlateauRule, points: &[(i64, Option<u32>)]) -> WindowSummary<'static> {
@@ -352,6 +355,16 @@ fn statuses(points: &[(i64, Option<u32>)], shift: i64, order: &[usize]) -> Vec<S
         )
     })
     .collect()
+}
+
+#[test]
+fn days_between_counts_calendar_days_either_way() {
+    use symscore::trend::days_between;
+    assert_eq!(days_between(date(2026, 12, 31), date(2027, 1, 2)), 2);
+    assert_eq!(days_between(date(2027, 1, 2), date(2026, 12, 31)), -2);
+    assert_eq!(days_between(date(2028, 2, 28), date(2028, 3, 1)), 2); // leap year
+    assert_eq!(days_between(date(2026, 3, 2), date(2026, 3, 2)), 0);
+    assert_eq!(days_between(date(2025, 1, 1), date(2026, 1, 1)), 365);
 }
 
 proptest! {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io;
 
-use super::line_endings::LineEndings;
+use super::line_endings::{LineEndings, SkipBom};
 use super::{DateFormat, check_unclosed_quote, csv_error};
 use crate::error::{BatchError, Location};
 use crate::trend::Dosing;
@@ -20,7 +20,7 @@ pub fn read_dosing<R: io::Read>(
 ) -> Result<DosingSchedule, BatchError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(LineEndings::new(input, b','));
+        .from_reader(LineEndings::new(SkipBom::new(input), b','));
     let header = reader
         .headers()
         .map_err(|err| csv_error(source, &err))?

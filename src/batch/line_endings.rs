@@ -292,11 +292,13 @@ impl<R: Read> Read for LineEndings<R> {
     }
 }
 
-/// Drops a leading UTF-8 byte-order mark, however the input's first reads split it.
+/// Drops the UTF-8 byte-order marks that start the input, however its first reads split them.
 ///
 /// csv-core strips a BOM only when its first buffer holds all three bytes, and a pipe may
 /// deliver the BOM on its own; then the whole file reads as empty. Removing it here makes
-/// the result independent of how the input arrives.
+/// the result independent of how the input arrives. Every leading BOM goes, not only the
+/// first (a tool that adds its own to a file that had one makes two): csv-core would
+/// otherwise strip the second one or not depending, again, on how the input arrived.
 pub(crate) struct SkipBom<R> {
     inner: R,
     /// Bytes read while deciding, to hand on (all of them unless they were the BOM).
@@ -319,14 +321,17 @@ impl<R: Read> Read for SkipBom<R> {
         const BOM: &[u8] = b"\xEF\xBB\xBF";
         if !self.decided {
             let mut byte = [0u8; 1];
-            while self.start.len() < BOM.len() && BOM.starts_with(&self.start) {
-                if self.inner.read(&mut byte)? == 0 {
+            loop {
+                while self.start.len() < BOM.len() && BOM.starts_with(&self.start) {
+                    if self.inner.read(&mut byte)? == 0 {
+                        break;
+                    }
+                    self.start.push(byte[0]);
+                }
+                if self.start != BOM {
                     break;
                 }
-                self.start.push(byte[0]);
-            }
-            if self.start == BOM {
-                self.start.clear();
+                self.start.clear(); // and look for another
             }
             self.start.reverse(); // handed on from the end, one pop at a time
             self.decided = true;
@@ -422,14 +427,23 @@ mod tests {
 
     #[test]
     fn a_leading_byte_order_mark_is_dropped_however_it_arrives() {
-        let input = b"\xEF\xBB\xBFa,b\n1,2\n";
-        for chunk in 1..=input.len() {
-            let mut reader = super::SkipBom::new(Chunked(input, chunk));
-            let mut all = Vec::new();
-            reader.read_to_end(&mut all).unwrap();
-            assert_eq!(all, b"a,b\n1,2\n", "chunk {chunk}");
+        for input in [
+            &b"\xEF\xBB\xBFa,b\n1,2\n"[..],
+            b"\xEF\xBB\xBF\xEF\xBB\xBFa,b\n1,2\n", // found by fuzzing: two marks
+        ] {
+            for chunk in 1..=input.len() {
+                let mut reader = super::SkipBom::new(Chunked(input, chunk));
+                let mut all = Vec::new();
+                reader.read_to_end(&mut all).unwrap();
+                assert_eq!(all, b"a,b\n1,2\n", "chunk {chunk}");
+            }
         }
-        for text in [&b"\xEF\xBBx"[..], b"\xEF", b"", b"ab"] {
+        let mut all = Vec::new();
+        super::SkipBom::new(&b"\xEF\xBB\xBF\xEF\xBB\xBF"[..])
+            .read_to_end(&mut all)
+            .unwrap();
+        assert!(all.is_empty());
+        for text in [&b"\xEF\xBBx"[..], b"\xEF", b"", b"ab", b"a\xEF\xBB\xBF"] {
             let mut all = Vec::new();
             super::SkipBom::new(text).read_to_end(&mut all).unwrap();
             assert_eq!(all, text);

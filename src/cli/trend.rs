@@ -144,7 +144,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
             }
             let index = plan
                 .iter()
-                .position(|i| i.id == record.report.instrument.id)
+                .position(|i| std::ptr::eq(*i, record.report.instrument))
                 .expect("record from a planned instrument");
             let slot = match last.filter(|&i| visits[i].0 == patient) {
                 Some(i) => i,
@@ -281,9 +281,13 @@ impl<'i> Analysis<'_, 'i> {
     ) -> anyhow::Result<()> {
         self.patients += 1;
         self.duplicates += report_duplicates(self.source, self.plan, patient, per_instrument);
-        let doses: Vec<Dosing> = match (self.schedule, self.common_dosing) {
-            (Some(schedule), _) => schedule.get(patient).cloned().unwrap_or_default(),
-            (None, Some(date)) => vec![Dosing { date, label: None }],
+        let common;
+        let doses: &[Dosing] = match (self.schedule, self.common_dosing) {
+            (Some(schedule), _) => schedule.get(patient).map_or(&[], Vec::as_slice),
+            (None, Some(date)) => {
+                common = [Dosing { date, label: None }];
+                &common
+            }
             (None, None) => unreachable!("clap requires --dosing or --dosing-date"),
         };
         if doses.is_empty() {
@@ -299,7 +303,7 @@ impl<'i> Analysis<'_, 'i> {
                 let params = &self.change_params[&instrument.id];
                 (
                     *instrument,
-                    analyze(instrument, params, self.options, &doses, administrations),
+                    analyze(instrument, params, self.options, doses, administrations),
                 )
             })
             .collect();

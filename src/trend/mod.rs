@@ -130,8 +130,8 @@ pub struct WindowPoint<'i> {
     pub total: Option<u32>,
     /// Severity id.
     pub severity: &'i str,
-    /// Scoring flags.
-    pub flags: Vec<&'i str>,
+    /// Scoring flags, borrowed from the administration.
+    pub flags: &'i [&'i str],
     /// Total − baseline, when both exist.
     pub change_points: Option<i64>,
     /// Change as a percentage of a non-zero baseline.
@@ -184,7 +184,7 @@ pub struct WindowSummary<'i> {
     #[serde(serialize_with = "serialize_date")]
     pub dosing_date: Date,
     /// Its label.
-    pub dosing_label: Option<String>,
+    pub dosing_label: Option<&'i str>,
     /// Last day of the window (cut short by the next dosing).
     #[serde(serialize_with = "serialize_date")]
     pub window_end: Date,
@@ -241,19 +241,22 @@ fn serialize_date<S: serde::Serializer>(date: &Date, serializer: S) -> Result<S:
 
 /// Days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: Date, to: Date) -> i64 {
-    i64::from(from.until(to).map_or(0, |span| span.get_days()))
+    // Whole days between civil dates: a plain difference of day numbers, without the
+    // calendar arithmetic of a `Span`.
+    to.duration_since(from).as_secs() / 86_400
 }
 
 /// One summary per dosing for one patient and one instrument.
 ///
 /// `administrations` may be in any order; `dosings` too. `change` is the instrument's
-/// change parameters after any overrides.
+/// change parameters after any overrides. The summaries borrow labels and flags from the
+/// dosings and administrations rather than copy them: a large export has millions.
 pub fn analyze<'i>(
     instrument: &'i Instrument,
     change: &ChangeParams,
     options: &TrendOptions,
-    dosings: &[Dosing],
-    administrations: &[Administration<'i>],
+    dosings: &'i [Dosing],
+    administrations: &'i [Administration<'i>],
 ) -> Vec<WindowSummary<'i>> {
     let mut sorted: Vec<&Administration<'i>> = administrations.iter().collect();
     // Date order; the input line breaks ties so a same-day re-entry counts as the later one.
@@ -281,9 +284,9 @@ fn summarize<'i>(
     instrument: &'i Instrument,
     change: &ChangeParams,
     options: &TrendOptions,
-    dose: &Dosing,
+    dose: &'i Dosing,
     end: Date,
-    sorted: &[&Administration<'i>],
+    sorted: &[&'i Administration<'i>],
 ) -> WindowSummary<'i> {
     // Baseline: the last valid administration on or before the dosing day (§6), within the
     // look-back. A same-day visit counts as pre-dose.
@@ -310,10 +313,10 @@ fn summarize<'i>(
     });
 
     let recall = i64::from(instrument.recall_days);
-    let in_window: Vec<&&Administration<'i>> = sorted
-        .iter()
-        .filter(|a| a.date > dose.date && a.date <= end)
-        .collect();
+    // `sorted` is in date order, so the window is one run of it.
+    let first = sorted.partition_point(|a| a.date <= dose.date);
+    let after = sorted.partition_point(|a| a.date <= end).max(first);
+    let in_window = &sorted[first..after];
     let mut eligible = Vec::new();
     let mut valid = Vec::new();
     let points: Vec<WindowPoint<'i>> = in_window
@@ -336,7 +339,7 @@ fn summarize<'i>(
                 days_since_dose: days,
                 total: a.total,
                 severity: a.severity,
-                flags: a.flags.clone(),
+                flags: &a.flags,
                 change_points,
                 change_pct,
                 recall_overlaps_dose: days < recall,
@@ -408,7 +411,7 @@ fn summarize<'i>(
 
     WindowSummary {
         dosing_date: dose.date,
-        dosing_label: dose.label.clone(),
+        dosing_label: dose.label.as_deref(),
         window_end: end,
         baseline,
         baseline_missing_reason,

@@ -234,10 +234,7 @@ fn push_summary_cells(out: &mut Vec<u8>, row: &TrendRow<'_, '_>, percentages: &m
     out.push(b',');
     push_date(out, s.dosing_date);
     out.push(b',');
-    push_csv_field(
-        out,
-        &spreadsheet_safe(s.dosing_label.as_deref().unwrap_or_default()),
-    );
+    push_csv_field(out, &spreadsheet_safe(s.dosing_label.unwrap_or_default()));
     out.push(b',');
     push_date(out, s.window_end);
     out.push(b',');
@@ -299,7 +296,7 @@ fn push_point_cells(out: &mut Vec<u8>, p: &WindowPoint<'_>, percentages: &mut Pe
     out.push(b',');
     out.extend_from_slice(p.severity.as_bytes());
     out.push(b',');
-    push_flags(out, &p.flags);
+    push_flags(out, p.flags);
     out.push(b',');
     push_optional(out, p.change_points, push_signed);
     out.push(b',');
@@ -360,7 +357,6 @@ fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
     let mut text = String::new();
     let label = s
         .dosing_label
-        .as_deref()
         .map(|l| format!(" ({})", terminal_safe(l)))
         .unwrap_or_default();
     let _ = writeln!(
