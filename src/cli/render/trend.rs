@@ -187,26 +187,35 @@ impl<W: Write> CsvRows<W> {
 
 /// Percentages as `{:.1}` writes them, remembered by value: they come from small integer
 /// totals, so a run sees a few thousand distinct ones, and the exact decimal formatting of
-/// a float is slow enough to show in a half-gigabyte output.
-#[derive(Default)]
+/// a float is slow enough to show in a half-gigabyte output. A direct-mapped table: each
+/// value has one slot, and a value that finds another there is formatted again.
 struct PercentText {
-    known: std::collections::HashMap<u64, Box<[u8]>>,
+    slots: Vec<Option<(u64, Box<[u8]>)>>,
+}
+
+impl Default for PercentText {
+    fn default() -> Self {
+        PercentText {
+            slots: vec![None; Self::SLOTS],
+        }
+    }
 }
 
 impl PercentText {
-    /// Enough for every percentage the built-in instruments can give, with room to spare.
-    const MAX_REMEMBERED: usize = 1 << 16;
+    const SLOT_BITS: u32 = 12;
+    const SLOTS: usize = 1 << Self::SLOT_BITS;
 
     fn push(&mut self, out: &mut Vec<u8>, value: f64) {
-        if let Some(text) = self.known.get(&value.to_bits()) {
-            out.extend_from_slice(text);
-            return;
-        }
-        let text = format!("{value:.1}");
-        out.extend_from_slice(text.as_bytes());
-        if self.known.len() < Self::MAX_REMEMBERED {
-            self.known
-                .insert(value.to_bits(), text.into_bytes().into_boxed_slice());
+        let bits = value.to_bits();
+        // Fibonacci hashing: the top bits of the product depend on every bit of the value.
+        let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::SLOT_BITS)) as usize;
+        match &self.slots[slot] {
+            Some((known, text)) if *known == bits => out.extend_from_slice(text),
+            _ => {
+                let text = format!("{value:.1}");
+                out.extend_from_slice(text.as_bytes());
+                self.slots[slot] = Some((bits, text.into_bytes().into_boxed_slice()));
+            }
         }
     }
 }
