@@ -24,10 +24,16 @@ pub fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
 /// csv crate does by default). For writers that build rows in a reused buffer.
 pub fn push_csv_field(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
-    if bytes
-        .iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-    {
+    let special = |b: &u8| matches!(b, b',' | b'"' | b'\n' | b'\r');
+    // Most cells (ids, versions) are short and a plain loop is quickest; some (a status
+    // reason) are sentences, where a word-at-a-time search wins.
+    let needs_quotes = if bytes.len() < 32 {
+        bytes.iter().any(special)
+    } else {
+        memchr::memchr3(b',', b'"', b'\n', bytes).is_some()
+            || memchr::memchr(b'\r', bytes).is_some()
+    };
+    if needs_quotes {
         out.push(b'"');
         for &b in bytes {
             if b == b'"' {
@@ -70,11 +76,22 @@ pub fn push_decimal(out: &mut Vec<u8>, value: f64) {
 pub fn push_date(out: &mut Vec<u8>, date: Date) {
     let year = date.year();
     if (1000..=9999).contains(&year) {
-        push_int(out, year.unsigned_abs().into());
-        for part in [date.month(), date.day()] {
-            let part = part.unsigned_abs();
-            out.extend_from_slice(&[b'-', b'0' + part / 10, b'0' + part % 10]);
-        }
+        // Ten fixed bytes: one store instead of a digit loop and three small copies.
+        let digit = |n: u16| b'0' + (n % 10) as u8;
+        let year = year.unsigned_abs();
+        let (month, day) = (date.month().unsigned_abs(), date.day().unsigned_abs());
+        out.extend_from_slice(&[
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            b'0' + month / 10,
+            b'0' + month % 10,
+            b'-',
+            b'0' + day / 10,
+            b'0' + day % 10,
+        ]);
     } else {
         out.extend_from_slice(date.to_string().as_bytes());
     }
@@ -144,6 +161,38 @@ mod tests {
         }
         for cell in ["P017", "93705.0", "", "a=b"] {
             assert_eq!(spreadsheet_safe(cell), cell);
+        }
+    }
+
+    /// Quoted exactly as the csv crate quotes, short cells and long ones alike.
+    #[test]
+    fn cells_are_quoted_as_the_csv_crate_quotes_them() {
+        let long = "the last 3 administrations span 13 days, 14 needed";
+        let mut cells = vec![
+            String::new(),
+            "P017".to_owned(),
+            "a,b".to_owned(),
+            "say \"hi\"".to_owned(),
+            "two\nlines".to_owned(),
+            "cr\r".to_owned(),
+            long.to_owned(),
+            long.replace(',', ";"),
+        ];
+        for special in [',', '"', '\n', '\r'] {
+            for at in [0, 31, 32, 40] {
+                let mut text = "x".repeat(48);
+                text.replace_range(at..=at, &special.to_string());
+                cells.push(text);
+            }
+        }
+        for cell in cells {
+            let mut ours = Vec::new();
+            push_csv_field(&mut ours, &cell);
+            ours.extend_from_slice(b",end\n");
+            // Two cells: the csv crate quotes a lone empty cell to keep the line.
+            let mut theirs = csv::Writer::from_writer(Vec::new());
+            theirs.write_record([cell.as_str(), "end"]).unwrap();
+            assert_eq!(ours, theirs.into_inner().unwrap(), "{cell:?}");
         }
     }
 

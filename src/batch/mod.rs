@@ -29,6 +29,7 @@ use line_endings::{LineEndings, SkipBom};
 
 use crate::answer::{MissingTokens, parse_answer};
 use crate::error::{BatchError, Location};
+use crate::instrument::Scale;
 use crate::record::ScoreRecord;
 use crate::registry::Registry;
 use crate::score::{Answer, ScoreReport, is_not_administered, score_into};
@@ -500,20 +501,10 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             answers.clear();
             let digits_are_answers = !self.options.missing.has_numeric_codes();
             for &index in &columns.items {
-                // Most cells are blank or one digit: take those without a UTF-8 check. Anything
-                // else, including an out-of-range digit, goes the general way.
-                match self.record.get(index).unwrap_or_default() {
-                    [] => {
-                        answers.push(Answer::Missing);
-                        continue;
-                    }
-                    &[digit @ b'0'..=b'9']
-                        if digits_are_answers && instrument.scale.contains(digit - b'0') =>
-                    {
-                        answers.push(Answer::Value(digit - b'0'));
-                        continue;
-                    }
-                    _ => {}
+                let cell = self.record.get(index).unwrap_or_default();
+                if let Some(answer) = quick_answer(cell, &instrument.scale, digits_are_answers) {
+                    answers.push(answer);
+                    continue;
                 }
                 let answer = match self.cell(index, line, diagnostics) {
                     None => Answer::Invalid,
@@ -527,6 +518,10 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             }
             for &(index, extra_index) in &columns.extras {
                 let scale = &instrument.extra_items[extra_index].scale;
+                let cell = self.record.get(index).unwrap_or_default();
+                if quick_answer(cell, scale, digits_are_answers).is_some() {
+                    continue;
+                }
                 if let Some(Err(problem)) = self
                     .cell(index, line, diagnostics)
                     .map(|cell| parse_answer(cell, scale, &self.options.missing))
@@ -669,6 +664,19 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 blank.join(", ")
             ),
         }
+    }
+}
+
+/// The common cells, blank or one digit on the scale, read without a UTF-8 check (most of a
+/// batch run's cells); `None` sends anything else, an out-of-range digit included, the
+/// general way through `parse_answer`, which gives the same answer for these.
+fn quick_answer(cell: &[u8], scale: &Scale, digits_are_answers: bool) -> Option<Answer> {
+    match *cell {
+        [] => Some(Answer::Missing),
+        [digit @ b'0'..=b'9'] if digits_are_answers && scale.contains(digit - b'0') => {
+            Some(Answer::Value(digit - b'0'))
+        }
+        _ => None,
     }
 }
 

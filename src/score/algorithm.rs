@@ -35,17 +35,19 @@ const MAX_GROUPS: usize = 22;
 /// today) use the heap.
 const STACK_ITEMS: usize = 128;
 
+/// Criteria are counted in a fixed table and are one bit each of a 32-bit membership mask.
+const MAX_CRITERIA: usize = 32;
+
 /// Evaluates `algorithm` on `answers` (one per item of its instrument, in order).
 ///
 /// Runs once per administration of a batch, so it allocates nothing for the instruments
-/// validation accepts (at most 16 criteria and 100 items).
+/// validation accepts (at most 16 criteria and 100 items). An algorithm built by hand with
+/// more than 32 criteria is reported as `Unknown`, the safe answer, rather than evaluated.
 pub fn evaluate(algorithm: &Algorithm, answers: &[Answer]) -> Truth {
     let criteria = &algorithm.criteria;
-    // Validation caps the criteria at 16; each is one bit of a membership mask.
-    debug_assert!(
-        criteria.len() <= 32,
-        "validation allows at most 16 criteria"
-    );
+    if criteria.len() > MAX_CRITERIA {
+        return Truth::Unknown;
+    }
     let is_present = |index: usize, value: u8| {
         algorithm
             .present_at
@@ -54,7 +56,7 @@ pub fn evaluate(algorithm: &Algorithm, answers: &[Answer]) -> Truth {
     };
 
     // Present symptoms already known, per criterion, and whether any item is unknown.
-    let mut known = [0usize; 32];
+    let mut known = [0usize; MAX_CRITERIA];
     let mut any_unknown = false;
     for (count, criterion) in known.iter_mut().zip(criteria) {
         // Counted in a local: adding to `known[c]` item by item waits on memory every time.
@@ -260,5 +262,13 @@ mod tests {
         a[3] = Answer::Invalid;
         // 2 symptoms known with a core item; the unknown one makes 3 — still 2-4: true.
         assert_eq!(evaluate(&ods(), &a), Truth::True);
+    }
+
+    #[test]
+    fn too_many_criteria_are_unknown_not_truncated() {
+        let mut algorithm = ods();
+        let always = algorithm.criteria[0].clone();
+        algorithm.criteria.extend(std::iter::repeat_n(always, 40));
+        assert_eq!(evaluate(&algorithm, &answers([Some(3); 9])), Truth::Unknown);
     }
 }
