@@ -149,11 +149,16 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
             let slot = match last.filter(|&i| visits[i].0 == patient) {
                 Some(i) => i,
                 None if grouped => {
-                    // The previous patient's rows are complete: analyse, write, forget.
-                    if let Some((done, per_instrument)) = visits.pop() {
-                        analysis.patient(&done, &per_instrument, &mut writer)?;
+                    // The previous patient's rows are complete: analyse, write, forget (the
+                    // buffers are kept for the next patient).
+                    if let Some((done, per_instrument)) = visits.first_mut() {
+                        analysis.patient(done, per_instrument, &mut writer)?;
+                        done.clear();
+                        done.push_str(patient);
+                        per_instrument.iter_mut().for_each(Vec::clear);
+                    } else {
+                        visits.push((patient.to_owned(), vec![Vec::new(); plan.len()]));
                     }
-                    visits.push((patient.to_owned(), vec![Vec::new(); plan.len()]));
                     0
                 }
                 None => {
@@ -182,7 +187,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     drop(index_of);
     // Collected patients are written in patient-id order, whatever the input order.
     visits.sort_by(|a, b| a.0.cmp(&b.0));
-    for (patient, per_instrument) in &visits {
+    for (patient, per_instrument) in &mut visits {
         analysis.patient(patient, per_instrument, &mut writer)?;
     }
     writer.finish()?;
@@ -272,13 +277,19 @@ struct Analysis<'a, 'i> {
 
 impl<'i> Analysis<'_, 'i> {
     /// Analyses one patient's administrations (every instrument, every dosing) and writes the
-    /// summaries.
+    /// summaries. Puts each instrument's administrations in date order first.
     fn patient<W: std::io::Write>(
         &mut self,
         patient: &str,
-        per_instrument: &[Vec<Administration<'i>>],
+        per_instrument: &mut [Vec<Administration<'i>>],
         writer: &mut TrendWriter<W>,
     ) -> anyhow::Result<()> {
+        // Date order; the input line breaks ties so a same-day re-entry counts as the later
+        // one. Exports are usually in this order already, which the sort finds quickly.
+        for administrations in per_instrument.iter_mut() {
+            administrations.sort_by_key(|a| (a.date, a.line));
+        }
+        let per_instrument = &*per_instrument;
         self.patients += 1;
         self.duplicates += report_duplicates(self.source, self.plan, patient, per_instrument);
         let common;
@@ -339,7 +350,7 @@ impl<'i> Analysis<'_, 'i> {
 
 /// Reports every administration that repeats an earlier one of the same patient, date and
 /// instrument, wherever it is in the file. Both are kept; the later line counts as the
-/// later administration of that day.
+/// later administration of that day. `per_instrument` is in (date, line) order.
 fn report_duplicates(
     source: &str,
     plan: &[&Instrument],
@@ -348,9 +359,7 @@ fn report_duplicates(
 ) -> u64 {
     let mut found = 0;
     for (instrument, administrations) in plan.iter().zip(per_instrument) {
-        let mut by_date: Vec<&Administration<'_>> = administrations.iter().collect();
-        by_date.sort_by_key(|a| (a.date, a.line));
-        for pair in by_date.windows(2) {
+        for pair in administrations.windows(2) {
             if pair[0].date == pair[1].date {
                 found += 1;
                 message(&format!(
