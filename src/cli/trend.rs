@@ -123,7 +123,17 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut last: Option<usize> = None;
     let mut row = RowOutcome::default();
-    while batch.read_row(&mut row)? {
+    loop {
+        match batch.read_row(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => {
+                // Malformed CSV stops the run; the patients already analysed (a grouped file)
+                // stay on standard output, as `score` keeps the rows before the error.
+                let _ = writer.abandon();
+                return Err(err.into());
+            }
+        }
         for diagnostic in &row.diagnostics {
             message(&diagnostic.to_string());
         }

@@ -128,6 +128,17 @@ impl<W: Write> TrendWriter<W> {
         Ok(())
     }
 
+    /// Writes the summaries so far without finishing the format, for a run that stopped: a
+    /// JSON array is left open so that the output does not look complete.
+    pub(crate) fn abandon(self) -> anyhow::Result<()> {
+        match self {
+            TrendWriter::Json(array) => array.abandon()?,
+            TrendWriter::Csv(rows) => rows.finish()?,
+            TrendWriter::Jsonl(mut out) | TrendWriter::Table { mut out, .. } => out.flush()?,
+        }
+        Ok(())
+    }
+
     pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self {
             TrendWriter::Json(array) => array.finish()?,
