@@ -37,6 +37,11 @@ impl GroupingCheck {
 /// A patient id as the batch reader reads it: trimmed of all Unicode whitespace, so that
 /// `A` and `A` followed by a no-break space are one patient here as in the records.
 pub(super) fn trimmed_id(cell: &[u8]) -> &[u8] {
+    // Usually an id starts and ends with a visible ASCII character: nothing to trim.
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if visible(cell.first()) && visible(cell.last()) {
+        return cell;
+    }
     match std::str::from_utf8(cell) {
         Ok(text) => text.trim().as_bytes(),
         Err(_) => cell.trim_ascii(),
@@ -99,18 +104,11 @@ pub(super) fn scan(mut input: impl Read, delimiter: u8, patient: usize) -> io::R
     }
 }
 
-/// Field `index` of an unquoted line, trimmed; empty when the line is shorter.
+/// Field `index` of an unquoted line, trimmed; empty when the line is shorter. The patient
+/// column is usually one of the first, so a plain loop beats setting up a vector search.
 fn patient_id(line: &[u8], delimiter: u8, index: usize) -> &[u8] {
-    let mut start = 0;
-    let mut ends = memchr::memchr_iter(delimiter, line);
-    for _ in 0..index {
-        match ends.next() {
-            Some(end) => start = end + 1,
-            None => return &[],
-        }
-    }
-    let end = ends.next().unwrap_or(line.len());
-    trimmed_id(&line[start..end])
+    let mut fields = line.split(|&b| b == delimiter);
+    fields.nth(index).map_or(&[], trimmed_id)
 }
 
 #[cfg(test)]

@@ -213,7 +213,7 @@ impl Default for PercentText {
 }
 
 impl PercentText {
-    const SLOT_BITS: u32 = 12;
+    const SLOT_BITS: u32 = 14;
     const SLOTS: usize = 1 << Self::SLOT_BITS;
 
     fn push(&mut self, out: &mut Vec<u8>, value: f64) {
