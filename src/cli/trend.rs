@@ -122,6 +122,8 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let mut visits: Vec<PatientVisits<'_>> = Vec::new();
     let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut last: Option<usize> = None;
+    // Grouped: the flag lists of the previous patients' visits, reused for the next ones.
+    let mut spare_flags: Vec<Vec<&str>> = Vec::new();
     let mut row = RowOutcome::default();
     loop {
         match batch.read_row(&mut row) {
@@ -165,7 +167,9 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
                         analysis.patient(done, per_instrument, &mut writer)?;
                         done.clear();
                         done.push_str(patient);
-                        per_instrument.iter_mut().for_each(Vec::clear);
+                        for administrations in per_instrument.iter_mut() {
+                            spare_flags.extend(administrations.drain(..).map(|a| a.flags));
+                        }
                     } else {
                         visits.push((patient.to_owned(), vec![Vec::new(); plan.len()]));
                     }
@@ -182,11 +186,14 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
                 }
             };
             last = Some(slot);
+            let mut flags = spare_flags.pop().unwrap_or_default();
+            flags.clear();
+            flags.extend(record.report.flags.iter().map(|f| f.name));
             visits[slot].1[index].push(Administration {
                 date,
                 total: record.report.total,
                 severity: record.report.severity.id(),
-                flags: record.report.flags.iter().map(|f| f.name).collect(),
+                flags,
                 line: row.line,
             });
         }

@@ -317,7 +317,6 @@ fn summarize<'i>(
     let first = sorted.partition_point(|a| a.date <= dose.date);
     let after = sorted.partition_point(|a| a.date <= end).max(first);
     let in_window = &sorted[first..after];
-    let mut eligible = Vec::new();
     let mut valid = Vec::new();
     let points: Vec<WindowPoint<'i>> = in_window
         .iter()
@@ -329,9 +328,6 @@ fn summarize<'i>(
             let mostly_before = days * 2 < recall;
             if let Some(total) = a.total {
                 valid.push(EligiblePoint { days, total });
-                if !mostly_before {
-                    eligible.push(EligiblePoint { days, total });
-                }
             }
             let (change_points, change_pct) = change_from(baseline.map(|b| b.total), a.total);
             WindowPoint {
@@ -384,7 +380,10 @@ fn summarize<'i>(
     });
     let remission = latest.map(|l| l.total < change.target);
 
-    let decision = plateau_status(options.rule, change, baseline.map(|b| b.total), &eligible);
+    // The points whose recall lies mostly before the dose come first (days only grow), so
+    // the eligible points are the valid ones after them.
+    let eligible = &valid[valid.partition_point(|p| p.days * 2 < recall)..];
+    let decision = plateau_status(options.rule, change, baseline.map(|b| b.total), eligible);
     let on_track = on_track(options.on_track, baseline.map(|b| b.total), &valid);
 
     let mut flags: Vec<&'i str> = Vec::new();
