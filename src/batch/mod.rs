@@ -13,11 +13,9 @@ mod dosing;
 mod grouping;
 mod header;
 mod line_endings;
+mod outcome;
+mod repeats;
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 
 use jiff::civil::Date;
@@ -26,6 +24,8 @@ pub use date::DateFormat;
 pub use dosing::{DosingSchedule, read_dosing};
 use header::{ColumnPlan, HeaderRequest, plan_columns};
 use line_endings::{LineEndings, SkipBom};
+pub use outcome::{BatchSummary, Diagnostic, Duplicate, RowOutcome, RowStatus};
+use repeats::RepeatedVisits;
 
 use crate::answer::{MissingTokens, parse_answer};
 use crate::error::{BatchError, Location};
@@ -71,117 +71,6 @@ impl Default for BatchOptions {
     }
 }
 
-/// A problem with one cell that does not stop the run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    /// File, line and field number.
-    pub location: Location,
-    /// The column name (after `--map`), when the problem is one cell.
-    pub column: Option<String>,
-    /// What was found and what was expected.
-    pub message: String,
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            Some(column) => write!(f, "{}: column '{column}': {}", self.location, self.message),
-            None => write!(f, "{}: {}", self.location, self.message),
-        }
-    }
-}
-
-/// How a row was accounted for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowStatus {
-    /// Every administration on the row has a total from complete answers.
-    Scored,
-    /// Every administration has a total, at least one prorated.
-    Prorated,
-    /// At least one administration has no valid total, or a cell could not be read.
-    Invalid,
-    /// Every instrument's items are blank: nothing to score, nothing wrong.
-    NotAdministered,
-}
-
-/// One input row after scoring.
-///
-/// [`BatchReader::read_row`] refills the same outcome row after row, reusing its vectors,
-/// as the csv crate refills a `ByteRecord`; [`BatchReader::next_row`] returns a new one.
-#[derive(Debug, Clone)]
-pub struct RowOutcome<'i> {
-    /// 1-based line where the row starts.
-    pub line: u64,
-    /// One record per administered instrument, in registry order.
-    pub records: Vec<ScoreRecord<'i>>,
-    /// Cells that could not be used.
-    pub diagnostics: Vec<Diagnostic>,
-    /// How the row counts in the summary.
-    pub status: RowStatus,
-    /// Administrations that repeat an earlier row's patient, date and instrument.
-    pub duplicates: Vec<Duplicate<'i>>,
-}
-
-impl Default for RowOutcome<'_> {
-    /// An empty outcome to read rows into.
-    fn default() -> Self {
-        RowOutcome {
-            line: 0,
-            records: Vec::new(),
-            diagnostics: Vec::new(),
-            status: RowStatus::NotAdministered,
-            duplicates: Vec::new(),
-        }
-    }
-}
-
-/// An administration whose patient, date and instrument repeat an earlier row. Both rows are
-/// kept and scored; a person has to decide which is right.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Duplicate<'i> {
-    /// Instrument id.
-    pub instrument: &'i str,
-    /// Patient id.
-    pub patient_id: String,
-    /// Visit date, when the input has dates.
-    pub date: Option<Date>,
-    /// The line of the earlier row.
-    pub first_line: u64,
-}
-
-impl fmt::Display for Duplicate<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` for patient `{}`", self.instrument, self.patient_id)?;
-        if let Some(date) = self.date {
-            write!(f, " on {date}")?;
-        }
-        write!(
-            f,
-            " repeats line {}; both are kept, check which one is right",
-            self.first_line
-        )
-    }
-}
-
-/// Counts over every row read; `scored + prorated + invalid + not_administered == rows`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct BatchSummary {
-    /// Data rows read (the header is not counted).
-    pub rows: u64,
-    /// Rows fully scored from complete answers.
-    pub scored: u64,
-    /// Rows scored with at least one prorated total.
-    pub prorated: u64,
-    /// Rows with an invalid administration or unreadable cell.
-    pub invalid: u64,
-    /// Rows with nothing administered.
-    pub not_administered: u64,
-    /// Records produced (one per administered instrument per row).
-    pub records: u64,
-    /// Administrations repeating an earlier one of the same patient, date and instrument.
-    pub duplicates: u64,
-}
-
 /// Reads and scores a visits CSV row by row.
 pub struct BatchReader<'i, R> {
     source: String,
@@ -194,57 +83,12 @@ pub struct BatchReader<'i, R> {
     options: BatchOptions,
     record: csv::ByteRecord,
     summary: BatchSummary,
-    /// The patient of the previous row and the `(date, instrument)` administrations seen in
-    /// its consecutive rows. Cleared when the patient changes, so memory is bounded by one
-    /// patient: duplicates are found within a patient's consecutive rows (the usual layout of
-    /// an export). `trend`, which holds every visit anyway, finds the rest.
-    current_patient: Option<String>,
-    seen: HashMap<VisitKey, u64, BuildHasherDefault<VisitKeyHasher>>,
+    repeats: RepeatedVisits,
     /// One instrument's answers, reused from form to form.
     answers: Vec<Answer>,
     /// Records of earlier rows with more administrations than the current one, kept to be
     /// scored into again instead of allocated anew.
     spare_records: Vec<ScoreRecord<'i>>,
-}
-
-/// A visit date and the instrument's place in the column plan, packed into one word: the
-/// duplicate check hashes one per record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct VisitKey(u64);
-
-impl VisitKey {
-    fn new(date: Option<Date>, instrument: usize) -> Self {
-        // jiff years are -9999..=9999: shifted, they fit 15 bits; no date packs as 0.
-        let date = date.map_or(0, |d| {
-            let year = u64::try_from(i32::from(d.year()) + 10_000).unwrap_or(0);
-            let month = u64::try_from(d.month()).unwrap_or(0);
-            let day = u64::try_from(d.day()).unwrap_or(0);
-            (year << 9) | (month << 5) | day
-        });
-        VisitKey((date << 16) | (instrument as u64 & 0xFFFF))
-    }
-}
-
-/// A multiplicative hash for [`VisitKey`]. The standard `SipHash` guards against crafted
-/// collisions, which cost nothing here: the map holds one patient's visits and is cleared at
-/// the next patient.
-#[derive(Default)]
-struct VisitKeyHasher(u64);
-
-impl Hasher for VisitKeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
-        }
-    }
-
-    fn write_u64(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 impl<'i, R: io::Read> BatchReader<'i, R> {
@@ -340,8 +184,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             options,
             record: csv::ByteRecord::new(),
             summary: BatchSummary::default(),
-            current_patient: None,
-            seen: HashMap::default(),
+            repeats: RepeatedVisits::default(),
             answers: Vec::new(),
             spare_records: Vec::new(),
         })
@@ -441,7 +284,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         outcome.line = line;
         self.score_row(outcome, &mut records);
         outcome.records = records;
-        self.find_duplicates(outcome);
+        self.repeats.check(&self.plan.instruments, outcome);
         self.summary.duplicates += outcome.duplicates.len() as u64;
         self.summary.rows += 1;
         self.summary.records += outcome.records.len() as u64;
@@ -452,41 +295,6 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             RowStatus::NotAdministered => self.summary.not_administered += 1,
         }
         Ok(true)
-    }
-
-    fn find_duplicates(&mut self, outcome: &mut RowOutcome<'i>) {
-        let Some(patient) = outcome
-            .records
-            .first()
-            .and_then(|r| r.patient_id.as_deref())
-        else {
-            return;
-        };
-        if self.current_patient.as_deref() != Some(patient) {
-            self.seen.clear();
-            replace_text(&mut self.current_patient, Some(patient));
-        }
-        for record in &outcome.records {
-            let instrument = record.report.instrument;
-            let place = self
-                .plan
-                .instruments
-                .iter()
-                .position(|columns| std::ptr::eq(columns.instrument, instrument))
-                .unwrap_or(usize::MAX);
-            match self.seen.entry(VisitKey::new(record.date, place)) {
-                // Later repeats point at the first row, not at each other.
-                Entry::Occupied(first) => outcome.duplicates.push(Duplicate {
-                    instrument: &instrument.id,
-                    patient_id: patient.to_owned(),
-                    date: record.date,
-                    first_line: *first.get(),
-                }),
-                Entry::Vacant(slot) => {
-                    slot.insert(outcome.line);
-                }
-            }
-        }
     }
 
     /// Scores the row just read into `outcome` (whose line is set and vectors empty), and its
@@ -681,7 +489,7 @@ fn quick_answer(cell: &[u8], scale: &Scale, digits_are_answers: bool) -> Option<
 }
 
 /// Sets `slot` to `text`, reusing the string already there (a batch run sets one per record).
-fn replace_text(slot: &mut Option<String>, text: Option<&str>) {
+pub(super) fn replace_text(slot: &mut Option<String>, text: Option<&str>) {
     match (slot.as_mut(), text) {
         (Some(existing), Some(text)) => {
             existing.clear();

@@ -1,0 +1,120 @@
+//! What reading one row gives: its records, the problems found, how it counts, and the
+//! counts over the whole input.
+
+use std::fmt;
+
+use jiff::civil::Date;
+
+use crate::error::Location;
+use crate::record::ScoreRecord;
+
+/// A problem with one cell that does not stop the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// File, line and field number.
+    pub location: Location,
+    /// The column name (after `--map`), when the problem is one cell.
+    pub column: Option<String>,
+    /// What was found and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some(column) => write!(f, "{}: column '{column}': {}", self.location, self.message),
+            None => write!(f, "{}: {}", self.location, self.message),
+        }
+    }
+}
+
+/// How a row was accounted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowStatus {
+    /// Every administration on the row has a total from complete answers.
+    Scored,
+    /// Every administration has a total, at least one prorated.
+    Prorated,
+    /// At least one administration has no valid total, or a cell could not be read.
+    Invalid,
+    /// Every instrument's items are blank: nothing to score, nothing wrong.
+    NotAdministered,
+}
+
+/// One input row after scoring.
+///
+/// [`BatchReader::read_row`] refills the same outcome row after row, reusing its vectors,
+/// as the csv crate refills a `ByteRecord`; [`BatchReader::next_row`] returns a new one.
+#[derive(Debug, Clone)]
+pub struct RowOutcome<'i> {
+    /// 1-based line where the row starts.
+    pub line: u64,
+    /// One record per administered instrument, in registry order.
+    pub records: Vec<ScoreRecord<'i>>,
+    /// Cells that could not be used.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How the row counts in the summary.
+    pub status: RowStatus,
+    /// Administrations that repeat an earlier row's patient, date and instrument.
+    pub duplicates: Vec<Duplicate<'i>>,
+}
+
+impl Default for RowOutcome<'_> {
+    /// An empty outcome to read rows into.
+    fn default() -> Self {
+        RowOutcome {
+            line: 0,
+            records: Vec::new(),
+            diagnostics: Vec::new(),
+            status: RowStatus::NotAdministered,
+            duplicates: Vec::new(),
+        }
+    }
+}
+
+/// An administration whose patient, date and instrument repeat an earlier row. Both rows are
+/// kept and scored; a person has to decide which is right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate<'i> {
+    /// Instrument id.
+    pub instrument: &'i str,
+    /// Patient id.
+    pub patient_id: String,
+    /// Visit date, when the input has dates.
+    pub date: Option<Date>,
+    /// The line of the earlier row.
+    pub first_line: u64,
+}
+
+impl fmt::Display for Duplicate<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` for patient `{}`", self.instrument, self.patient_id)?;
+        if let Some(date) = self.date {
+            write!(f, " on {date}")?;
+        }
+        write!(
+            f,
+            " repeats line {}; both are kept, check which one is right",
+            self.first_line
+        )
+    }
+}
+
+/// Counts over every row read; `scored + prorated + invalid + not_administered == rows`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchSummary {
+    /// Data rows read (the header is not counted).
+    pub rows: u64,
+    /// Rows fully scored from complete answers.
+    pub scored: u64,
+    /// Rows scored with at least one prorated total.
+    pub prorated: u64,
+    /// Rows with an invalid administration or unreadable cell.
+    pub invalid: u64,
+    /// Rows with nothing administered.
+    pub not_administered: u64,
+    /// Records produced (one per administered instrument per row).
+    pub records: u64,
+    /// Administrations repeating an earlier one of the same patient, date and instrument.
+    pub duplicates: u64,
+}
