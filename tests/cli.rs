@@ -890,47 +890,44 @@ fn trend_fail_on_exits_3_and_flagged_only_filters() {
     }
 }
 
-/// A grouped file is analysed patient by patient; a malformed row near the end stops the run
-/// with exit 2, the patients before it stay on standard output, and `-o` writes nothing.
+/// A grouped file is analysed and written patient by patient, yet a malformed row near the
+/// end still stops the run before anything is written: a shortened patient list must never
+/// look like a complete one. With CRLF line endings too (the byte scan reads those).
 #[test]
-fn trend_stopped_by_malformed_csv_keeps_the_patients_before_it() {
+fn trend_refuses_a_malformed_file_before_writing_anything() {
     let dir = tempfile::tempdir().unwrap();
     let visits = dir.path().join("visits.csv");
     let mut text = fs::read_to_string("examples/visits.csv").unwrap();
     text.push_str("P999,2026-01-01,1,2\n");
     let last_line = text.lines().count();
-    fs::write(&visits, text).unwrap();
-    let visits = visits.to_str().unwrap();
-    let args = [
-        "trend",
-        visits,
-        "--dosing",
-        "examples/dosing.csv",
-        "--format",
-        "csv",
-    ];
-    let out = symscore()
-        .args(args)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(format!(
-            "{visits}:{last_line}: expected 39 fields like the header, found 4"
-        )));
-    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(stdout.starts_with("patient_id,instrument,"), "{stdout}");
-    assert!(stdout.contains("\nP001,phq9,"), "{stdout}");
-    assert!(stdout.contains("\nP005,"), "{stdout}");
-    // The patient being read when the run stopped is not analysed.
-    assert!(!stdout.contains("\nP006,"), "{stdout}");
-
-    let written = dir.path().join("trend.csv");
-    symscore()
-        .args(args)
-        .arg("-o")
-        .arg(&written)
-        .assert()
-        .code(2);
-    assert!(!written.exists());
+    for ending in ["\n", "\r\n"] {
+        fs::write(&visits, text.replace('\n', ending)).unwrap();
+        let path = visits.to_str().unwrap();
+        let args = [
+            "trend",
+            path,
+            "--dosing",
+            "examples/dosing.csv",
+            "--format",
+            "csv",
+        ];
+        symscore()
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!(
+                "{path}:{last_line}: expected 39 fields like the header, found 4"
+            )));
+        let written = dir.path().join("trend.csv");
+        symscore()
+            .args(args)
+            .arg("-o")
+            .arg(&written)
+            .assert()
+            .code(2);
+        assert!(!written.exists());
+    }
 }
 
 #[test]

@@ -237,6 +237,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             SkipBom::new(same_input),
             self.options.delimiter,
             self.plan.patient,
+            self.plan.names.len(),
         )
         .map_err(|err| BatchError::Io {
             source_name: self.source.clone(),
@@ -262,8 +263,9 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
     }
 
     /// Reads and scores the next row into `outcome`, replacing what it held; `false` at the
-    /// end of the input (and `outcome` is then left empty). Reusing one outcome for a whole
-    /// file keeps the run free of per-row allocations.
+    /// end of the input. At the end or on an error, `outcome` holds no records, diagnostics or
+    /// duplicates (its `line` is still the previous row's). Reusing one outcome for a whole file
+    /// keeps the run free of per-row allocations.
     pub fn read_row(&mut self, outcome: &mut RowOutcome<'i>) -> Result<bool, BatchError> {
         // The previous row's records are scored into again, in place.
         let mut records = std::mem::take(&mut outcome.records);

@@ -42,10 +42,13 @@ impl RepeatedVisits {
         }
         for record in &outcome.records {
             let instrument = record.report.instrument;
+            // Every record comes from a planned instrument, and plans are far below 65,536
+            // instruments, the most a key holds.
             let place = plan
                 .iter()
                 .position(|columns| std::ptr::eq(columns.instrument, instrument))
-                .unwrap_or(usize::MAX);
+                .unwrap_or(0);
+            debug_assert!(place < 1 << 16, "{place} instruments in one plan");
             match self.seen.entry(VisitKey::new(record.date, place)) {
                 // Later repeats point at the first row, not at each other.
                 Entry::Occupied(first) => outcome.duplicates.push(Duplicate {

@@ -130,8 +130,9 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
             Ok(true) => {}
             Ok(false) => break,
             Err(err) => {
-                // Malformed CSV stops the run; the patients already analysed (a grouped file)
-                // stay on standard output, as `score` keeps the rows before the error.
+                // The grouping pass has checked every row's shape, so this is a read error
+                // or a file changed between the passes: the patients already analysed (a
+                // grouped file) stay on standard output, as `score` keeps its rows.
                 let _ = writer.abandon();
                 return Err(err.into());
             }

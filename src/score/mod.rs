@@ -253,7 +253,7 @@ pub fn score<'i>(
 
 /// [`score`] into an existing report, reusing its vectors: a batch run scores millions of
 /// administrations, and allocating four small vectors for each was a tenth of its time.
-/// Every field of `report` is overwritten.
+/// On success every field of `report` is overwritten; on an error it is left as it was.
 pub(crate) fn score_into<'i>(
     instrument: &'i Instrument,
     answers: &[Answer],
