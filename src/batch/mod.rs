@@ -54,6 +54,10 @@ pub struct BatchOptions {
     pub delimiter: u8,
     /// Score only these instruments; empty means every instrument whose columns are present.
     pub only: Vec<String>,
+    /// Report administrations that repeat an earlier row's patient, date and instrument
+    /// (within a patient's consecutive rows). `trend` turns this off: it holds each patient's
+    /// visits and finds repeats anywhere in the file itself.
+    pub report_repeats: bool,
 }
 
 impl Default for BatchOptions {
@@ -67,6 +71,7 @@ impl Default for BatchOptions {
             missing: MissingTokens::default(),
             delimiter: b',',
             only: Vec::new(),
+            report_repeats: true,
         }
     }
 }
@@ -286,7 +291,9 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         outcome.line = line;
         self.score_row(outcome, &mut records);
         outcome.records = records;
-        self.repeats.check(&self.plan.instruments, outcome);
+        if self.options.report_repeats {
+            self.repeats.check(&self.plan.instruments, outcome);
+        }
         self.summary.duplicates += outcome.duplicates.len() as u64;
         self.summary.rows += 1;
         self.summary.records += outcome.records.len() as u64;

@@ -77,7 +77,9 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         None => None,
     };
 
-    let batch_options = batch_options(input_options, instruments, true)?;
+    let mut batch_options = batch_options(input_options, instruments, true)?;
+    // Repeated visits are reported below, per patient, wherever they are in the file.
+    batch_options.report_repeats = false;
     // A file whose rows are grouped by patient is analysed one patient at a time, so memory is
     // bounded by one patient; finding out costs one quick pass over the patient column.
     // Standard input cannot be read twice, and an ungrouped file is collected whole.
