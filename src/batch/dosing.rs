@@ -1,6 +1,6 @@
 //! Reading a dosing schedule: `patient_id,date[,label]`, several sessions per patient allowed.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::io;
 
 use super::line_endings::{LineEndings, SkipBom};
@@ -8,9 +8,8 @@ use super::{DateFormat, check_unclosed_quote, csv_error};
 use crate::error::{BatchError, Location};
 use crate::trend::Dosing;
 
-/// Dosing sessions by patient id, in file order within each patient. Only ever looked up by
-/// patient (a tree's string comparisons were most of reading a large schedule).
-pub type DosingSchedule = HashMap<String, Vec<Dosing>>;
+/// Dosing sessions by patient id, in file order within each patient.
+pub type DosingSchedule = BTreeMap<String, Vec<Dosing>>;
 
 /// Reads a dosing CSV. Any unreadable row stops the run: every window depends on these
 /// dates, so a guessed or skipped dosing would shift every result after it.
