@@ -97,6 +97,17 @@ pub fn push_date(out: &mut Vec<u8>, date: Date) {
     }
 }
 
+/// Appends flag names joined by `;`, written as they are: definitions are validated to use
+/// only A-Z, 0-9 and `_` in flag names, so they never need quoting.
+pub fn push_flags<'a>(out: &mut Vec<u8>, flags: impl IntoIterator<Item = &'a str>) {
+    for (i, flag) in flags.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b';');
+        }
+        out.extend_from_slice(flag.as_bytes());
+    }
+}
+
 /// Appends a signed integer in decimal (a change in points can be negative).
 pub fn push_signed(out: &mut Vec<u8>, n: i64) {
     if n < 0 {

@@ -9,7 +9,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 
-use crate::csv_cell::{push_csv_field, push_date, push_decimal, push_int, spreadsheet_safe};
+use crate::csv_cell::{
+    push_csv_field, push_date, push_decimal, push_flags, push_int, spreadsheet_safe,
+};
 use crate::score::ScoreReport;
 
 /// Column names of the CSV output, in order.
@@ -122,12 +124,7 @@ impl ScoreRecord<'_> {
             b"false"
         });
         out.push(b',');
-        for (i, flag) in report.flags.iter().enumerate() {
-            if i > 0 {
-                out.push(b';');
-            }
-            out.extend_from_slice(flag.name.as_bytes()); // validated: A-Z, 0-9, _
-        }
+        push_flags(out, report.flags.iter().map(|f| f.name));
         out.push(b',');
         for (i, subscale) in report.subscales.iter().enumerate() {
             if i > 0 {

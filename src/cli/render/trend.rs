@@ -5,7 +5,9 @@ use std::io::{BufWriter, Write};
 
 use comfy_table::{Attribute, Cell, Color};
 use serde::Serialize;
-use symscore::csv_cell::{push_csv_field, push_date, push_int, push_signed, spreadsheet_safe};
+use symscore::csv_cell::{
+    push_csv_field, push_date, push_flags, push_int, push_signed, spreadsheet_safe,
+};
 use symscore::instrument::Instrument;
 use symscore::trend::{OnTrack, ReliableChange, Status, WindowPoint, WindowSummary};
 
@@ -131,17 +133,17 @@ impl<W: Write> TrendWriter<W> {
     /// Writes the summaries so far without finishing the format, for a run that stopped: a
     /// JSON array is left open so that the output does not look complete.
     pub(crate) fn abandon(self) -> anyhow::Result<()> {
-        match self {
-            TrendWriter::Json(array) => array.abandon()?,
-            TrendWriter::Csv(rows) => rows.finish()?,
-            TrendWriter::Jsonl(mut out) | TrendWriter::Table { mut out, .. } => out.flush()?,
-        }
-        Ok(())
+        self.end(false)
     }
 
     pub(crate) fn finish(self) -> anyhow::Result<()> {
+        self.end(true)
+    }
+
+    fn end(self, complete: bool) -> anyhow::Result<()> {
         match self {
-            TrendWriter::Json(array) => array.finish()?,
+            TrendWriter::Json(array) if complete => array.finish()?,
+            TrendWriter::Json(array) => array.abandon()?,
             TrendWriter::Csv(rows) => rows.finish()?,
             TrendWriter::Jsonl(mut out) | TrendWriter::Table { mut out, .. } => out.flush()?,
         }
@@ -292,18 +294,8 @@ fn push_summary_cells(out: &mut Vec<u8>, row: &TrendRow<'_, '_>, percentages: &m
     out.push(b',');
     out.extend_from_slice(s.on_track.name().as_bytes());
     out.push(b',');
-    push_flags(out, &s.flags);
+    push_flags(out, s.flags.iter().copied());
     out.push(b',');
-}
-
-/// Flag names joined by `;` (validated: A-Z, 0-9, `_`, so never quoted).
-fn push_flags(out: &mut Vec<u8>, flags: &[&str]) {
-    for (i, flag) in flags.iter().enumerate() {
-        if i > 0 {
-            out.push(b';');
-        }
-        out.extend_from_slice(flag.as_bytes());
-    }
 }
 
 /// One administration's ten cells.
@@ -316,7 +308,7 @@ fn push_point_cells(out: &mut Vec<u8>, p: &WindowPoint<'_>, percentages: &mut Pe
     out.push(b',');
     out.extend_from_slice(p.severity.as_bytes());
     out.push(b',');
-    push_flags(out, p.flags);
+    push_flags(out, p.flags.iter().copied());
     out.push(b',');
     push_optional(out, p.change_points, push_signed);
     out.push(b',');
