@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::io;
 
 use super::line_endings::{LineEndings, SkipBom};
-use super::{DateFormat, check_unclosed_quote, csv_error};
+use super::records::{Record, RecordReader};
+use super::{DateFormat, check_unclosed_quote, io_error, not_utf8, unequal_fields};
 use crate::error::{BatchError, Location};
 use crate::trend::Dosing;
 
@@ -18,20 +19,28 @@ pub fn read_dosing<R: io::Read>(
     source: &str,
     date_format: &DateFormat,
 ) -> Result<DosingSchedule, BatchError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(LineEndings::new(SkipBom::new(input), b','));
-    let header = reader
-        .headers()
-        .map_err(|err| csv_error(source, &err))?
-        .clone();
+    let mut reader = RecordReader::new(LineEndings::new(SkipBom::new(input), b','), b',');
+    let mut record = Record::default();
+    reader
+        .read(&mut record)
+        .map_err(|err| io_error(source, err))?;
+    check_unclosed_quote(&reader, source)?;
+    let header_line = record.line().max(1);
+    let mut header = Vec::with_capacity(record.len());
+    for (index, field) in record.iter().enumerate() {
+        let text = std::str::from_utf8(field).map_err(|err| BatchError::Header {
+            location: Location::at(source, header_line, Some(index as u64 + 1)),
+            message: not_utf8(field, &err),
+        })?;
+        header.push(text.to_owned());
+    }
     let find = |name: &str| {
         header
             .iter()
             .position(|h| h.trim_start_matches('\u{feff}').trim() == name)
     };
     let header_error = |message: String| BatchError::Header {
-        location: Location::at(source, 1, None),
+        location: Location::at(source, header_line, None),
         message,
     };
     let patient = find("patient_id").ok_or_else(|| {
@@ -49,35 +58,40 @@ pub fn read_dosing<R: io::Read>(
     let label = find("label");
 
     let mut schedule = DosingSchedule::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(err) => return Err(csv_error(source, &err)),
-        }
+    while reader
+        .read(&mut record)
+        .map_err(|err| io_error(source, err))?
+    {
         check_unclosed_quote(&reader, source)?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = record.line();
+        if record.len() != header.len() {
+            return Err(unequal_fields(source, line, header.len(), record.len()));
+        }
         let cell_error = |index: usize, message: String| BatchError::Csv {
             location: Location::at(source, line, Some(index as u64 + 1)),
             message: format!("column '{}': {message}", &header[index]),
         };
-        let id = record.get(patient).unwrap_or_default().trim();
+        let cell = |index: usize| {
+            let bytes = record.get(index).unwrap_or_default();
+            std::str::from_utf8(bytes).map_err(|err| cell_error(index, not_utf8(bytes, &err)))
+        };
+        let id = cell(patient)?.trim();
         if id.is_empty() {
             return Err(cell_error(
                 patient,
                 "expected a patient id, found an empty cell".into(),
             ));
         }
-        let text = record.get(date).unwrap_or_default().trim();
+        let text = cell(date)?.trim();
         let parsed = date_format
             .parse(text)
             .map_err(|message| cell_error(date, message))?;
-        let label = label
-            .and_then(|i| record.get(i))
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned);
+        let label = match label {
+            Some(index) => Some(cell(index)?.trim())
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+            None => None,
+        };
         schedule.entry(id.to_owned()).or_default().push(Dosing {
             date: parsed,
             label,

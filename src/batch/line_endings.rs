@@ -1,20 +1,15 @@
-//! Normalising line endings before the CSV reader, and knowing where blank lines were.
+//! Normalising line endings before the record reader, and knowing where quotes were left open.
 //!
-//! Two csv-crate behaviours would otherwise put wrong line numbers in messages:
-//! - it records where a record starts before consuming the `\n` of a `\r\n` pair, and does
-//!   not count a lone `\r` (old Mac exports) as a line at all;
-//! - it skips blank lines but reports the record at the first skipped line.
+//! `\r\n` and lone `\r` (old Mac exports) become `\n` here, so that the record reader has
+//! one line break to look for and one to count: a line number in a message is the line an
+//! editor shows, whatever the file's line endings. The cells symscore reads (ids, dates,
+//! answers) never contain a line break, so no value it uses changes.
 //!
-//! So `\r\n` and lone `\r` become `\n` here, and the byte offset of every newline that ends
-//! a blank line is remembered until the reader has moved past it. The cells symscore reads
-//! (ids, dates, answers) never contain a line break, so no value it uses changes.
-//!
-//! A third behaviour would lose rows outright: the csv crate accepts end of input inside a
-//! quoted field, so one unclosed `"` swallows every later line into a single cell. This
-//! adapter follows the reader's quoting rules byte by byte and remembers where an open quote
-//! started, so the batch reader can stop with that position instead.
+//! The csv rules accept end of input inside a quoted field, so one unclosed `"` would swallow
+//! every later line into a single cell and lose those rows outright. This adapter follows the
+//! quoting rules byte by byte and remembers where an open quote started, so the batch reader
+//! can stop with that position instead.
 
-use std::collections::VecDeque;
 use std::io::{self, Read};
 
 pub(crate) struct LineEndings<R> {
@@ -26,10 +21,6 @@ pub(crate) struct LineEndings<R> {
     pending: Option<u8>,
     /// Bytes emitted so far.
     emitted: u64,
-    /// The last byte emitted.
-    last: Option<u8>,
-    /// Offsets of newlines that end an empty line (or open the input).
-    blank_newlines: VecDeque<u64>,
     /// Field delimiter, to know where fields start.
     delimiter: u8,
     quoting: Quoting,
@@ -62,8 +53,6 @@ impl<R: Read> LineEndings<R> {
             after_cr: false,
             pending: None,
             emitted: 0,
-            last: None,
-            blank_newlines: VecDeque::new(),
             delimiter,
             quoting: Quoting::StartOfField,
             line: 1,
@@ -111,31 +100,11 @@ impl<R: Read> LineEndings<R> {
         }
     }
 
-    /// How many blank lines start exactly at byte `offset` (where the previous record
-    /// ended). Forgets blank lines before `offset`, so memory stays flat.
-    pub(crate) fn blank_lines_at(&mut self, offset: u64) -> u64 {
-        while self.blank_newlines.front().is_some_and(|&b| b < offset) {
-            self.blank_newlines.pop_front();
-        }
-        let mut count = 0;
-        for &b in &self.blank_newlines {
-            if b != offset + count {
-                break;
-            }
-            count += 1;
-        }
-        count
-    }
-
     fn emit(&mut self, byte: u8) {
-        if byte == b'\n' && self.last.is_none_or(|l| l == b'\n') {
-            self.blank_newlines.push_back(self.emitted);
-        }
         self.track_quoting(byte);
         if byte == b'\n' {
             self.line += 1;
         }
-        self.last = Some(byte);
         self.emitted += 1;
     }
 
@@ -156,14 +125,6 @@ impl<R: Read> LineEndings<R> {
         let mut newlines = 0;
         let mut last_newline = None;
         for i in memchr::memchr_iter(b'\n', chunk) {
-            let previous = if i == 0 {
-                self.last
-            } else {
-                Some(chunk[i - 1])
-            };
-            if previous.is_none_or(|p| p == b'\n') {
-                self.blank_newlines.push_back(self.emitted + i as u64);
-            }
             newlines += 1;
             last_newline = Some(i);
         }
@@ -181,19 +142,17 @@ impl<R: Read> LineEndings<R> {
             Quoting::Unquoted
         };
         self.open_quote = None;
-        self.last = Some(last);
         self.emitted += chunk.len() as u64;
         true
     }
 
-    /// `count` bytes that are neither a line break, a quote nor the delimiter, ending in `last`.
-    fn emit_ordinary(&mut self, count: usize, last: u8) {
+    /// `count` bytes that are neither a line break, a quote nor the delimiter.
+    fn emit_ordinary(&mut self, count: usize) {
         if self.quoting != Quoting::Quoted {
             self.quoting = Quoting::Unquoted;
             self.open_quote = None;
         }
         self.after_cr = false;
-        self.last = Some(last);
         self.emitted += count as u64;
     }
 
@@ -267,7 +226,7 @@ impl<R: Read> Read for LineEndings<R> {
                         out.copy_within(start..i, written);
                     }
                     written += i - start;
-                    self.emit_ordinary(i - start, out[i - 1]);
+                    self.emit_ordinary(i - start);
                     continue;
                 }
                 let byte = out[i];
@@ -391,16 +350,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn remembers_blank_lines_until_passed() {
-        let mut reader = LineEndings::new(&b"h\n\n\n\nr\n"[..], b',');
-        let mut all = Vec::new();
-        reader.read_to_end(&mut all).unwrap();
-        assert_eq!(reader.blank_lines_at(2), 3);
-        assert_eq!(reader.blank_lines_at(3), 2);
-        assert_eq!(reader.blank_lines_at(7), 0);
     }
 
     #[test]

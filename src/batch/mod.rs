@@ -14,6 +14,7 @@ mod grouping;
 mod header;
 mod line_endings;
 mod outcome;
+mod records;
 mod repeats;
 
 use std::io;
@@ -25,6 +26,7 @@ pub use dosing::{DosingSchedule, read_dosing};
 use header::{ColumnPlan, HeaderRequest, plan_columns};
 use line_endings::{LineEndings, SkipBom};
 pub use outcome::{BatchSummary, Diagnostic, Duplicate, RowOutcome, RowStatus};
+use records::{Record, RecordReader};
 use repeats::RepeatedVisits;
 
 use crate::answer::{MissingTokens, parse_answer};
@@ -79,14 +81,10 @@ impl Default for BatchOptions {
 /// Reads and scores a visits CSV row by row.
 pub struct BatchReader<'i, R> {
     source: String,
-    reader: csv::Reader<LineEndings<SkipBom<R>>>,
-    /// Line number after the previous record (or the header), for exact record lines.
-    next_line: u64,
-    /// Byte offset after the previous record.
-    next_byte: u64,
+    reader: RecordReader<LineEndings<SkipBom<R>>>,
     plan: ColumnPlan<'i>,
     options: BatchOptions,
-    record: csv::ByteRecord,
+    record: Record,
     summary: BatchSummary,
     repeats: RepeatedVisits,
     /// One instrument's answers, reused from form to form.
@@ -104,13 +102,12 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         source: &str,
         options: BatchOptions,
     ) -> Result<Self, BatchError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(options.delimiter)
-            .has_headers(true)
-            .flexible(false)
-            .from_reader(LineEndings::new(SkipBom::new(input), options.delimiter));
-        let header_location = Location::at(source, 1, None);
-        let header_result = reader.byte_headers().cloned();
+        let mut reader = RecordReader::new(
+            LineEndings::new(SkipBom::new(input), options.delimiter),
+            options.delimiter,
+        );
+        let mut raw_header = Record::default();
+        let header_result = reader.read(&mut raw_header);
         // A workbook or a UTF-16 export fails in confusing ways further down; name it here.
         if let Some(kind) = reader.get_ref().not_csv() {
             return Err(BatchError::Header {
@@ -118,8 +115,12 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 message: format!("expected CSV text, found {kind}"),
             });
         }
-        let raw_header = header_result.map_err(|err| csv_error(source, &err))?;
-        if raw_header.is_empty() || (raw_header.len() == 1 && raw_header[0].is_empty()) {
+        header_result.map_err(|err| io_error(source, err))?;
+        check_unclosed_quote(&reader, source)?;
+        let header_location = Location::at(source, raw_header.line().max(1), None);
+        if raw_header.len() == 0
+            || (raw_header.len() == 1 && raw_header.iter().all(<[u8]>::is_empty))
+        {
             let found = if reader.get_ref().emitted() == 0 {
                 "an empty file"
             } else {
@@ -133,7 +134,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         let mut header = Vec::with_capacity(raw_header.len());
         for (index, field) in raw_header.iter().enumerate() {
             let text = std::str::from_utf8(field).map_err(|err| BatchError::Header {
-                location: Location::at(source, 1, Some(index as u64 + 1)),
+                location: Location::at(source, raw_header.line(), Some(index as u64 + 1)),
                 message: not_utf8(field, &err),
             })?;
             // Spreadsheet exports often start with a byte-order mark; it is not part of the name.
@@ -179,15 +180,12 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 }
             }
         }
-        let position = reader.position().clone();
         Ok(BatchReader {
             source: source.to_owned(),
-            next_line: position.line(),
-            next_byte: position.byte(),
             reader,
             plan,
             options,
-            record: csv::ByteRecord::new(),
+            record: raw_header,
             summary: BatchSummary::default(),
             repeats: RepeatedVisits::default(),
             answers: Vec::new(),
@@ -218,12 +216,9 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
     pub fn patients_are_grouped(mut self) -> Result<bool, BatchError> {
         let mut check = grouping::GroupingCheck::default();
         loop {
-            match self.reader.read_byte_record(&mut self.record) {
-                Ok(false) => return Ok(true),
-                Ok(true) => {}
-                Err(err) => return Err(csv_error(&self.source, &err)),
+            if !self.read_record()? {
+                return Ok(true);
             }
-            check_unclosed_quote(&self.reader, &self.source)?;
             let id = grouping::trimmed_id(self.record.get(self.plan.patient).unwrap_or_default());
             if !check.still_grouped(id) {
                 return Ok(false);
@@ -277,18 +272,10 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         outcome.diagnostics.clear();
         outcome.duplicates.clear();
         outcome.status = RowStatus::NotAdministered;
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => return Ok(false),
-            Ok(true) => {}
-            Err(err) => return Err(csv_error(&self.source, &err)),
+        if !self.read_record()? {
+            return Ok(false);
         }
-        check_unclosed_quote(&self.reader, &self.source)?;
-        // The csv crate reports a record at the first blank line skipped before it; count
-        // those blank lines from where the previous record ended instead.
-        let line = self.next_line + self.reader.get_mut().blank_lines_at(self.next_byte);
-        let end = self.reader.position();
-        (self.next_line, self.next_byte) = (end.line(), end.byte());
-        outcome.line = line;
+        outcome.line = self.record.line();
         self.score_row(outcome, &mut records);
         outcome.records = records;
         if self.options.report_repeats {
@@ -302,6 +289,29 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             RowStatus::Prorated => self.summary.prorated += 1,
             RowStatus::Invalid => self.summary.invalid += 1,
             RowStatus::NotAdministered => self.summary.not_administered += 1,
+        }
+        Ok(true)
+    }
+
+    /// Reads the next record into `self.record`, and stops at a record whose fields do not
+    /// line up with the header or that an unclosed quote ran to the end of the input.
+    fn read_record(&mut self) -> Result<bool, BatchError> {
+        if !self
+            .reader
+            .read(&mut self.record)
+            .map_err(|err| io_error(&self.source, err))?
+        {
+            return Ok(false);
+        }
+        check_unclosed_quote(&self.reader, &self.source)?;
+        let expected = self.plan.names.len();
+        if self.record.len() != expected {
+            return Err(unequal_fields(
+                &self.source,
+                self.record.line(),
+                expected,
+                self.record.len(),
+            ));
         }
         Ok(true)
     }
@@ -517,52 +527,41 @@ fn not_utf8(bytes: &[u8], err: &std::str::Utf8Error) -> String {
 }
 
 /// Stops when the record just read ran into the end of the input inside a quoted field: the
-/// csv crate would hand over everything after the quote as one cell, and those rows would be
-/// lost without a word.
+/// csv rules hand over everything after the quote as one cell, and those rows would be lost
+/// without a word.
 fn check_unclosed_quote<R: io::Read>(
-    reader: &csv::Reader<LineEndings<R>>,
+    reader: &RecordReader<LineEndings<R>>,
     source: &str,
 ) -> Result<(), BatchError> {
-    let adapter = reader.get_ref();
-    match adapter.unclosed_quote() {
-        Some((line, field)) if reader.position().byte() == adapter.emitted() => {
-            Err(BatchError::Csv {
-                location: Location::at(source, line, Some(field)),
-                message: format!(
-                    "a quoted field opens here and is never closed, so the {} after it would vanish into one cell; expected a closing `\"`",
-                    match reader.position().line().saturating_sub(line) {
-                        1 => "line".to_owned(),
-                        n => format!("{n} lines"),
-                    }
-                ),
-            })
-        }
+    match reader.get_ref().unclosed_quote() {
+        Some((line, field)) if reader.consumed_all() => Err(BatchError::Csv {
+            location: Location::at(source, line, Some(field)),
+            message: format!(
+                "a quoted field opens here and is never closed, so the {} after it would vanish into one cell; expected a closing `\"`",
+                match reader.line().saturating_sub(line) {
+                    1 => "line".to_owned(),
+                    n => format!("{n} lines"),
+                }
+            ),
+        }),
         _ => Ok(()),
     }
 }
 
-fn csv_error(source: &str, err: &csv::Error) -> BatchError {
-    let line = err.position().map(csv::Position::line);
-    let location = match line {
-        Some(line) => Location::at(source, line, None),
-        None => Location::file(source),
-    };
-    match err.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => BatchError::Csv {
-            location,
-            message: format!(
-                "expected {expected_len} fields like the header, found {len} (a stray delimiter or an unclosed quote?)"
-            ),
-        },
-        csv::ErrorKind::Io(io_err) => BatchError::Io {
-            source_name: source.to_owned(),
-            source: io::Error::new(io_err.kind(), io_err.to_string()),
-        },
-        _ => BatchError::Csv {
-            location,
-            message: err.to_string(),
-        },
+/// A record whose field count differs from the header's: the columns after the stray (or
+/// missing) delimiter would be read as the wrong items.
+fn unequal_fields(source: &str, line: u64, expected: usize, found: usize) -> BatchError {
+    BatchError::Csv {
+        location: Location::at(source, line, None),
+        message: format!(
+            "expected {expected} fields like the header, found {found} (a stray delimiter or an unclosed quote?)"
+        ),
+    }
+}
+
+fn io_error(source: &str, err: io::Error) -> BatchError {
+    BatchError::Io {
+        source_name: source.to_owned(),
+        source: err,
     }
 }
