@@ -67,12 +67,10 @@ pub(crate) struct RecordReader<R> {
     buffer: Vec<u8>,
     start: usize,
     end: usize,
-    /// How far past `start` the current line's `\n` has been looked for in vain, so that a
-    /// line longer than the buffer is not searched again from its start after every read.
-    searched: usize,
+    /// The bytes the fast path stops at: the delimiter, `\n` and `"`.
+    special: [bool; 256],
     /// `input` has reported its end.
     at_end: bool,
-    delimiter: u8,
     /// For records with quotes.
     parser: csv_core::Reader,
     /// Field ends from `parser`, relative to the record's bytes.
@@ -96,9 +94,14 @@ impl<R: Read> RecordReader<R> {
             buffer: vec![0; INITIAL_BUFFER],
             start: 0,
             end: 0,
-            searched: 0,
+            special: {
+                let mut special = [false; 256];
+                for byte in [delimiter, b'\n', b'"'] {
+                    special[usize::from(byte)] = true;
+                }
+                special
+            },
             at_end: false,
-            delimiter,
             parser,
             parser_ends: vec![0; 64],
             line: 1,
@@ -123,52 +126,55 @@ impl<R: Read> RecordReader<R> {
     /// Reads the next record into `record`; `false` at the end of the input.
     pub(crate) fn read(&mut self, record: &mut Record) -> io::Result<bool> {
         record.clear();
-        // Skip blank lines, and make sure a whole line (or the input's last) is buffered.
-        let line_end = loop {
-            if self.start < self.end && self.buffer[self.start] == b'\n' {
-                self.start += 1;
-                self.line += 1;
-                continue;
-            }
-            let unsearched = &self.buffer[self.start + self.searched..self.end];
-            match memchr::memchr(b'\n', unsearched) {
-                Some(at) => break Some(self.start + self.searched + at),
-                None if self.at_end => {
-                    if self.start == self.end {
-                        return Ok(false);
+        // One pass over the line splits it at delimiters and finds its end, unless a quote
+        // turns up first. Offsets are relative to `start`, which `fill` keeps at the front
+        // of what it moves, so a line split across reads is not scanned twice.
+        let (mut scanned, mut field_start) = (0, 0);
+        loop {
+            let line = &self.buffer[self.start..self.end];
+            while let Some(&byte) = line.get(scanned) {
+                if self.special[usize::from(byte)] {
+                    if byte == b'\n' {
+                        if scanned == 0 {
+                            // A blank line: skipped, as the csv crate skips it, and counted.
+                            self.start += 1;
+                            self.line += 1;
+                            break;
+                        }
+                        record.fields.push((field_start, scanned));
+                        record.bytes.extend_from_slice(&line[..scanned]);
+                        record.line = self.line;
+                        self.start += scanned + 1;
+                        self.line += 1;
+                        return Ok(true);
                     }
-                    break None;
+                    if byte == b'"' {
+                        record.fields.clear();
+                        record.line = self.line;
+                        self.read_with_parser(record)?;
+                        return Ok(true);
+                    }
+                    record.fields.push((field_start, scanned));
+                    field_start = scanned + 1;
                 }
-                None => {
-                    self.searched = self.end - self.start;
-                    self.fill()?;
+                scanned += 1;
+            }
+            if scanned < line.len() {
+                continue; // after a blank line
+            }
+            if self.at_end {
+                if line.is_empty() {
+                    return Ok(false);
                 }
+                // The last line, without a `\n`.
+                record.fields.push((field_start, scanned));
+                record.bytes.extend_from_slice(line);
+                record.line = self.line;
+                self.start = self.end;
+                return Ok(true);
             }
-        };
-        self.searched = 0;
-        record.line = self.line;
-        let line = &self.buffer[self.start..line_end.unwrap_or(self.end)];
-        if memchr::memchr(b'"', line).is_some() {
-            return self.read_with_parser(record).map(|()| true);
+            self.fill()?;
         }
-        let delimiter = self.delimiter;
-        let mut field_start = 0;
-        for (at, &byte) in line.iter().enumerate() {
-            if byte == delimiter {
-                record.fields.push((field_start, at));
-                field_start = at + 1;
-            }
-        }
-        record.fields.push((field_start, line.len()));
-        record.bytes.extend_from_slice(line);
-        match line_end {
-            Some(at) => {
-                self.start = at + 1;
-                self.line += 1;
-            }
-            None => self.start = self.end,
-        }
-        Ok(true)
     }
 
     /// Reads the record at `start`, which has a quote, with csv-core.
