@@ -17,10 +17,13 @@
 //! - every record serialises to JSON (which parses back with the same total) and to CSV cells,
 //!   and no CSV cell starts like a spreadsheet formula;
 //! - `write_csv_row` (the fast CSV writer) reads back, with the csv crate, as exactly one row
-//!   whose cells equal `csv_fields()`;
+//!   whose cells equal `csv_fields()`, and `write_csv_row_sharing`, with one `VisitCells` for
+//!   the whole input, writes the same bytes;
 //! - reading the same input in pieces of 1 to 16 bytes (the first at least 4; sizes taken from
 //!   the input's last 64 bytes) gives exactly the same rows, records, messages, error and counts as reading it in
-//!   one piece: the line-ending adapter's fast path and its byte-by-byte path must agree;
+//!   one piece: the line-ending adapter's fast path and its byte-by-byte path must agree, and
+//!   the record reader must give the same records whether a line (or a quoted record) arrives
+//!   whole or split across reads;
 //! - `patients_are_grouped()` (trend's first pass) fails only when the full read fails; when it
 //!   says the patients are grouped, the full read succeeded and the records' patient ids are
 //!   contiguous; `patients_are_grouped_scanning()` (its byte-scan shortcut) never says
@@ -33,6 +36,7 @@ use std::io;
 use std::sync::LazyLock;
 use symscore::batch::{BatchOptions, BatchReader, BatchSummary, RowOutcome, RowStatus};
 use symscore::score::Severity;
+use symscore::record::VisitCells;
 use symscore::{MissingTokens, Registry, ScoreRecord};
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::builtin);
@@ -85,7 +89,7 @@ fn check_summary(summary: BatchSummary, rows: u64, records: u64) {
     assert_eq!(summary.records, records, "{summary:?}");
 }
 
-fn check_record(record: &ScoreRecord<'_>) {
+fn check_record(record: &ScoreRecord<'_>, visit: &mut VisitCells) {
     let report = &record.report;
     let instrument = report.instrument;
     assert_eq!(
@@ -146,6 +150,12 @@ fn check_record(record: &ScoreRecord<'_>) {
     let parsed: Vec<&str> = parsed.iter().collect();
     let expected: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
     assert_eq!(parsed, expected, "write_csv_row disagrees with csv_fields");
+    // The CSV writer's path, with the visit cells kept from record to record, writes the
+    // same bytes: the cells of an earlier visit are never reused for this one.
+    let mut shared = symscore::record::CSV_HEADER.join(",").into_bytes();
+    shared.push(b'\n');
+    record.write_csv_row_sharing(&mut shared, visit);
+    assert_eq!(shared, row, "the shared visit cells are another record's");
 
     if let Some(id) = &record.patient_id {
         assert!(!id.is_empty(), "an empty patient id is reported, not kept");
@@ -211,13 +221,14 @@ fn run(input: impl io::Read, options: BatchOptions, check: bool) -> Transcript {
     ));
     let (mut rows, mut records) = (0u64, 0u64);
     let mut previous_line = 0u64;
+    let mut visit = VisitCells::default();
     loop {
         match reader.next_row() {
             Ok(Some(outcome)) => {
                 rows += 1;
                 records += outcome.records.len() as u64;
                 if check {
-                    check_outcome(&outcome, previous_line);
+                    check_outcome(&outcome, previous_line, &mut visit);
                     check_summary(reader.summary(), rows, records);
                 }
                 previous_line = outcome.line;
@@ -263,7 +274,7 @@ fn contiguous(patients: &[String]) -> bool {
     true
 }
 
-fn check_outcome(outcome: &RowOutcome<'_>, previous_line: u64) {
+fn check_outcome(outcome: &RowOutcome<'_>, previous_line: u64, visit: &mut VisitCells) {
     assert!(
         outcome.line > previous_line,
         "line {} after {previous_line}",
@@ -293,7 +304,7 @@ fn check_outcome(outcome: &RowOutcome<'_>, previous_line: u64) {
     }
     for record in &outcome.records {
         assert_eq!(record.line, Some(outcome.line));
-        check_record(record);
+        check_record(record, visit);
     }
     for duplicate in &outcome.duplicates {
         assert!(duplicate.first_line < outcome.line);

@@ -8,7 +8,7 @@ use std::io::{BufWriter, Write};
 
 use anyhow::Context as _;
 use symscore::ScoreRecord;
-use symscore::record::CSV_HEADER;
+use symscore::record::{CSV_HEADER, VisitCells};
 
 use super::args::Format;
 use stream::{CsvBlocks, JsonArray, write_json_line};
@@ -20,7 +20,7 @@ pub(crate) use trend::{TrendRow, TrendWriter};
 // One writer exists per run, so the size difference between variants costs nothing.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum RecordWriter<W: Write> {
-    Csv(CsvBlocks<W>),
+    Csv(CsvBlocks<W>, VisitCells),
     Json(JsonArray<W>),
     Jsonl(BufWriter<W>),
     Table { out: W, table: table::ScoreTable },
@@ -29,7 +29,9 @@ pub(crate) enum RecordWriter<W: Write> {
 impl<W: Write> RecordWriter<W> {
     pub(crate) fn new(format: Format, out: W, color: bool) -> Self {
         match format {
-            Format::Csv => RecordWriter::Csv(CsvBlocks::new(out, &CSV_HEADER)),
+            Format::Csv => {
+                RecordWriter::Csv(CsvBlocks::new(out, &CSV_HEADER), VisitCells::default())
+            }
             Format::Json => RecordWriter::Json(JsonArray::new(out)),
             Format::Jsonl => RecordWriter::Jsonl(BufWriter::new(out)),
             Format::Table => RecordWriter::Table {
@@ -41,8 +43,8 @@ impl<W: Write> RecordWriter<W> {
 
     pub(crate) fn write(&mut self, record: &ScoreRecord<'_>) -> anyhow::Result<()> {
         match self {
-            RecordWriter::Csv(csv) => {
-                record.write_csv_row(csv.rows());
+            RecordWriter::Csv(csv, visit) => {
+                record.write_csv_row_sharing(csv.rows(), visit);
                 csv.row_done()?;
             }
             RecordWriter::Json(array) => array.write(record)?,
@@ -56,7 +58,7 @@ impl<W: Write> RecordWriter<W> {
     /// rows, a JSON array left open, JSON Lines; a table is not drawn.
     pub(crate) fn abandon(self) -> anyhow::Result<()> {
         match self {
-            RecordWriter::Csv(csv) => csv.finish()?,
+            RecordWriter::Csv(csv, _) => csv.finish()?,
             RecordWriter::Json(array) => array.abandon()?,
             RecordWriter::Jsonl(mut out) => out.flush()?,
             RecordWriter::Table { .. } => {}
@@ -68,7 +70,7 @@ impl<W: Write> RecordWriter<W> {
     /// dropped the way `csv::Writer`'s drop would.
     pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self {
-            RecordWriter::Csv(csv) => csv.finish()?,
+            RecordWriter::Csv(csv, _) => csv.finish()?,
             RecordWriter::Jsonl(mut out) => out.flush()?,
             RecordWriter::Json(array) => array.finish()?,
             RecordWriter::Table { mut out, table } => {
