@@ -152,11 +152,12 @@ impl ScoreRecord<'_> {
         out.push(b',');
         push_int(out, report.missing as u64);
         out.push(b',');
-        out.extend_from_slice(if report.is_prorated() {
-            b"true"
+        // Each a copy of known length, which compiles to a store rather than a `memcpy` call.
+        if report.is_prorated() {
+            out.extend_from_slice(b"true");
         } else {
-            b"false"
-        });
+            out.extend_from_slice(b"false");
+        }
         out.push(b',');
         push_flags(out, report.flags.iter().map(|f| f.name));
         out.push(b',');
