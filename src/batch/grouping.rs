@@ -160,6 +160,7 @@ fn patient_id(line: &[u8], delimiter: u8, index: usize) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::test_input::Chunked;
 
     /// Scans `text`, whose header is its first non-blank line.
     fn scan_text(text: &str, patient: usize) -> Scan {
@@ -168,7 +169,7 @@ mod tests {
         let whole = scan(text.as_bytes(), b',', patient, fields).unwrap();
         // Read in small pieces too, so lines (and CRLF pairs) cross chunk boundaries.
         for size in [1, 2, 3, 7] {
-            let pieces = Pieces(text.as_bytes(), size);
+            let pieces = Chunked(text.as_bytes(), size);
             assert_eq!(
                 scan(pieces, b',', patient, fields).unwrap(),
                 whole,
@@ -176,17 +177,6 @@ mod tests {
             );
         }
         whole
-    }
-
-    struct Pieces<'a>(&'a [u8], usize);
-
-    impl Read for Pieces<'_> {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            let n = self.1.min(out.len()).min(self.0.len());
-            out[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
     }
 
     #[test]

@@ -311,19 +311,8 @@ impl<R: Read> Read for SkipBom<R> {
 #[cfg(test)]
 mod tests {
     use super::LineEndings;
+    use crate::batch::test_input::Chunked;
     use std::io::Read;
-
-    /// Feeds the input in chunks of `chunk` bytes, as a slow pipe would.
-    struct Chunked<'a>(&'a [u8], usize);
-
-    impl Read for Chunked<'_> {
-        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.1.min(out.len()).min(self.0.len());
-            out[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
 
     fn convert(input: &[u8], chunk: usize, out_size: usize) -> Vec<u8> {
         let mut reader = LineEndings::new(Chunked(input, chunk), b',');

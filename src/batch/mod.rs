@@ -16,6 +16,8 @@ mod line_endings;
 mod outcome;
 mod records;
 mod repeats;
+#[cfg(test)]
+mod test_input;
 
 use std::io;
 

@@ -245,20 +245,8 @@ impl<R: Read> RecordReader<R> {
 #[cfg(test)]
 mod tests {
     use super::{Record, RecordReader};
+    use crate::batch::test_input::Chunked;
     use proptest::prelude::*;
-    use std::io::Read;
-
-    /// Feeds the input in chunks of `chunk` bytes, as a slow pipe would.
-    struct Chunked<'a>(&'a [u8], usize);
-
-    impl Read for Chunked<'_> {
-        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.1.min(out.len()).min(self.0.len());
-            out[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
 
     /// Every record as (line, fields).
     fn records(input: &[u8], chunk: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
