@@ -179,9 +179,9 @@ impl<R: Read> RecordReader<R> {
 
     /// Reads the record at `start`, which has a quote, with csv-core.
     fn read_with_parser(&mut self, record: &mut Record) -> io::Result<()> {
-        if record.bytes.len() < INITIAL_BUFFER {
-            record.bytes.resize(INITIAL_BUFFER, 0);
-        }
+        // Room for a typical record; it doubles on demand. Not the read buffer's size: the
+        // room is zeroed for every quoted record, and a file that quotes its ids has one per line.
+        record.bytes.resize(256, 0);
         let (mut written, mut ended) = (0, 0);
         loop {
             let input = &self.buffer[self.start..self.end];
