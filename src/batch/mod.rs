@@ -434,7 +434,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
 
     fn patient_id(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<&str> {
         let index = self.plan.patient;
-        let id = self.cell(index, line, diagnostics)?.trim();
+        let id = trim_cell(self.cell(index, line, diagnostics)?);
         if id.is_empty() {
             diagnostics.push(self.diagnostic(
                 line,
@@ -448,6 +448,10 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
 
     fn date(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<Date> {
         let index = self.plan.date?;
+        let cell = self.record.get(index).unwrap_or_default();
+        if let Some(date) = self.options.date_format.parse_plain_iso(cell) {
+            return Some(date);
+        }
         let text = self.cell(index, line, diagnostics)?.trim();
         let parsed = if text.is_empty() {
             Err("expected a visit date, found an empty cell".to_owned())
@@ -509,6 +513,16 @@ fn quick_answer(cell: &[u8], scale: &Scale, digits_are_answers: bool) -> Option<
     }
 }
 
+/// `text.trim()`, answered without decoding characters when the cell starts and ends with a
+/// visible ASCII character (most ids): then there is nothing to trim.
+fn trim_cell(text: &str) -> &str {
+    match text.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        [only] if only.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 /// Sets `slot` to `text`, reusing the string already there (a batch run sets one per record).
 pub(super) fn replace_text(slot: &mut Option<String>, text: Option<&str>) {
     match (slot.as_mut(), text) {
@@ -565,5 +579,33 @@ fn io_error(source: &str, err: io::Error) -> BatchError {
     BatchError::Io {
         source_name: source.to_owned(),
         source: err,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim_cell;
+
+    #[test]
+    fn trim_cell_trims_as_str_trim_does() {
+        for text in [
+            "",
+            " ",
+            "x",
+            " x",
+            "x ",
+            "P000001",
+            " P 1 ",
+            "\tP1\r",
+            "\u{a0}P1",
+            "P1\u{a0}",
+            "\u{3000}P1\u{3000}",
+            "\u{b}P1",
+            "é",
+            "Pé",
+            "éP",
+        ] {
+            assert_eq!(trim_cell(text), text.trim(), "{text:?}");
+        }
     }
 }
