@@ -48,16 +48,13 @@ impl DateFormat {
         if *self != DateFormat::Iso {
             return None;
         }
-        let (year, month, day) = split_iso(cell)?;
-        let date = Date::new(year, month, day).ok()?;
-        PLAUSIBLE_YEARS.contains(&date.year()).then_some(date)
+        parse_iso(cell).filter(|date| PLAUSIBLE_YEARS.contains(&date.year()))
     }
 
     fn parse_any_year(&self, text: &str) -> Result<Date, String> {
         match self {
-            DateFormat::Iso => {
-                parse_iso(text).ok_or_else(|| invalid_or_expected(text, "a date as YYYY-MM-DD"))
-            }
+            DateFormat::Iso => parse_iso(text.as_bytes())
+                .ok_or_else(|| invalid_or_expected(text, "a date as YYYY-MM-DD")),
             DateFormat::Strftime(layout) => jiff::fmt::strtime::parse(layout, text)
                 .and_then(|parsed| parsed.to_date())
                 .map_err(|err| {
@@ -109,8 +106,8 @@ fn split_iso(bytes: &[u8]) -> Option<(i16, i8, i8)> {
     ))
 }
 
-fn parse_iso(text: &str) -> Option<Date> {
-    let (year, month, day) = split_iso(text.as_bytes())?;
+fn parse_iso(bytes: &[u8]) -> Option<Date> {
+    let (year, month, day) = split_iso(bytes)?;
     Date::new(year, month, day).ok()
 }
 

@@ -37,9 +37,7 @@ impl GroupingCheck {
 /// A patient id as the batch reader reads it: trimmed of all Unicode whitespace, so that
 /// `A` and `A` followed by a no-break space are one patient here as in the records.
 pub(super) fn trimmed_id(cell: &[u8]) -> &[u8] {
-    // Usually an id starts and ends with a visible ASCII character: nothing to trim.
-    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-    if visible(cell.first()) && visible(cell.last()) {
+    if super::has_nothing_to_trim(cell) {
         return cell;
     }
     match std::str::from_utf8(cell) {

@@ -513,13 +513,19 @@ fn quick_answer(cell: &[u8], scale: &Scale, digits_are_answers: bool) -> Option<
     }
 }
 
-/// `text.trim()`, answered without decoding characters when the cell starts and ends with a
-/// visible ASCII character (most ids): then there is nothing to trim.
+/// Whether a cell starts and ends with a visible ASCII character (most ids), so that
+/// trimming it of Unicode whitespace would change nothing: known without decoding it.
+fn has_nothing_to_trim(cell: &[u8]) -> bool {
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    visible(cell.first()) && visible(cell.last())
+}
+
+/// `text.trim()`, skipped when [`has_nothing_to_trim`].
 fn trim_cell(text: &str) -> &str {
-    match text.as_bytes() {
-        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
-        [only] if only.is_ascii_graphic() => text,
-        _ => text.trim(),
+    if has_nothing_to_trim(text.as_bytes()) {
+        text
+    } else {
+        text.trim()
     }
 }
 
