@@ -3,6 +3,8 @@
 //! Exports from statistics packages write `2.0` for 2 and use codes such as `7` (refused)
 //! or `9` (don't know) for non-answers; these are handled here once, for every input path.
 
+pub use crate::shown_text::show_cell;
+
 use crate::instrument::Scale;
 use crate::score::Answer;
 
@@ -104,22 +106,6 @@ impl std::fmt::Display for AnswerProblem {
             self.min, self.max
         )
     }
-}
-
-/// A cell as it should appear inside a message: control characters and invisible ones
-/// (zero-width spaces, byte-order marks) are escaped so that a difference the eye cannot see
-/// shows up; everything else, quotes included, is shown as it is in the file.
-pub fn show_cell(text: &str) -> String {
-    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}');
-    let mut shown = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() || invisible(c) {
-            shown.extend(c.escape_unicode());
-        } else {
-            shown.push(c);
-        }
-    }
-    shown
 }
 
 /// Reads a cell against a scale. Surrounding spaces are ignored; `2`, `2.0` and `2.00` are 2;

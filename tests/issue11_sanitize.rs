@@ -1,0 +1,303 @@
+//! Issue 11, points 19–22 and 24: text from files never drives a terminal or a spreadsheet,
+//! definition directories load completely or not at all, no two instruments share a column,
+//! and the smaller option and input checks.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+const PHQ9_HEADER: &str =
+    "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9";
+const ESC: u8 = 0x1b;
+
+fn symscore(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("symscore")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("SYMSCORE_INSTRUMENTS")
+        .env("NO_COLOR", "1")
+        .env("TZ", "UTC")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The example PHQ-2 definition with some of its fields replaced.
+fn phq2_with(replace: &[(&str, &str)]) -> String {
+    let mut text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/screen2.json"),
+    )
+    .unwrap();
+    for (from, to) in replace {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    text
+}
+
+// Point 19: patient ids and other file text reach stderr escaped.
+
+/// An id that switches the terminal to concealed text must not hide the `!!` line after it.
+#[test]
+fn an_escape_sequence_in_a_repeated_visit_id_does_not_reach_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let row = "X\x1b[8m,2026-01-05,1,1,1,1,1,1,1,1,2";
+    write(
+        dir.path(),
+        "v.csv",
+        &format!("{PHQ9_HEADER}\n{row}\n{row}\n"),
+    );
+    write(
+        dir.path(),
+        "d.csv",
+        "patient_id,date\nX\x1b[8m,2026-01-01\n",
+    );
+    for args in [
+        &["score", "v.csv", "--format", "csv"][..],
+        &["trend", "v.csv", "--dosing", "d.csv", "--format", "csv"][..],
+    ] {
+        let out = symscore(dir.path(), args);
+        assert!(!out.stderr.contains(&ESC), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("patient `X\\u{1b}[8m` on 2026-01-05 repeats line 2"),
+            "{args:?}: {err}"
+        );
+    }
+    let out = symscore(dir.path(), &["score", "v.csv", "--format", "csv"]);
+    let err = stderr(&out);
+    let safety = err
+        .lines()
+        .find(|l| l.starts_with("!! "))
+        .unwrap_or_else(|| panic!("no safety line: {err}"));
+    assert!(safety.contains("ITEM9_POSITIVE") && safety.contains("lines 2, 3"));
+}
+
+/// The list of patients without a dosing date quotes ids from the visits file.
+#[test]
+fn an_escape_sequence_in_an_id_without_dosing_does_not_reach_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "v.csv",
+        &format!("{PHQ9_HEADER}\nX\x1b[8m,2026-01-05,1,1,1,1,1,1,1,1,2\n"),
+    );
+    write(dir.path(), "d.csv", "patient_id,date\nP001,2026-01-01\n");
+    let out = symscore(
+        dir.path(),
+        &["trend", "v.csv", "--dosing", "d.csv", "--format", "csv"],
+    );
+    let err = stderr(&out);
+    assert!(!out.stderr.contains(&ESC), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains("no dosing date"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(line.ends_with("X\\u{1b}[8m"), "{line}");
+}
+
+/// A line break inside a quoted id cannot start a line of its own (a forged `!!` line).
+#[test]
+fn a_line_break_in_an_id_stays_inside_its_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let row = "\"X\n!! forged\",2026-01-05,0,0,0,0,0,0,0,0,0";
+    write(
+        dir.path(),
+        "v.csv",
+        &format!("{PHQ9_HEADER}\n{row}\n{row}\n"),
+    );
+    let out = symscore(dir.path(), &["score", "v.csv", "--format", "csv"]);
+    let err = stderr(&out);
+    assert!(!err.lines().any(|l| l.starts_with("!!")), "{err}");
+    assert!(err.contains("patient `X\\u{a}!! forged`"), "{err}");
+}
+
+/// A fatal error quoting the file (here its only header cell) is escaped as well.
+#[test]
+fn a_fatal_error_quoting_a_header_cell_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "v.csv", "\x1b]0;owned\x07\x1b[8m\n1\n");
+    let out = symscore(dir.path(), &["score", "v.csv", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        !out.stderr.contains(&ESC) && !out.stderr.contains(&7),
+        "{err}"
+    );
+    assert!(err.starts_with("error: v.csv:1"), "{err}");
+}
+
+// Point 20: definition text.
+
+/// A version that a spreadsheet would run as a formula is written as text in every CSV.
+#[test]
+fn a_formula_in_a_definition_is_written_as_text_in_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let defs = dir.path().join("defs");
+    std::fs::create_dir(&defs).unwrap();
+    write(
+        &defs,
+        "phq2.json",
+        &phq2_with(&[
+            (
+                r#""version": "1.0.0""#,
+                r#""version": "=HYPERLINK(\"http://x\",\"y\")""#,
+            ),
+            (
+                r#""name": "Patient Health Questionnaire-2 (PHQ-2)""#,
+                r#""name": "+SUM(1,2)""#,
+            ),
+            (r#""licence": "Developed"#, r#""licence": "@Developed"#),
+        ]),
+    );
+    write(
+        dir.path(),
+        "v.csv",
+        "patient_id,date,phq2_1,phq2_2\nS01,2026-03-02,0,1\n",
+    );
+    write(dir.path(), "d.csv", "patient_id,date\nS01,2026-03-01\n");
+    let out = symscore(
+        dir.path(),
+        &[
+            "--instruments-dir",
+            "defs",
+            "score",
+            "v.csv",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let version = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "instrument_version");
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[version.unwrap()], "'=HYPERLINK(\"http://x\",\"y\")");
+
+    // JSON is not opened in a spreadsheet: the value stays exactly as defined.
+    let out = symscore(
+        dir.path(),
+        &[
+            "--instruments-dir",
+            "defs",
+            "score",
+            "v.csv",
+            "--format",
+            "jsonl",
+        ],
+    );
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        record["instrument_version"],
+        "=HYPERLINK(\"http://x\",\"y\")"
+    );
+
+    let out = symscore(
+        dir.path(),
+        &[
+            "--instruments-dir",
+            "defs",
+            "instruments",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let phq2 = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "phq2")
+        .unwrap();
+    assert_eq!(&phq2[1], "'+SUM(1,2)");
+    assert_eq!(&phq2[5], "'=HYPERLINK(\"http://x\",\"y\")");
+    assert!(phq2[7].starts_with("'@Developed"), "{}", &phq2[7]);
+
+    let out = symscore(
+        dir.path(),
+        &[
+            "--instruments-dir",
+            "defs",
+            "trend",
+            "v.csv",
+            "--dosing",
+            "d.csv",
+            "--format",
+            "csv",
+        ],
+    );
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let version = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "instrument_version");
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[version.unwrap()], "'=HYPERLINK(\"http://x\",\"y\")");
+}
+
+/// A control character in any definition text is refused where it is written, so that
+/// `instruments show`, `enter` and every table can print definition text as it is.
+#[test]
+fn a_control_character_in_definition_text_is_refused_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let defs = dir.path().join("defs");
+    std::fs::create_dir(&defs).unwrap();
+    let text = phq2_with(&[(
+        r#""licence": "Developed"#,
+        r#""licence": "\u001b[8mDeveloped"#,
+    )]);
+    let path = write(&defs, "phq2.json", &text);
+    let line = 1 + text[..text.find("\"licence\"").unwrap()]
+        .matches('\n')
+        .count();
+    let expected = format!("phq2.json:{line}:14: `licence`: expected plain text");
+
+    let out = symscore(
+        dir.path(),
+        &["--instruments-dir", "defs", "instruments", "show", "phq2"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!out.stdout.contains(&ESC) && !out.stderr.contains(&ESC));
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("found `\\u{1b}[8mDeveloped"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = symscore(
+        dir.path(),
+        &["instruments", "check", path.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+
+    // A right-to-left override in an item label (it reverses the line on screen) likewise.
+    write(
+        &defs,
+        "phq2.json",
+        &phq2_with(&[("feeling down", "feeling \u{202e}down")]),
+    );
+    let out = symscore(dir.path(), &["--instruments-dir", "defs", "instruments"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`items[1].label`: expected plain text"),
+        "{}",
+        stderr(&out)
+    );
+}
