@@ -7,6 +7,8 @@ use std::fmt::{self, Write as _};
 use std::io;
 use std::path::PathBuf;
 
+use crate::shown_text::show_cell;
+
 /// A place in an input file, 1-based as editors count.
 ///
 /// For CSV input `column` is the field number (the first field is column 1), which is what
@@ -66,6 +68,15 @@ pub enum DefinitionError {
         /// The underlying failure.
         #[source]
         source: io::Error,
+    },
+    /// An entry of an instruments directory that looks like a definition (`*.json`) but is
+    /// not a file that can be read: a dangling symbolic link, a directory, a FIFO.
+    #[error("{}: expected an instrument definition file, found {found}", show_cell(&.path.display().to_string()))]
+    NotAFile {
+        /// The entry.
+        path: PathBuf,
+        /// What it is instead.
+        found: String,
     },
     /// The text is not JSON, or a field has the wrong type or name.
     #[error("{location}: {message}{}", json_path_suffix(.json_path))]

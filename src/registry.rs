@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use crate::error::DefinitionError;
-use crate::instrument::{Instrument, builtin_definitions, load_definition_file, parse_definition};
+use crate::instrument::{
+    Instrument, builtin_definitions, definition_files, load_definition_file, parse_definition,
+};
 
 /// Instruments by id, in a stable order: built-ins first, then added ones by file name.
 #[derive(Debug, Clone)]
@@ -36,28 +38,21 @@ impl Registry {
         Registry { entries }
     }
 
-    /// Adds every `*.json` file in `dir`; a definition whose id is built in replaces the
+    /// Adds every definition file in `dir` (`*.json` in any case, not hidden; see
+    /// [`definition_files`]); a definition whose id is built in replaces the
     /// built-in one, provided it keeps every built-in safety item at least as sensitive.
     /// Two files in `dir` with the same id are an error, as is any invalid file: a clinic's
-    /// definitions must all load before anything is scored with them. Every failing file is
-    /// reported. Returns the ids of the instruments that were replaced.
+    /// definitions must all load before anything is scored with them. An entry named like a
+    /// definition that is not a readable file (a dangling link) is an error too, never
+    /// skipped. Every failing file is reported. Returns the ids of the instruments that were replaced.
     pub fn load_dir(&mut self, dir: &Path) -> Result<Vec<String>, DefinitionError> {
-        let read_error = |source| DefinitionError::Read {
-            path: dir.to_owned(),
-            source,
-        };
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .map_err(read_error)?
-            .map(|entry| entry.map(|e| e.path()))
-            .collect::<Result<_, _>>()
-            .map_err(read_error)?;
-        paths.retain(|p| p.extension().is_some_and(|e| e == "json") && p.is_file());
-        paths.sort();
+        let paths = definition_files(dir)?;
         let mut added: Vec<Entry> = Vec::new();
         let mut errors = Vec::new();
         for path in paths {
-            let instrument = match load_definition_file(&path) {
-                Ok(instrument) => instrument,
+            let loaded = path.and_then(|path| Ok((load_definition_file(&path)?, path)));
+            let (instrument, path) = match loaded {
+                Ok(loaded) => loaded,
                 Err(err) => {
                     errors.push(err);
                     continue;

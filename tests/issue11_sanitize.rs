@@ -301,3 +301,119 @@ fn a_control_character_in_definition_text_is_refused_with_its_position() {
         stderr(&out)
     );
 }
+
+// Point 21: every entry of an instruments directory that looks like a definition loads.
+
+/// The built-in PCL-5 with its cut-off moved to 32 (band edge and threshold together).
+fn pcl5_cutoff_32() -> String {
+    let mut text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("instruments/pcl5.json"),
+    )
+    .unwrap();
+    for (from, to) in [
+        (r#""min": 0, "max": 32 }"#, r#""min": 0, "max": 31 }"#),
+        (r#""min": 33, "max": 80 }"#, r#""min": 32, "max": 80 }"#),
+        (r#""min_total": 33,"#, r#""min_total": 32,"#),
+    ] {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    text
+}
+
+/// Sixteen items at 2: a total of 32, at the clinic's cut-off and below the built-in one.
+const PCL5_TOTAL_32: &str = "2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,0,0,0,0";
+
+fn pcl5_severity(dir: &Path) -> Output {
+    symscore(
+        dir,
+        &[
+            "--instruments-dir",
+            "defs",
+            "score",
+            "-i",
+            "pcl5",
+            "--items",
+            PCL5_TOTAL_32,
+            "--format",
+            "csv",
+        ],
+    )
+}
+
+#[test]
+fn a_definition_named_in_upper_case_is_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let defs = dir.path().join("defs");
+    std::fs::create_dir(&defs).unwrap();
+    write(&defs, "PCL5.JSON", &pcl5_cutoff_32());
+    let out = pcl5_severity(dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!((&row[3], &row[6]), ("32", "probable_ptsd"));
+    assert!(
+        stderr(&out).contains("using `pcl5` from defs/PCL5.JSON"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_definition_link_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let defs = dir.path().join("defs");
+    std::fs::create_dir(&defs).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/share/pcl5.json", defs.join("pcl5.json")).unwrap();
+    let out = pcl5_severity(dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains("defs/pcl5.json: expected an instrument definition file, found a symbolic link to `/nonexistent/share/pcl5.json`, which cannot be read"),
+        "{err}"
+    );
+}
+
+/// A FIFO (and a directory) named like a definition is refused by its type, before anything
+/// opens it, and every unusable entry is reported along with the invalid files.
+#[cfg(unix)]
+#[test]
+fn entries_that_are_not_files_are_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let defs = dir.path().join("defs");
+    std::fs::create_dir(&defs).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(defs.join("pcl5.json"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::create_dir(defs.join("old.json")).unwrap();
+    write(&defs, "broken.json", "{");
+    let out = Command::cargo_bin("symscore")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("SYMSCORE_INSTRUMENTS")
+        .args([
+            "--instruments-dir",
+            "defs",
+            "score",
+            "-i",
+            "pcl5",
+            "--items",
+            PCL5_TOTAL_32,
+        ])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    for expected in [
+        "defs/pcl5.json: expected an instrument definition file, found a named pipe (FIFO)",
+        "defs/old.json: expected an instrument definition file, found a directory",
+        "defs/broken.json:1:1: EOF while parsing",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+}
