@@ -111,6 +111,18 @@ pub enum DefinitionError {
     /// Several files in a directory failed; every one is listed.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Several(Vec<DefinitionError>),
+    /// Two instruments would read and write the same CSV column.
+    #[error(
+        "column `{column}` would be both {first} and {second}; rename an instrument or extra item id so that each column belongs to one instrument"
+    )]
+    SharedColumn {
+        /// The column name.
+        column: String,
+        /// The item that claims it first, with its instrument and file.
+        first: String,
+        /// The item that claims it too, with its instrument and file.
+        second: String,
+    },
     /// Two definitions claim the same id.
     #[error("{second}: instrument id `{id}` is already defined by {first}")]
     DuplicateId {

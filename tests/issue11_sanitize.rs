@@ -417,3 +417,62 @@ fn entries_that_are_not_files_are_refused_without_blocking() {
         assert!(err.contains(expected), "{expected}: {err}");
     }
 }
+
+// Point 22: no column belongs to two instruments.
+
+/// Instrument `a` with extra item `b_1` and instrument `a_b` both claim column `a_b_1`.
+fn write_colliding_definitions(defs: &Path) {
+    std::fs::create_dir(defs).unwrap();
+    let extra = r#""extra_items": [ { "id": "b_1", "label": "an extra question" } ],
+  "missing": {"#;
+    write(
+        defs,
+        "a.json",
+        &phq2_with(&[
+            (r#""id": "phq2""#, r#""id": "a""#),
+            (r#""missing": {"#, extra),
+        ]),
+    );
+    write(
+        defs,
+        "a_b.json",
+        &phq2_with(&[(r#""id": "phq2""#, r#""id": "a_b""#)]),
+    );
+}
+
+#[test]
+fn two_instruments_claiming_one_column_are_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    write_colliding_definitions(&dir.path().join("defs"));
+    let expected = "column `a_b_1` would be both extra item `b_1` of `a` (defs/a.json) and item 1 of `a_b` (defs/a_b.json)";
+    let out = symscore(dir.path(), &["--instruments-dir", "defs", "instruments"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+
+    // `enter` stops before asking anything, and the visits file is not touched.
+    let visits = write(dir.path(), "v.csv", "patient_id,date\n");
+    let out = Command::cargo_bin("symscore")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("SYMSCORE_INSTRUMENTS")
+        .args([
+            "--instruments-dir",
+            "defs",
+            "enter",
+            "a",
+            "a_b",
+            "--patient",
+            "P1",
+            "--append",
+            "v.csv",
+        ])
+        .write_stdin("1\n1\n1\n1\n1\ny\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(visits).unwrap(),
+        "patient_id,date\n"
+    );
+}
