@@ -35,12 +35,20 @@ impl Default for MissingTokens {
 impl MissingTokens {
     /// Adds a token. A whole-number token also matches its decimal spellings, so `7`
     /// matches a `7.0` written by a statistics package.
-    pub fn add(&mut self, token: &str) {
+    ///
+    /// An empty token (or only spaces) is refused: blank already means "no data", and as a
+    /// non-response code it would make every instrument left blank count as administered
+    /// and unanswered, so invalid.
+    pub fn add(&mut self, token: &str) -> Result<(), EmptyToken> {
         let token = token.trim();
+        if token.is_empty() {
+            return Err(EmptyToken);
+        }
         match parse_whole_number(token) {
             Some(number) => self.numbers.push(number),
             None => self.texts.push(token.to_ascii_lowercase()),
         }
+        Ok(())
     }
 
     /// The first whole-number token that is also an allowed answer on `scale`: such a token
@@ -78,6 +86,13 @@ impl MissingTokens {
                 && parse_whole_number(cell).is_some_and(|n| self.numbers.contains(&n)))
     }
 }
+
+/// A non-answer token that is empty: see [`MissingTokens::add`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "expected a non-answer code such as `7` or `refused`, found an empty token; a blank cell always means no answer"
+)]
+pub struct EmptyToken;
 
 /// Why a cell is not a usable answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,8 +233,8 @@ mod tests {
     #[test]
     fn blank_and_tokens_are_missing() {
         let mut na = MissingTokens::default();
-        na.add("7");
-        na.add("Refused");
+        na.add("7").unwrap();
+        na.add("Refused").unwrap();
         for cell in ["", "  ", "NA", "na", "N/A", ".", "7", "7.0", "refused"] {
             assert_eq!(
                 parse_answer(cell, &scale(), &na),
@@ -228,6 +243,15 @@ mod tests {
             );
         }
         assert!(parse_answer("9.0", &scale(), &na).is_err());
+    }
+
+    #[test]
+    fn an_empty_token_is_refused_and_blank_stays_no_data() {
+        let mut na = MissingTokens::default();
+        assert_eq!(na.add(""), Err(EmptyToken));
+        assert_eq!(na.add("  "), Err(EmptyToken));
+        assert!(!na.has_non_response_codes());
+        assert!(!na.is_non_response(""));
     }
 
     #[test]

@@ -476,3 +476,132 @@ fn two_instruments_claiming_one_column_are_refused_at_load() {
         "patient_id,date\n"
     );
 }
+
+// Point 24: the smaller checks.
+
+/// A blank cell already means "no data"; as a non-response code, an empty token made every
+/// instrument left blank count as given and unanswered, so invalid.
+#[test]
+fn an_empty_na_token_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "v.csv",
+        "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7\n\
+         P1,2026-01-05,1,1,1,1,1,1,1,1,0,,,,,,,\n",
+    );
+    for na in ["", "7,,9", " "] {
+        let out = symscore(
+            dir.path(),
+            &["score", "v.csv", "--na", na, "--format", "csv"],
+        );
+        assert_eq!(out.status.code(), Some(2), "--na {na:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty());
+        assert!(
+            stderr(&out).contains("error: --na: expected a non-answer code such as `7` or `refused`, found an empty token"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // Codes that are not empty still work, and the blank GAD-7 stays not administered.
+    let out = symscore(
+        dir.path(),
+        &["score", "v.csv", "--na", "7,9", "--format", "csv"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 scored, 0 prorated, 0 invalid"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_unknown_time_zone_is_reported_once_and_today_is_taken_in_utc() {
+    let dir = tempfile::tempdir().unwrap();
+    let warning = "symscore: warning: TZ=`Europe/Londn` names no time zone known to this system; today's date is taken in UTC";
+    let run = |tz: &str| {
+        Command::cargo_bin("symscore")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("TZ", tz)
+            .args(["enter", "gad7"])
+            .write_stdin("q\n")
+            .output()
+            .unwrap()
+    };
+    let utc_today = || {
+        jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+    };
+    let before = utc_today();
+    let out = run("Europe/Londn");
+    let after = utc_today();
+    let err = stderr(&out);
+    assert_eq!(err.matches(warning).count(), 1, "{err}");
+    // Either side of midnight UTC, should the run cross it.
+    assert!(
+        err.contains(&format!("visit {before}")) || err.contains(&format!("visit {after}")),
+        "{err}"
+    );
+    for tz in ["UTC", "Europe/London", ""] {
+        let out = run(tz);
+        assert!(
+            !stderr(&out).contains("warning: TZ"),
+            "{tz}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn utf32_input_is_named_as_utf32() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "patient_id,date,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7\n";
+    let mut little = vec![0xFF, 0xFE, 0, 0];
+    let mut big = vec![0, 0, 0xFE, 0xFF];
+    for c in text.chars() {
+        little.extend_from_slice(&u32::from(c).to_le_bytes());
+        big.extend_from_slice(&u32::from(c).to_be_bytes());
+    }
+    for (name, bytes) in [("le.csv", &little), ("be.csv", &big)] {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+        let out = symscore(dir.path(), &["score", name]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "error: {name}:1:1: expected CSV text, found a UTF-32 text file"
+            )),
+            "{err}"
+        );
+        assert!(!err.contains("UTF-16"), "{err}");
+    }
+    std::fs::write(dir.path().join("def.json"), &little).unwrap();
+    let out = symscore(dir.path(), &["instruments", "check", "def.json"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("def.json:1:1: expected UTF-8 text, found UTF-32"),
+        "{err}"
+    );
+}
+
+/// README once said `score` reads `+2`; a signed cell is, and stays, an unusable answer.
+#[test]
+fn a_signed_answer_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "v.csv",
+        "patient_id,date,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7\nP1,2026-01-05,+2,1,1,1,1,1,1\n",
+    );
+    let out = symscore(dir.path(), &["score", "v.csv", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("column 'gad7_1': expected an answer from 0 to 3, found '+2'"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("INVALID_VALUE"));
+}

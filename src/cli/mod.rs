@@ -8,6 +8,7 @@ mod prompt;
 mod render;
 pub(crate) mod report;
 mod score;
+mod today;
 mod trend;
 
 use anyhow::Context as _;

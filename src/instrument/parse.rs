@@ -99,6 +99,10 @@ pub fn load_definition_file(path: &Path) -> Result<Instrument, DefinitionError> 
         json_path: String::new(),
         message,
     };
+    // UTF-32 first: its little-endian mark begins with UTF-16's.
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Err(encoding_error(1, 1, "expected UTF-8 text, found UTF-32; save it as UTF-8, or convert it with `iconv -f utf-32 -t utf-8`".into()));
+    }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(encoding_error(1, 1, "expected UTF-8 text, found UTF-16 (saved as \"Unicode\"); save it as UTF-8, or convert it with `iconv -f utf-16 -t utf-8`".into()));
     }
