@@ -40,12 +40,13 @@ impl Registry {
     }
 
     /// Adds every definition file in `dir` (`*.json` in any case, not hidden; see
-    /// [`definition_files`]); a definition whose id is built in replaces the
-    /// built-in one, provided it keeps every built-in safety item at least as sensitive.
-    /// Two files in `dir` with the same id are an error, as is any invalid file: a clinic's
-    /// definitions must all load before anything is scored with them. An entry named like a
-    /// definition that is not a readable file (a dangling link) is an error too, never
-    /// skipped. Every failing file is reported. Returns the ids of the instruments that were replaced.
+    /// [`definition_files`]); a definition whose id is built in replaces the built-in one,
+    /// provided it keeps every built-in safety item at least as sensitive. Two files in `dir`
+    /// with the same id are an error, as is any invalid file, an entry named like a
+    /// definition that is not a readable file (a dangling link), and two instruments that
+    /// claim one CSV column: a clinic's definitions must all load before anything is scored
+    /// with them. Every failing file is reported. On error the registry is unchanged.
+    /// Returns the ids of the instruments that were replaced.
     pub fn load_dir(&mut self, dir: &Path) -> Result<Vec<String>, DefinitionError> {
         let paths = definition_files(dir)?;
         let mut added: Vec<Entry> = Vec::new();
