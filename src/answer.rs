@@ -3,6 +3,8 @@
 //! Exports from statistics packages write `2.0` for 2 and use codes such as `7` (refused)
 //! or `9` (don't know) for non-answers; these are handled here once, for every input path.
 
+pub use crate::shown_text::show_cell;
+
 use crate::instrument::Scale;
 use crate::score::Answer;
 
@@ -33,12 +35,20 @@ impl Default for MissingTokens {
 impl MissingTokens {
     /// Adds a token. A whole-number token also matches its decimal spellings, so `7`
     /// matches a `7.0` written by a statistics package.
-    pub fn add(&mut self, token: &str) {
+    ///
+    /// An empty token (or only spaces) is refused: blank already means "no data", and as a
+    /// non-response code it would make every instrument left blank count as administered
+    /// and unanswered, so invalid.
+    pub fn add(&mut self, token: &str) -> Result<(), EmptyToken> {
         let token = token.trim();
+        if token.is_empty() {
+            return Err(EmptyToken);
+        }
         match parse_whole_number(token) {
             Some(number) => self.numbers.push(number),
             None => self.texts.push(token.to_ascii_lowercase()),
         }
+        Ok(())
     }
 
     /// The first whole-number token that is also an allowed answer on `scale`: such a token
@@ -77,6 +87,13 @@ impl MissingTokens {
     }
 }
 
+/// A non-answer token that is empty: see [`MissingTokens::add`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "expected a non-answer code such as `7` or `refused`, found an empty token; a blank cell always means no answer"
+)]
+pub struct EmptyToken;
+
 /// Why a cell is not a usable answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerProblem {
@@ -104,22 +121,6 @@ impl std::fmt::Display for AnswerProblem {
             self.min, self.max
         )
     }
-}
-
-/// A cell as it should appear inside a message: control characters and invisible ones
-/// (zero-width spaces, byte-order marks) are escaped so that a difference the eye cannot see
-/// shows up; everything else, quotes included, is shown as it is in the file.
-pub fn show_cell(text: &str) -> String {
-    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}');
-    let mut shown = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() || invisible(c) {
-            shown.extend(c.escape_unicode());
-        } else {
-            shown.push(c);
-        }
-    }
-    shown
 }
 
 /// Reads a cell against a scale. Surrounding spaces are ignored; `2`, `2.0` and `2.00` are 2;
@@ -232,8 +233,8 @@ mod tests {
     #[test]
     fn blank_and_tokens_are_missing() {
         let mut na = MissingTokens::default();
-        na.add("7");
-        na.add("Refused");
+        na.add("7").unwrap();
+        na.add("Refused").unwrap();
         for cell in ["", "  ", "NA", "na", "N/A", ".", "7", "7.0", "refused"] {
             assert_eq!(
                 parse_answer(cell, &scale(), &na),
@@ -242,6 +243,15 @@ mod tests {
             );
         }
         assert!(parse_answer("9.0", &scale(), &na).is_err());
+    }
+
+    #[test]
+    fn an_empty_token_is_refused_and_blank_stays_no_data() {
+        let mut na = MissingTokens::default();
+        assert_eq!(na.add(""), Err(EmptyToken));
+        assert_eq!(na.add("  "), Err(EmptyToken));
+        assert!(!na.has_non_response_codes());
+        assert!(!na.is_non_response(""));
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::fmt::{self, Write as _};
 use std::io;
 use std::path::PathBuf;
 
+use crate::shown_text::show_cell;
+
 /// A place in an input file, 1-based as editors count.
 ///
 /// For CSV input `column` is the field number (the first field is column 1), which is what
@@ -67,6 +69,15 @@ pub enum DefinitionError {
         #[source]
         source: io::Error,
     },
+    /// An entry of an instruments directory that looks like a definition (`*.json`) but is
+    /// not a file that can be read: a dangling symbolic link, a directory, a FIFO.
+    #[error("{}: expected an instrument definition file, found {found}", show_cell(&.path.display().to_string()))]
+    NotAFile {
+        /// The entry.
+        path: PathBuf,
+        /// What it is instead.
+        found: String,
+    },
     /// The text is not JSON, or a field has the wrong type or name.
     #[error("{location}: {message}{}", json_path_suffix(.json_path))]
     Syntax {
@@ -100,6 +111,18 @@ pub enum DefinitionError {
     /// Several files in a directory failed; every one is listed.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Several(Vec<DefinitionError>),
+    /// Two instruments would read and write the same CSV column.
+    #[error(
+        "column `{column}` would be both {first} and {second}; rename an instrument or extra item id so that each column belongs to one instrument"
+    )]
+    SharedColumn {
+        /// The column name.
+        column: String,
+        /// The item that claims it first, with its instrument and file.
+        first: String,
+        /// The item that claims it too, with its instrument and file.
+        second: String,
+    },
     /// Two definitions claim the same id.
     #[error("{second}: instrument id `{id}` is already defined by {first}")]
     DuplicateId {

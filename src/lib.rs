@@ -30,6 +30,7 @@ pub mod instrument;
 pub mod record;
 pub mod registry;
 pub mod score;
+pub mod shown_text;
 pub mod trend;
 pub mod visits;
 

@@ -76,7 +76,8 @@ impl ScoreRecord<'_> {
             Cow::Owned(flags),
             Cow::Owned(subscales),
             optional(self.line.map(|l| l.to_string())),
-            Cow::Borrowed(report.instrument.version.as_str()),
+            // Definition text: a spreadsheet must not read a version as a formula.
+            spreadsheet_safe(&report.instrument.version),
         ]
     }
 }
@@ -177,7 +178,7 @@ impl ScoreRecord<'_> {
     /// `,instrument_version` after the line cell, and the row's `\n`.
     fn push_version_cell(&self, out: &mut Vec<u8>) {
         out.push(b',');
-        push_csv_field(out, &self.report.instrument.version);
+        push_csv_field(out, &spreadsheet_safe(&self.report.instrument.version));
         out.push(b'\n');
     }
 }

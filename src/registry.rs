@@ -1,9 +1,12 @@
 //! The set of instruments a run can score: the built-in ones plus a user's directory.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::DefinitionError;
-use crate::instrument::{Instrument, builtin_definitions, load_definition_file, parse_definition};
+use crate::instrument::{
+    Instrument, builtin_definitions, definition_files, load_definition_file, parse_definition,
+};
 
 /// Instruments by id, in a stable order: built-ins first, then added ones by file name.
 #[derive(Debug, Clone)]
@@ -36,28 +39,22 @@ impl Registry {
         Registry { entries }
     }
 
-    /// Adds every `*.json` file in `dir`; a definition whose id is built in replaces the
-    /// built-in one, provided it keeps every built-in safety item at least as sensitive.
-    /// Two files in `dir` with the same id are an error, as is any invalid file: a clinic's
-    /// definitions must all load before anything is scored with them. Every failing file is
-    /// reported. Returns the ids of the instruments that were replaced.
+    /// Adds every definition file in `dir` (`*.json` in any case, not hidden; see
+    /// [`definition_files`]); a definition whose id is built in replaces the built-in one,
+    /// provided it keeps every built-in safety item at least as sensitive. Two files in `dir`
+    /// with the same id are an error, as is any invalid file, an entry named like a
+    /// definition that is not a readable file (a dangling link), and two instruments that
+    /// claim one CSV column: a clinic's definitions must all load before anything is scored
+    /// with them. Every failing file is reported. On error the registry is unchanged.
+    /// Returns the ids of the instruments that were replaced.
     pub fn load_dir(&mut self, dir: &Path) -> Result<Vec<String>, DefinitionError> {
-        let read_error = |source| DefinitionError::Read {
-            path: dir.to_owned(),
-            source,
-        };
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .map_err(read_error)?
-            .map(|entry| entry.map(|e| e.path()))
-            .collect::<Result<_, _>>()
-            .map_err(read_error)?;
-        paths.retain(|p| p.extension().is_some_and(|e| e == "json") && p.is_file());
-        paths.sort();
+        let paths = definition_files(dir)?;
         let mut added: Vec<Entry> = Vec::new();
         let mut errors = Vec::new();
         for path in paths {
-            let instrument = match load_definition_file(&path) {
-                Ok(instrument) => instrument,
+            let loaded = path.and_then(|path| Ok((load_definition_file(&path)?, path)));
+            let (instrument, path) = match loaded {
+                Ok(loaded) => loaded,
                 Err(err) => {
                     errors.push(err);
                     continue;
@@ -84,6 +81,13 @@ impl Registry {
             }
             added.push(Entry { instrument, origin });
         }
+        if errors.is_empty() {
+            let kept = self
+                .entries
+                .iter()
+                .filter(|e| !added.iter().any(|a| a.instrument.id == e.instrument.id));
+            errors = shared_columns(kept.chain(&added));
+        }
         match errors.len() {
             0 => {}
             1 => return Err(errors.remove(0)),
@@ -106,12 +110,35 @@ impl Registry {
             .map_or(Ok(()), |existing| keeps_safety(existing, replacement))
     }
 
-    /// Adds one instrument, replacing any with the same id.
-    pub fn add(&mut self, instrument: Instrument, origin: impl Into<String>) {
-        self.insert(Entry {
+    /// Adds one instrument, replacing any with the same id, under the rules of
+    /// [`load_dir`](Self::load_dir): a replacement keeps every safety item, and no column
+    /// belongs to two instruments. On error the registry is unchanged.
+    pub fn add(
+        &mut self,
+        instrument: Instrument,
+        origin: impl Into<String>,
+    ) -> Result<(), DefinitionError> {
+        let entry = Entry {
             instrument,
             origin: origin.into(),
-        });
+        };
+        if let Err(problem) = self.check_replacement(&entry.instrument) {
+            return Err(DefinitionError::WeakensSafety {
+                source_name: entry.origin,
+                id: entry.instrument.id,
+                problem,
+            });
+        }
+        let kept = self
+            .entries
+            .iter()
+            .filter(|e| e.instrument.id != entry.instrument.id);
+        let mut errors = shared_columns(kept.chain(std::iter::once(&entry)));
+        if let Some(error) = errors.pop() {
+            return Err(error);
+        }
+        self.insert(entry);
+        Ok(())
     }
 
     fn insert(&mut self, entry: Entry) {
@@ -155,6 +182,43 @@ impl Registry {
     }
 }
 
+/// Every CSV column claimed by two instruments, one error each. Columns are named
+/// `<instrument id>_<item number>` and `<instrument id>_<extra item id>`, so instrument `a`
+/// with extra item `b_1` and instrument `a_b` both claim `a_b_1`: a header holding it would
+/// be read for both, and `enter a a_b` would write it twice and lose one answer. Only the
+/// registry sees both definitions, so it refuses them.
+fn shared_columns<'a>(entries: impl Iterator<Item = &'a Entry>) -> Vec<DefinitionError> {
+    let mut owners: HashMap<String, (&'a Entry, String)> = HashMap::new();
+    let mut errors = Vec::new();
+    for entry in entries {
+        let instrument = &entry.instrument;
+        let items =
+            (1..=instrument.item_count()).map(|n| (instrument.item_column(n), format!("item {n}")));
+        let extras = instrument
+            .extra_items
+            .iter()
+            .map(|e| (instrument.extra_column(e), format!("extra item `{}`", e.id)));
+        for (column, role) in items.chain(extras) {
+            match owners.get(&column) {
+                // Within one definition, validation has made the columns distinct.
+                Some((first, _)) if first.instrument.id == instrument.id => {}
+                Some((first, first_role)) => errors.push(DefinitionError::SharedColumn {
+                    first: format!(
+                        "{first_role} of `{}` ({})",
+                        first.instrument.id, first.origin
+                    ),
+                    second: format!("{role} of `{}` ({})", instrument.id, entry.origin),
+                    column,
+                }),
+                None => {
+                    owners.insert(column, (entry, role));
+                }
+            }
+        }
+    }
+    errors
+}
+
 /// A replacement must keep each safety item of the definition it replaces: the same item,
 /// the same flags, and a threshold no higher (reference §2.4: item 9 is never optional).
 fn keeps_safety(existing: &Instrument, replacement: &Instrument) -> Result<(), String> {
@@ -194,11 +258,56 @@ fn keeps_safety(existing: &Instrument, replacement: &Instrument) -> Result<(), S
 #[cfg(test)]
 mod tests {
     use super::Registry;
+    use crate::instrument::{Instrument, parse_definition};
 
     #[test]
     fn builtin_instruments_load() {
         let registry = Registry::builtin();
         let ids: Vec<_> = registry.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["phq9", "gad7", "pcl5"]);
+    }
+
+    fn definition(id: &str, extra_item: Option<&str>) -> Instrument {
+        let text =
+            include_str!("../examples/screen2.json").replace("\"phq2\"", &format!("\"{id}\""));
+        let text = match extra_item {
+            Some(extra) => text.replace(
+                "\"missing\": {",
+                &format!(
+                    "\"extra_items\": [{{\"id\": \"{extra}\", \"label\": \"x\"}}], \"missing\": {{"
+                ),
+            ),
+            None => text,
+        };
+        parse_definition(id, &text).unwrap()
+    }
+
+    #[test]
+    fn add_refuses_a_column_another_instrument_owns_and_changes_nothing() {
+        let mut registry = Registry::builtin();
+        registry
+            .add(definition("a", Some("b_1")), "a.json")
+            .unwrap();
+        let err = registry
+            .add(definition("a_b", None), "a_b.json")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "column `a_b_1` would be both extra item `b_1` of `a` (a.json) and item 1 of `a_b` (a_b.json); rename an instrument or extra item id so that each column belongs to one instrument"
+        );
+        assert!(registry.get("a_b").is_none());
+        // Replacing `a` by a definition without the extra item frees the column.
+        registry.add(definition("a", None), "a2.json").unwrap();
+        registry.add(definition("a_b", None), "a_b.json").unwrap();
+    }
+
+    #[test]
+    fn add_refuses_a_replacement_that_drops_a_safety_item() {
+        let mut registry = Registry::builtin();
+        let err = registry
+            .add(definition("phq9", None), "phq9.json")
+            .unwrap_err();
+        assert!(err.to_string().contains("drops safety item 9"), "{err}");
+        assert_eq!(registry.origin("phq9"), Some("built-in"));
     }
 }

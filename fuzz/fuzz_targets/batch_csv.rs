@@ -54,8 +54,8 @@ fn options(data: &[u8]) -> (BatchOptions, &[u8]) {
         0x03 => {
             // Non-response codes: a form made only of them is administered, not absent.
             let mut missing = MissingTokens::default();
-            missing.add("9");
-            missing.add("refused");
+            missing.add("9").expect("a non-empty token");
+            missing.add("refused").expect("a non-empty token");
             options.missing = missing;
         }
         0x04 => {
@@ -66,8 +66,8 @@ fn options(data: &[u8]) -> (BatchOptions, &[u8]) {
             // The NHANES layout of the README: `--patient-column SEQN --na 7,9 --map ...`.
             options.patient_column = "SEQN".to_owned();
             let mut missing = MissingTokens::default();
-            missing.add("7");
-            missing.add("9");
+            missing.add("7").expect("a non-empty token");
+            missing.add("9").expect("a non-empty token");
             options.missing = missing;
             options.renames = (1..=9)
                 .map(|i| (format!("DPQ0{i}0"), format!("phq9_{i}")))

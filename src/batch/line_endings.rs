@@ -87,7 +87,12 @@ impl<R: Read> LineEndings<R> {
     /// What the input is, when its first bytes show it is not CSV text.
     pub(crate) fn not_csv(&self) -> Option<&'static str> {
         let head = self.head.as_slice();
-        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        // UTF-32 first: its little-endian mark begins with UTF-16's.
+        if head.starts_with(&[0xFF, 0xFE, 0, 0]) || head.starts_with(&[0, 0, 0xFE, 0xFF]) {
+            Some(
+                "a UTF-32 text file; save it as \"CSV UTF-8\", or convert it with `iconv -f utf-32 -t utf-8`",
+            )
+        } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
             Some(
                 "a UTF-16 text file (a \"Unicode text\" export); save it as \"CSV UTF-8\", or convert it with `iconv -f utf-16 -t utf-8`",
             )

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 
 use crate::error::Location;
 use crate::record::ScoreRecord;
+use crate::shown_text::show_cell;
 
 /// A problem with one cell that does not stop the run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +23,15 @@ pub struct Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.column {
-            Some(column) => write!(f, "{}: column '{column}': {}", self.location, self.message),
+            // The column name and the patient id come from the file: shown escaped, as
+            // the found cells in `message` are.
+            Some(column) => write!(
+                f,
+                "{}: column '{}': {}",
+                self.location,
+                show_cell(column),
+                self.message
+            ),
             None => write!(f, "{}: {}", self.location, self.message),
         }
     }
@@ -88,7 +97,12 @@ pub struct Duplicate<'i> {
 
 impl fmt::Display for Duplicate<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` for patient `{}`", self.instrument, self.patient_id)?;
+        write!(
+            f,
+            "`{}` for patient `{}`",
+            self.instrument,
+            show_cell(&self.patient_id)
+        )?;
         if let Some(date) = self.date {
             write!(f, " on {date}")?;
         }

@@ -6,14 +6,15 @@ use std::io::Write as _;
 use anyhow::{Context as _, bail};
 use comfy_table::Cell;
 use serde_json::json;
+use symscore::csv_cell::spreadsheet_safe;
 use symscore::instrument::{Algorithm, Instrument, load_definition_file};
 use symscore::{DefinitionError, Registry};
 
 use super::ExitStatus;
 use super::args::{Format, InstrumentsAction, InstrumentsArgs, OutputArgs};
 use super::output::{Output, resolve_format, use_color};
-use super::render::new_table;
-use super::report::message;
+use super::render::{new_table, terminal_safe};
+use super::report::{message, message_lines};
 
 pub(crate) fn run(args: InstrumentsArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
     let InstrumentsArgs { action, output } = args;
@@ -73,7 +74,7 @@ fn list(registry: &Registry, output: &OutputArgs) -> anyhow::Result<ExitStatus> 
                     i.item_count().to_string(),
                     format!("{}–{}", i.total_min(), i.total_max()),
                     i.version.clone(),
-                    registry.origin(&i.id).unwrap_or_default().to_owned(),
+                    terminal_safe(registry.origin(&i.id).unwrap_or_default()),
                     i.licence.clone(),
                 ]);
             }
@@ -84,16 +85,18 @@ fn list(registry: &Registry, output: &OutputArgs) -> anyhow::Result<ExitStatus> 
             writer.write_record([
                 "id", "name", "items", "min", "max", "version", "origin", "licence",
             ])?;
+            // Definition text and paths are free text: a spreadsheet must not read one as
+            // a formula (ids are validated identifiers and need nothing).
             for i in registry.iter() {
                 writer.write_record([
                     i.id.as_str(),
-                    &i.name,
+                    &spreadsheet_safe(&i.name),
                     &i.item_count().to_string(),
                     &i.total_min().to_string(),
                     &i.total_max().to_string(),
-                    &i.version,
-                    registry.origin(&i.id).unwrap_or_default(),
-                    &i.licence,
+                    &spreadsheet_safe(&i.version),
+                    &spreadsheet_safe(registry.origin(&i.id).unwrap_or_default()),
+                    &spreadsheet_safe(&i.licence),
                 ])?;
             }
             writer.flush()?;
@@ -118,7 +121,9 @@ fn show(registry: &Registry, id: &str) -> anyhow::Result<ExitStatus> {
     })?;
     let mut out = Output::open(None)?;
     let color = use_color(out.is_terminal());
-    let text = describe(instrument, registry.origin(id).unwrap_or_default(), color);
+    // The origin is a path, which may hold anything a file name can.
+    let origin = terminal_safe(registry.origin(id).unwrap_or_default());
+    let text = describe(instrument, &origin, color);
     out.write_all(text.as_bytes())?;
     out.commit()?;
     Ok(ExitStatus::Success)
@@ -437,7 +442,7 @@ fn check(registry: &Registry, files: &[std::path::PathBuf]) -> ExitStatus {
                 status = ExitStatus::Error;
             }
             Err(err) => {
-                message(&err.to_string());
+                message_lines(&err.to_string());
                 if status == ExitStatus::Success {
                     status = ExitStatus::Rejected;
                 }

@@ -8,6 +8,7 @@ mod prompt;
 mod render;
 pub(crate) mod report;
 mod score;
+mod today;
 mod trend;
 
 use anyhow::Context as _;
@@ -30,9 +31,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         // `instruments check` is how a user finds what is wrong with a definition, so a
         // directory that does not load must not stop it.
         Err(err) if checking => {
-            report::message(&format!(
-                "warning: {err:#}\nwarning: checking against the built-in instruments only"
-            ));
+            report::message_lines(&format!("warning: {err:#}"));
+            report::message("warning: checking against the built-in instruments only");
             Registry::builtin()
         }
         Err(err) => return Err(err),

@@ -1,7 +1,14 @@
-//! Exit statuses and how a fatal error reaches the user.
+//! Exit statuses and how messages and a fatal error reach the user.
+//!
+//! Everything symscore writes to stderr passes through [`message`], [`message_lines`] or
+//! [`fatal`], and each of them shows terminal-driving characters escaped
+//! (`symscore::shown_text`): messages quote patient ids, column names and cells from files,
+//! and one of those must never be able to hide or rewrite the `!!` safety line after it.
 
 use std::io::{self, Write as _};
 use std::process::ExitCode;
+
+use symscore::shown_text::{show_cell, show_lines};
 
 /// The documented exit statuses (README, `--help`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,8 +45,8 @@ pub(crate) fn fatal(err: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(err) {
         return ExitCode::SUCCESS;
     }
-    // writeln! rather than eprintln!: a closed stderr must not become a panic.
-    let _ = writeln!(io::stderr().lock(), "error: {err:#}");
+    // An error may list several problems, one per line (every invalid field of a definition).
+    write_line(&show_lines(&format!("error: {err:#}")));
     ExitStatus::Error.into()
 }
 
@@ -62,7 +69,21 @@ pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Writes one message line to stderr, ignoring a closed stderr.
+/// Writes one message line to stderr, ignoring a closed stderr. Any terminal-driving
+/// character in it is shown escaped, line breaks included: a message is one line, whatever a
+/// patient id or cell quoted in it holds.
 pub(crate) fn message(text: &str) {
+    write_line(&show_cell(text));
+}
+
+/// Writes a message that is several lines by construction (a library error listing every
+/// problem of a definition, one per line): as [`message`], but its line breaks are kept.
+/// The library shows the file values inside such messages escaped, line breaks included.
+pub(crate) fn message_lines(text: &str) {
+    write_line(&show_lines(text));
+}
+
+fn write_line(text: &str) {
+    // writeln! rather than eprintln!: a closed stderr must not become a panic.
     let _ = writeln!(io::stderr().lock(), "{text}");
 }

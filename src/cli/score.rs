@@ -35,7 +35,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
         let [id] = instruments.as_slice() else {
             bail!("--items scores one instrument: name it once with -i, such as `-i phq9`");
         };
-        let missing = missing_tokens(&input_options.na);
+        let missing = missing_tokens(&input_options.na)?;
         let status = score_items(registry, id, &items, &missing, format, &mut out, color)?;
         out.commit()?;
         return Ok(status);
@@ -260,12 +260,12 @@ fn refuse_overwrite(input: &Path, output: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(crate) fn missing_tokens(extra: &[String]) -> MissingTokens {
+pub(crate) fn missing_tokens(extra: &[String]) -> anyhow::Result<MissingTokens> {
     let mut tokens = MissingTokens::default();
     for token in extra {
-        tokens.add(token);
+        tokens.add(token).context("--na")?;
     }
-    tokens
+    Ok(tokens)
 }
 
 /// Resolves the shared input flags into library options.
@@ -304,7 +304,7 @@ pub(crate) fn batch_options(
         None => DateFormat::Iso,
     };
     options.renames = renames;
-    options.missing = missing_tokens(&na);
+    options.missing = missing_tokens(&na)?;
     options.delimiter = parse_delimiter(&delimiter)?;
     options.only = only;
     Ok(options)

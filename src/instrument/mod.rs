@@ -5,12 +5,14 @@
 //! may say lives in `validate`; code that holds an `Instrument` never re-checks it.
 
 mod builtin;
+mod directory;
 mod locate;
 mod parse;
 mod raw;
 mod validate;
 
 pub use builtin::builtin_definitions;
+pub use directory::{definition_files, looks_like_definition};
 pub use parse::{load_definition_file, parse_definition};
 
 /// One questionnaire: items, answer scale, scoring rules and change parameters.

@@ -5,8 +5,9 @@ use std::path::Path;
 use super::Instrument;
 use super::locate::locate;
 use super::raw::RawInstrument;
-use super::validate::validate;
+use super::validate::{check_plain_text, validate};
 use crate::error::{DefinitionError, Location};
+use crate::shown_text::show_cell;
 
 /// Parses and validates one definition.
 ///
@@ -50,7 +51,8 @@ pub fn parse_definition(source_name: &str, text: &str) -> Result<Instrument, Def
                 inner.line(),
                 inner.column(),
                 err.path().to_string(),
-                strip_position(&inner.to_string()),
+                // serde quotes an unknown field's name as written in the file.
+                show_cell(&strip_position(&inner.to_string())),
             )
         })?;
     // One definition per file: anything after it (a second definition pasted in) is an error,
@@ -66,7 +68,15 @@ pub fn parse_definition(source_name: &str, text: &str) -> Result<Instrument, Def
             ),
         )
     })?;
-    validate(raw).map_err(|mut problems| {
+    // Text with terminal-driving characters is refused first, so that no other message
+    // quotes such a value.
+    let hidden = check_plain_text(text);
+    let checked = if hidden.is_empty() {
+        validate(raw)
+    } else {
+        Err(hidden)
+    };
+    checked.map_err(|mut problems| {
         for problem in &mut problems {
             problem.position = locate(text, &problem.json_path);
         }
@@ -89,6 +99,10 @@ pub fn load_definition_file(path: &Path) -> Result<Instrument, DefinitionError> 
         json_path: String::new(),
         message,
     };
+    // UTF-32 first: its little-endian mark begins with UTF-16's.
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Err(encoding_error(1, 1, "expected UTF-8 text, found UTF-32; save it as UTF-8, or convert it with `iconv -f utf-32 -t utf-8`".into()));
+    }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(encoding_error(1, 1, "expected UTF-8 text, found UTF-16 (saved as \"Unicode\"); save it as UTF-8, or convert it with `iconv -f utf-16 -t utf-8`".into()));
     }

@@ -52,7 +52,7 @@ pub(super) struct EnterOptions<'r> {
 
 pub(crate) fn run(args: EnterArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
     // "Today" is read once, here, in the clinic's time zone (STYLE §6).
-    let today = jiff::Zoned::now().date();
+    let today = super::today::today();
     let options = resolve(args, registry, today)?;
     let check = match (&options.append, &options.patient_id) {
         (Some(path), Some(patient_id)) => {

@@ -252,7 +252,7 @@ fn push_summary_cells(out: &mut Vec<u8>, row: &TrendRow<'_, '_>, percentages: &m
     out.push(b',');
     push_csv_field(out, &row.instrument.id);
     out.push(b',');
-    push_csv_field(out, &row.instrument.version);
+    push_csv_field(out, &spreadsheet_safe(&row.instrument.version));
     out.push(b',');
     push_date(out, s.dosing_date);
     out.push(b',');

@@ -5,12 +5,14 @@
 //! `parse` adds the line and column.
 
 mod checks;
+mod plain_text;
 mod sections;
 
 use super::raw::RawInstrument;
 use super::{Instrument, Source};
 use crate::error::DefinitionProblem;
 use checks::{check_bands, check_change, check_scale};
+pub(crate) use plain_text::check_plain_text;
 use sections::{
     FlagNames, check_algorithms, check_description, check_extra_items, check_items,
     check_reverse_items, check_safety_items, check_subscales, check_thresholds,
