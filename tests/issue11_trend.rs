@@ -3,6 +3,7 @@
 //! once (13), repeated dosing rows reported (23), no panic on any option value (15), and
 //! `--param` values in plain digits (24). Expected values are worked out by hand.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
@@ -507,4 +508,87 @@ fn param_values_are_plain_digits() {
             stderr(&out)
         );
     }
+}
+
+/// Point 16: the NHS Talking Therapies pairing of one patient's PHQ-9 and GAD-7 visits looked
+/// up every GAD-7 visit for each PHQ-9 visit. 60,000 visits in one window took
+/// 3.6·10⁹ comparisons (over 20 s in a debug build); paired by a merge, the run takes about
+/// two seconds.
+#[test]
+fn nhs_pairing_of_one_patients_many_visits_is_not_quadratic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7\n",
+    );
+    text.push_str("P1,2026-03-01,2,2,2,2,2,2,2,2,0,2,2,2,2,2,2,2\n");
+    let visits = 60_000;
+    for i in 0..visits {
+        // Every visit in the window of 2 March: days 1 to 40.
+        let day = jiff::civil::date(2026, 3, 2)
+            .checked_add(jiff::Span::new().days(1 + i * 40 / visits))
+            .unwrap();
+        writeln!(text, "P1,{day},1,1,1,1,1,1,1,1,0,1,1,1,1,1,1,1").unwrap();
+    }
+    let visits = write(dir.path(), "v.csv", &text);
+    let out = symscore()
+        .args([
+            "trend",
+            &visits,
+            "--dosing-date",
+            "2026-03-02",
+            "--format",
+            "jsonl",
+        ])
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some(), "timed out: quadratic pairing");
+    let phq9 = windows(&out.stdout)
+        .into_iter()
+        .find(|r| r["instrument"] == "phq9")
+        .unwrap();
+    // Baseline pair 16 / 14 on 1 March; latest pair 8 / 7 on day 40: both improved by at
+    // least their reliable change (6, 4); recovery below both casenesses (10, 8).
+    assert_eq!(phq9["nhs_tt"]["class"], "RELIABLE_RECOVERY");
+    assert_eq!(phq9["nhs_tt"]["latest_date"], "2026-04-11");
+}
+
+/// Point 16: `--patient` compared every record with every requested id. 10,000 ids over
+/// 100,000 rows were 10⁹ comparisons (17 s in a debug build); a hash set answers each row at
+/// once, before scoring (0.6 s).
+#[test]
+fn ten_thousand_patient_ids_are_looked_up_not_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = format!("{HEADER}\n");
+    for i in 0..100_000 {
+        text.push_str(&phq9(&format!("P{:05}", i / 10), "2026-03-10", 1, 0));
+    }
+    let visits = write(dir.path(), "v.csv", &text);
+    // Ids Q00000… match nobody; the last one is P00042, whose ten rows are read.
+    let mut args: Vec<String> = (0..9_999)
+        .flat_map(|i| ["--patient".to_owned(), format!("Q{i:05}")])
+        .collect();
+    args.extend(["--patient".to_owned(), "P00042".to_owned()]);
+    let out = symscore()
+        .args([
+            "trend",
+            &visits,
+            "--dosing-date",
+            "2026-03-02",
+            "--format",
+            "jsonl",
+        ])
+        .args(&args)
+        .timeout(Duration::from_secs(8))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some(),
+        "timed out: ids scanned per row"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("100000 rows read (0 with rejected cells, 0 not administered, 99990 of other patients skipped); 1 patient"),
+        "{err}"
+    );
 }
