@@ -527,3 +527,51 @@ fn change_from(baseline: Option<u32>, total: Option<u32>) -> (Option<i64>, Optio
     let pct = (b > 0).then(|| delta as f64 * 100.0 / f64::from(b));
     (Some(delta), pct)
 }
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::Registry;
+
+    #[test]
+    fn shifting_days_stops_at_the_ends_of_the_calendar() {
+        let day = date(2026, 3, 2);
+        assert_eq!(shift_days(day, 1), date(2026, 3, 3));
+        assert_eq!(shift_days(day, -30), date(2026, 1, 31));
+        assert_eq!(shift_days(day, i64::MAX), Date::MAX);
+        assert_eq!(shift_days(day, i64::MIN), Date::MIN);
+        assert_eq!(shift_days(day, 7_304_485), Date::MAX);
+        assert_eq!(shift_days(day, -7_304_485), Date::MIN);
+    }
+
+    /// Any look-back and any window length: a summary, never a panic.
+    #[test]
+    fn analysis_is_total_in_its_options() {
+        let registry = Registry::builtin();
+        let phq9 = registry.get("phq9").unwrap();
+        let dosings = [Dosing {
+            date: date(2026, 3, 2),
+            label: None,
+        }];
+        let visits = [Administration {
+            date: date(2026, 3, 1),
+            total: Some(12),
+            severity: "moderate",
+            flags: Vec::new(),
+            line: 2,
+        }];
+        for days in [1, 366, 7_304_484, 7_304_485, u32::MAX] {
+            let options = TrendOptions {
+                window_days: days,
+                baseline_days: days,
+                ..TrendOptions::default()
+            };
+            let summaries = analyze(phq9, &phq9.change, &options, &dosings, &visits);
+            assert_eq!(summaries.len(), 1);
+            assert_eq!(summaries[0].baseline.map(|b| b.total), Some(12), "{days}");
+            assert_eq!(uncovered(&options, &dosings, &visits).len(), 1);
+        }
+    }
+}
