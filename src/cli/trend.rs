@@ -240,7 +240,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
 
     let read = batch.summary();
     let empty = no_data_rows(&source, read.rows);
-    for wanted in &selected {
+    for wanted in &patients {
         if !found.contains(wanted) {
             message(&format!(
                 "symscore: {source}: patient `{wanted}` has no scored visits"
