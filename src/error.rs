@@ -202,4 +202,14 @@ pub enum BatchError {
     /// The options ask for something this input or registry cannot provide.
     #[error("{0}")]
     Options(String),
+    /// A file read twice changed in between: the two reads may disagree on what it holds.
+    #[error(
+        "{source_name}: the file changed while it was being read ({what}); nothing of this run can be trusted: run it again when nothing is writing to the file"
+    )]
+    Changed {
+        /// The file as the user named it.
+        source_name: String,
+        /// What changed.
+        what: String,
+    },
 }

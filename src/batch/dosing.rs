@@ -1,23 +1,36 @@
 //! Reading a dosing schedule: `patient_id,date[,label]`, several sessions per patient allowed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
+
+use jiff::civil::Date;
 
 use super::line_endings::{LineEndings, SkipBom};
 use super::records::{Record, RecordReader};
 use super::{DateFormat, check_unclosed_quote, io_error, not_utf8, unequal_fields};
 use crate::error::{BatchError, Location};
+use crate::instrument::Instrument;
+use crate::registry::Registry;
 use crate::trend::Dosing;
+
+/// What a dosing file holds, said in every refusal of its header.
+const EXPECTED: &str = "a dosing file has the columns `patient_id` and `date` (and optionally `label`), one row per dosing session";
 
 /// Dosing sessions by patient id, in file order within each patient.
 pub type DosingSchedule = BTreeMap<String, Vec<Dosing>>;
 
 /// Reads a dosing CSV. Any unreadable row stops the run: every window depends on these
-/// dates, so a guessed or skipped dosing would shift every result after it.
+/// dates, so a guessed or skipped dosing would shift every result after it. For the same
+/// reason a second row for a patient's dosing date stops it too: the two rows may carry
+/// different labels (which session was it?), and keeping either would lose the other.
+///
+/// A header holding an item column of an instrument in `registry` (`phq9_1`) is refused: it
+/// is a visits file given as the dosing file, whose visit dates would read as dosings.
 pub fn read_dosing<R: io::Read>(
     input: R,
     source: &str,
     date_format: &DateFormat,
+    registry: &Registry,
 ) -> Result<DosingSchedule, BatchError> {
     let mut reader = RecordReader::new(LineEndings::new(SkipBom::new(input), b','), b',');
     let mut record = Record::default();
@@ -43,21 +56,29 @@ pub fn read_dosing<R: io::Read>(
         location: Location::at(source, header_line, None),
         message,
     };
-    let patient = find("patient_id").ok_or_else(|| {
+    if let Some((column, instrument)) = header
+        .iter()
+        .find_map(|h| item_column_owner(registry, h.trim()).map(|i| (h, i)))
+    {
+        return Err(header_error(format!(
+            "expected a dosing schedule, found the `{}` item column `{}`: this looks like a visits file; {EXPECTED}",
+            instrument.id,
+            column.trim()
+        )));
+    }
+    let missing = |name: &str| {
         header_error(format!(
-            "expected a `patient_id` column, found {:?}",
+            "expected a `{name}` column, found {:?}; {EXPECTED}",
             header.iter().collect::<Vec<_>>()
         ))
-    })?;
-    let date = find("date").ok_or_else(|| {
-        header_error(format!(
-            "expected a `date` column, found {:?}",
-            header.iter().collect::<Vec<_>>()
-        ))
-    })?;
+    };
+    let patient = find("patient_id").ok_or_else(|| missing("patient_id"))?;
+    let date = find("date").ok_or_else(|| missing("date"))?;
     let label = find("label");
 
     let mut schedule = DosingSchedule::new();
+    // The line of each patient's dosing date, to name both rows of a repeat.
+    let mut first_line: HashMap<(String, Date), u64> = HashMap::new();
     while reader
         .read(&mut record)
         .map_err(|err| io_error(source, err))?
@@ -92,6 +113,15 @@ pub fn read_dosing<R: io::Read>(
                 .map(str::to_owned),
             None => None,
         };
+        if let Some(&earlier) = first_line.get(&(id.to_owned(), parsed)) {
+            return Err(BatchError::Csv {
+                location: Location::at(source, line, None),
+                message: format!(
+                    "patient `{id}` has a second dosing row for {parsed} (the first is line {earlier}); expected one row per dosing session: merge the two rows, keeping the right label"
+                ),
+            });
+        }
+        first_line.insert((id.to_owned(), parsed), line);
         schedule.entry(id.to_owned()).or_default().push(Dosing {
             date: parsed,
             label,
@@ -100,14 +130,72 @@ pub fn read_dosing<R: io::Read>(
     Ok(schedule)
 }
 
+/// The instrument whose item (or extra item) column `name` is: `phq9_1`, `phq9_difficulty`.
+fn item_column_owner<'r>(registry: &'r Registry, name: &str) -> Option<&'r Instrument> {
+    registry.iter().find(|instrument| {
+        let Some(rest) = name
+            .strip_prefix(instrument.id.as_str())
+            .and_then(|r| r.strip_prefix('_'))
+        else {
+            return false;
+        };
+        // Exactly as the visits reader names items: `phq9_1`, not `phq9_01` or `phq9_+1`.
+        let numbered = rest.parse::<usize>().is_ok_and(|n| {
+            (1..=instrument.item_count()).contains(&n) && instrument.item_column(n) == name
+        });
+        numbered || instrument.extra_items.iter().any(|e| e.id == rest)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn read(text: &str) -> Result<DosingSchedule, BatchError> {
+        read_dosing(
+            text.as_bytes(),
+            "d.csv",
+            &DateFormat::Iso,
+            &Registry::builtin(),
+        )
+    }
+
+    #[test]
+    fn a_visits_file_is_not_a_dosing_file() {
+        let err = read("patient_id,date,phq9_1,phq9_2\nP1,2026-03-02,1,2\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("d.csv:1: expected a dosing schedule, found the `phq9` item column `phq9_1`: this looks like a visits file"), "{text}");
+        assert!(text.contains("`patient_id` and `date`"), "{text}");
+        assert!(read("patient_id,date,gad7_difficulty\n").is_err());
+        // A column that only resembles an item is not one.
+        assert!(read("patient_id,date,phq9_note\nP1,2026-03-02,x\n").is_ok());
+        assert!(read("patient_id,date,phq9_10\nP1,2026-03-02,x\n").is_ok());
+    }
+
+    #[test]
+    fn a_missing_column_says_what_a_dosing_file_holds() {
+        let err = read("id,when\nP1,2026-03-02\n").unwrap_err().to_string();
+        assert!(err.contains("expected a `patient_id` column"), "{err}");
+        assert!(err.contains("one row per dosing session"), "{err}");
+    }
+
+    #[test]
+    fn a_repeated_dosing_date_names_both_lines() {
+        let err = read(
+            "patient_id,date,label\nP1,2026-03-02,MDMA 1\nP2,2026-03-02,x\nP1,2026-03-02,MDMA 2\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "d.csv:4: patient `P1` has a second dosing row for 2026-03-02 (the first is line 2); expected one row per dosing session: merge the two rows, keeping the right label"
+        );
+    }
+
     #[test]
     fn reads_several_sessions_per_patient() {
         let text = "patient_id,date,label\r\nP1,2026-03-02,psilocybin 25 mg\r\nP1,2026-04-01,\r\nP2,2026-03-05,x\r\n";
-        let schedule = read_dosing(text.as_bytes(), "d.csv", &DateFormat::Iso).unwrap();
+        let schedule = read(text).unwrap();
         assert_eq!(schedule["P1"].len(), 2);
         assert_eq!(schedule["P1"][0].label.as_deref(), Some("psilocybin 25 mg"));
         assert_eq!(schedule["P1"][1].label, None);
@@ -115,12 +203,7 @@ mod tests {
 
     #[test]
     fn a_bad_date_stops_with_its_position() {
-        let err = read_dosing(
-            "patient_id,date\nP1,2026-02-30\n".as_bytes(),
-            "d.csv",
-            &DateFormat::Iso,
-        )
-        .unwrap_err();
+        let err = read("patient_id,date\nP1,2026-02-30\n").unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("d.csv:2:2: column 'date': expected a real calendar date"),

@@ -16,9 +16,11 @@ mod line_endings;
 mod outcome;
 mod records;
 mod repeats;
+mod reread;
 #[cfg(test)]
 mod test_input;
 
+use std::collections::HashSet;
 use std::io;
 
 use jiff::civil::Date;
@@ -30,6 +32,7 @@ use line_endings::{LineEndings, SkipBom};
 pub use outcome::{BatchSummary, Diagnostic, Duplicate, RowOutcome, RowStatus};
 use records::{Record, RecordReader};
 use repeats::RepeatedVisits;
+pub use reread::{FileStamp, patients_are_grouped_in};
 
 use crate::answer::{MissingTokens, parse_answer};
 use crate::error::{BatchError, Location};
@@ -62,6 +65,9 @@ pub struct BatchOptions {
     /// (within a patient's consecutive rows). `trend` turns this off: it holds each patient's
     /// visits and finds repeats anywhere in the file itself.
     pub report_repeats: bool,
+    /// Read only these patients' rows; the others are counted in
+    /// [`BatchSummary::not_selected`] and neither scored nor reported. `None` reads everyone.
+    pub patients: Option<HashSet<String>>,
 }
 
 impl Default for BatchOptions {
@@ -76,6 +82,7 @@ impl Default for BatchOptions {
             delimiter: b',',
             only: Vec::new(),
             report_repeats: true,
+            patients: None,
         }
     }
 }
@@ -274,8 +281,15 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         outcome.diagnostics.clear();
         outcome.duplicates.clear();
         outcome.status = RowStatus::NotAdministered;
-        if !self.read_record()? {
-            return Ok(false);
+        loop {
+            if !self.read_record()? {
+                return Ok(false);
+            }
+            if self.is_selected() {
+                break;
+            }
+            self.summary.rows += 1;
+            self.summary.not_selected += 1;
         }
         outcome.line = self.record.line();
         self.score_row(outcome, &mut records);
@@ -293,6 +307,17 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             RowStatus::NotAdministered => self.summary.not_administered += 1,
         }
         Ok(true)
+    }
+
+    /// Whether the record just read belongs to a selected patient. Asked before scoring, so
+    /// that another patient's bad cell is never reported in a run about this one.
+    fn is_selected(&self) -> bool {
+        let Some(selected) = &self.options.patients else {
+            return true;
+        };
+        let id = grouping::trimmed_id(self.record.get(self.plan.patient).unwrap_or_default());
+        // An id that is not UTF-8 cannot equal a requested one, which came as text.
+        std::str::from_utf8(id).is_ok_and(|id| selected.contains(id))
     }
 
     /// Reads the next record into `self.record`, and stops at a record whose fields do not

@@ -114,7 +114,8 @@ impl fmt::Display for Duplicate<'_> {
     }
 }
 
-/// Counts over every row read; `scored + prorated + invalid + not_administered == rows`.
+/// Counts over every row read;
+/// `scored + prorated + invalid + not_administered + not_selected == rows`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BatchSummary {
     /// Data rows read (the header is not counted).
@@ -127,6 +128,8 @@ pub struct BatchSummary {
     pub invalid: u64,
     /// Rows with nothing administered.
     pub not_administered: u64,
+    /// Rows of patients not asked for (`BatchOptions::patients`): read, not scored.
+    pub not_selected: u64,
     /// Records produced (one per administered instrument per row).
     pub records: u64,
     /// Administrations repeating an earlier one of the same patient, date and instrument.

@@ -78,7 +78,7 @@ Examples:
   symscore trend visits.csv --dosing dosing.csv
   symscore trend visits.csv --dosing-date 2026-03-02 --patient P017
   symscore trend visits.csv --dosing dosing.csv --window 12w --plateau-rule slope --format json
-  symscore trend visits.csv --dosing dosing.csv --flagged-only --fail-on plateau,deterioration,item9
+  symscore trend visits.csv --dosing dosing.csv --flagged-only --fail-on plateau,deterioration,safety
   symscore trend visits.csv --dosing dosing.csv --param pcl5.reliable_change=15 --param '*.points=4'
 
 For each patient, instrument and dosing: the baseline (last valid score on or before the
@@ -266,7 +266,7 @@ pub(crate) struct TrendArgs {
     pub(crate) flagged_only: bool,
 
     /// Exit with status 3 when any of these occurs (comma-separated): plateau, deterioration,
-    /// item9, not-on-track, late-followup, followup-gap, insufficient-data.
+    /// safety (alias item9), not-on-track, late-followup, followup-gap, insufficient-data.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub(crate) fail_on: Vec<FailOn>,
 
@@ -291,8 +291,10 @@ pub(crate) enum FailOn {
     Plateau,
     /// Status DETERIORATION or reliable deterioration.
     Deterioration,
-    /// A safety item endorsed or unanswered in the window (PHQ-9 item 9).
-    Item9,
+    /// A safety item of the definition (PHQ-9 item 9) endorsed or unanswered, in a window or
+    /// at an administration outside every window.
+    #[value(alias = "item9")]
+    Safety,
     /// Definition C: not on track.
     NotOnTrack,
     /// First follow-up later than 72 hours.

@@ -246,7 +246,7 @@ fn stdin_input() -> anyhow::Result<(Box<dyn Read>, String)> {
 }
 
 /// Input files are never modified: `-o` may not name the input.
-fn refuse_overwrite(input: &Path, output: &Path) -> anyhow::Result<()> {
+pub(crate) fn refuse_overwrite(input: &Path, output: &Path) -> anyhow::Result<()> {
     let same = match (input.canonicalize(), output.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,

@@ -1,26 +1,34 @@
-//! `symscore trend`: per patient × instrument × dosing change and plateau summaries.
+//! `symscore trend`: per patient × instrument × dosing change and plateau summaries, and
+//! every administration no window covers.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::path::Path;
+use std::io::Read;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use symscore::Registry;
-use symscore::batch::{BatchReader, DateFormat, DosingSchedule, RowOutcome, read_dosing};
-use symscore::instrument::{ChangeParams, Instrument};
-use symscore::trend::{
-    Administration, Dosing, OnTrack, PlateauRule, ReliableChange, Status, TrendOptions,
-    WindowSummary, analyze, nhs_tt_outcome,
+use symscore::batch::{
+    BatchReader, DateFormat, DosingSchedule, RowOutcome, patients_are_grouped_in, read_dosing,
 };
+use symscore::instrument::{ChangeParams, Instrument};
+use symscore::score::Flag;
+use symscore::trend::{
+    Administration, Dosing, NhsTtPairs, OnTrack, PlateauRule, ReliableChange, Status, TrendOptions,
+    WindowSummary, analyze, uncovered,
+};
+
+mod input;
+mod params;
+
+use input::{VisitsInput, between_passes_hook};
+use params::{parse_window, resolve_params};
 
 use super::ExitStatus;
 use super::args::{FailOn, PlateauRuleArg, TrendArgs};
 use super::output::{Output, resolve_format, use_color};
-use super::render::{TrendRow, TrendWriter};
+use super::render::{TrendRow, TrendWriter, UncoveredRow, terminal_safe};
 use super::report::message;
-use super::score::{
-    batch_options, check_date_layout, count, no_data_rows, open_input, warn_ignored_columns,
-};
+use super::score::{batch_options, check_date_layout, count, no_data_rows, warn_ignored_columns};
 
 /// A patient id with, per planned instrument, that patient's administrations.
 type PatientVisits<'i> = (String, Vec<Vec<Administration<'i>>>);
@@ -72,6 +80,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
                 file,
                 &path.display().to_string(),
                 &date_format,
+                registry,
             )?)
         }
         None => None,
@@ -80,19 +89,32 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let mut batch_options = batch_options(input_options, instruments, true)?;
     // Repeated visits are reported below, per patient, wherever they are in the file.
     batch_options.report_repeats = false;
-    // A file whose rows are grouped by patient is analysed one patient at a time, so memory is
-    // bounded by one patient; finding out costs one quick pass over the patient column.
-    // Standard input cannot be read twice, and an ungrouped file is collected whole.
-    let grouped = match input.as_deref() {
-        Some(path) if path != Path::new("-") => {
-            let (reader, source) = open_input(Some(path), output.output.as_deref())?;
-            let (same_input, _) = open_input(Some(path), output.output.as_deref())?;
-            BatchReader::new(registry, reader, &source, batch_options.clone())?
-                .patients_are_grouped_scanning(same_input)?
-        }
-        _ => false,
+    // Other patients' rows are skipped before they are scored: none of their cells is
+    // reported, and none of them changes the exit status.
+    let selected: HashSet<String> = patients.iter().cloned().collect();
+    if !selected.is_empty() {
+        batch_options.patients = Some(selected.clone());
+    }
+    let (input, source) = VisitsInput::open(input.as_deref(), output.output.as_deref())?;
+    let (mut regular, stream) = match input {
+        VisitsInput::Regular { file, stamp } => (Some((file, stamp)), None),
+        VisitsInput::Stream(stream) => (None, Some(stream)),
     };
-    let (reader, source) = open_input(input.as_deref(), output.output.as_deref())?;
+    // A file whose rows are grouped by patient is analysed one patient at a time, so memory is
+    // bounded by one patient; finding out costs one quick pass over the patient column,
+    // through the same handle. A stream cannot be read twice, and it is collected whole, as
+    // an ungrouped file is.
+    let grouped = match &mut regular {
+        Some((file, _)) => patients_are_grouped_in(registry, file, &source, &batch_options)?,
+        None => false,
+    };
+    between_passes_hook()?;
+    let reader: Box<dyn Read + '_> = match (&regular, stream) {
+        // No further than the grouping pass read; a change in place is found at the end.
+        (Some((file, stamp)), _) => Box::new(file.take(stamp.len())),
+        (None, Some(stream)) => stream,
+        (None, None) => unreachable!("an input is a regular file or a stream"),
+    };
     let mut batch = BatchReader::new(registry, reader, &source, batch_options)?;
     warn_ignored_columns(&source, batch.ignored_item_like_columns());
     let plan: Vec<&Instrument> = batch.instruments().collect();
@@ -116,6 +138,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         failed: false,
         duplicates: 0,
         no_dosing: Vec::new(),
+        counts: Coverage::default(),
     };
     let mut found: HashSet<String> = HashSet::new();
     let mut unusable_rows = 0u64;
@@ -125,7 +148,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut last: Option<usize> = None;
     // Grouped: the flag lists of the previous patients' visits, reused for the next ones.
-    let mut spare_flags: Vec<Vec<&str>> = Vec::new();
+    let mut spare_flags: Vec<Vec<Flag<'_>>> = Vec::new();
     let mut row = RowOutcome::default();
     loop {
         match batch.read_row(&mut row) {
@@ -133,8 +156,8 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
             Ok(false) => break,
             Err(err) => {
                 // The grouping pass has checked every row's shape, so this is a read error
-                // or a file changed between the passes: the patients already analysed (a
-                // grouped file) stay on standard output, as `score` keeps its rows.
+                // or a file changed in place between the passes: the patients already
+                // analysed (a grouped file) stay on standard output, as `score` keeps its rows.
                 let _ = writer.abandon();
                 return Err(err.into());
             }
@@ -148,14 +171,10 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
                 continue;
             };
             usable = true;
-            if !patients.is_empty() {
-                if !patients.iter().any(|p| p == patient) {
-                    continue; // read and deliberately filtered, not lost
-                }
-                // Remembered only to name the requested patients who never appear.
-                if !found.contains(patient) {
-                    found.insert(patient.to_owned());
-                }
+            // The reader skipped unselected patients; remembered only to name the requested
+            // patients who never appear.
+            if !selected.is_empty() && !found.contains(patient) {
+                found.insert(patient.to_owned());
             }
             let index = plan
                 .iter()
@@ -191,7 +210,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
             last = Some(slot);
             let mut flags = spare_flags.pop().unwrap_or_default();
             flags.clear();
-            flags.extend(record.report.flags.iter().map(|f| f.name));
+            flags.extend_from_slice(&record.report.flags);
             visits[slot].1[index].push(Administration {
                 date,
                 total: record.report.total,
@@ -210,6 +229,12 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     for (patient, per_instrument) in &mut visits {
         analysis.patient(patient, per_instrument, &mut writer)?;
     }
+    if let Some((file, stamp)) = &regular
+        && let Err(err) = stamp.check_unchanged(file, &source)
+    {
+        let _ = writer.abandon();
+        return Err(err.into());
+    }
     writer.finish()?;
     out.commit()?;
 
@@ -223,10 +248,15 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         }
     }
     message(&format!(
-        "symscore: {source}: {} read ({} with rejected cells, {} not administered); {}; {}, {} flagged{}",
+        "symscore: {source}: {} read ({} with rejected cells, {} not administered{}); {}; {}, {} flagged{}",
         count(read.rows, "row"),
         read.invalid,
         read.not_administered,
+        if read.not_selected > 0 {
+            format!(", {} of other patients skipped", read.not_selected)
+        } else {
+            String::new()
+        },
         count(analysis.patients, "patient"),
         count(analysis.summaries, "summary"),
         analysis.flagged,
@@ -235,6 +265,14 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         } else {
             ""
         }
+    ));
+    let c = analysis.counts;
+    message(&format!(
+        "symscore: {source}: {}: {} in a window, {} outside every window, {} of patients without a dosing date",
+        count(c.in_window + c.outside + c.no_dosing, "administration"),
+        c.in_window,
+        c.outside,
+        c.no_dosing
     ));
     if unusable_rows > 0 {
         message(&format!(
@@ -293,6 +331,15 @@ struct Analysis<'a, 'i> {
     failed: bool,
     duplicates: u64,
     no_dosing: Vec<String>,
+    counts: Coverage,
+}
+
+/// Where the administrations read fell: every one is in exactly one count.
+#[derive(Debug, Clone, Copy, Default)]
+struct Coverage {
+    in_window: u64,
+    outside: u64,
+    no_dosing: u64,
 }
 
 impl<'i> Analysis<'_, 'i> {
@@ -323,13 +370,12 @@ impl<'i> Analysis<'_, 'i> {
         };
         if doses.is_empty() {
             self.no_dosing.push(patient.to_owned());
-            return Ok(());
         }
         let mut results: Vec<(&Instrument, Vec<WindowSummary<'_>>)> = self
             .plan
             .iter()
             .zip(per_instrument)
-            .filter(|(_, administrations)| !administrations.is_empty())
+            .filter(|(_, administrations)| !administrations.is_empty() && !doses.is_empty())
             .map(|(instrument, administrations)| {
                 let params = &self.change_params[&instrument.id];
                 (
@@ -348,6 +394,7 @@ impl<'i> Analysis<'_, 'i> {
         for (instrument, windows) in &results {
             for summary in windows {
                 self.summaries += 1;
+                self.counts.in_window += summary.points.len() as u64;
                 let is_flagged = summary.is_flagged();
                 self.flagged += u64::from(is_flagged);
                 self.failed |= self
@@ -361,6 +408,45 @@ impl<'i> Analysis<'_, 'i> {
                     patient_id: patient,
                     instrument,
                     summary,
+                })?;
+            }
+        }
+        // Every administration no window holds is reported too, and its safety flags are
+        // never filtered out.
+        for (instrument, administrations) in self.plan.iter().zip(per_instrument) {
+            for point in &uncovered(self.options, doses, administrations) {
+                if doses.is_empty() {
+                    self.counts.no_dosing += 1;
+                } else {
+                    self.counts.outside += 1;
+                }
+                let safety = point.needs_safety_review();
+                if safety {
+                    let flags: Vec<&str> = point
+                        .flags
+                        .iter()
+                        .filter(|f| f.needs_safety_review())
+                        .map(|f| f.name)
+                        .collect();
+                    message(&format!(
+                        "symscore: !! {}:{}: patient `{}`, {} on {}: {} outside every window ({}); follow it up as any safety flag",
+                        self.source,
+                        point.line,
+                        terminal_safe(patient),
+                        instrument.id,
+                        point.date,
+                        flags.join(", "),
+                        point.status_reason
+                    ));
+                    self.failed |= self.fail_on.contains(&FailOn::Safety);
+                }
+                if self.flagged_only && !safety {
+                    continue;
+                }
+                writer.write_uncovered(&UncoveredRow {
+                    patient_id: patient,
+                    instrument,
+                    point,
                 })?;
             }
         }
@@ -392,7 +478,8 @@ fn report_duplicates(
     found
 }
 
-/// Fills in the NHS TT paired outcome on the PHQ-9 and GAD-7 summaries of each window.
+/// Fills in the NHS TT paired outcome on the PHQ-9 and GAD-7 summaries of each window. The
+/// same-day pairs are found once per patient, and each window looks its pairs up.
 fn attach_nhs_tt(
     plan: &[&Instrument],
     per_instrument: &[Vec<Administration<'_>>],
@@ -409,16 +496,18 @@ fn attach_nhs_tt(
         .find(|(i, _)| i.id == NHS_TT_PAIR.0)
         .map(|(_, w)| w.iter().map(|s| (s.dosing_date, s.window_end)).collect())
         .unwrap_or_default();
+    if windows.is_empty() {
+        return;
+    }
+    let pairs = NhsTtPairs::new(&per_instrument[dep], &per_instrument[anx]);
     for (index, (dosing, end)) in windows.into_iter().enumerate() {
-        let from = dosing.saturating_sub(jiff::Span::new().days(i64::from(options.baseline_days)));
-        let outcome = nhs_tt_outcome(
+        let from = symscore::trend::baseline_start(dosing, options);
+        let outcome = pairs.outcome(
             &params[NHS_TT_PAIR.0],
             &params[NHS_TT_PAIR.1],
             from,
             dosing,
             end,
-            &per_instrument[dep],
-            &per_instrument[anx],
         );
         for (instrument, summaries) in results.iter_mut() {
             if (instrument.id == NHS_TT_PAIR.0 || instrument.id == NHS_TT_PAIR.1)
@@ -437,7 +526,7 @@ fn fails(condition: FailOn, s: &WindowSummary<'_>) -> bool {
             s.status == Status::Deterioration
                 || s.reliable_change == Some(ReliableChange::ReliableDeterioration)
         }
-        FailOn::Item9 => s.flags.iter().any(|f| f.starts_with("ITEM9_")),
+        FailOn::Safety => s.needs_safety_review(),
         FailOn::NotOnTrack => s.on_track == OnTrack::NotOnTrack,
         FailOn::LateFollowup => s
             .flags
@@ -446,91 +535,5 @@ fn fails(condition: FailOn, s: &WindowSummary<'_>) -> bool {
             .flags
             .contains(&symscore::trend::window_flag::FOLLOWUP_GAP),
         FailOn::InsufficientData => s.status == Status::InsufficientData,
-    }
-}
-
-/// `42` → 42 days, `6w` → 42 days, `10d` → 10 days.
-fn parse_window(text: &str) -> anyhow::Result<u32> {
-    let text = text.trim();
-    let (number, unit) = match text.strip_suffix(['w', 'W']) {
-        Some(n) => (n, 7),
-        None => (text.strip_suffix(['d', 'D']).unwrap_or(text), 1),
-    };
-    match number.parse::<u32>() {
-        Ok(n) if n > 0 && n * unit <= 366 => Ok(n * unit),
-        _ => bail!(
-            "--window expects days (`42`) or weeks (`6w`), from 1 day to a year; found `{text}`"
-        ),
-    }
-}
-
-/// Each instrument's change parameters after `--param ID.NAME=VALUE` overrides.
-fn resolve_params(
-    registry: &Registry,
-    overrides: &[String],
-) -> anyhow::Result<BTreeMap<String, ChangeParams>> {
-    let mut params: BTreeMap<String, ChangeParams> = registry
-        .iter()
-        .map(|i| (i.id.clone(), i.change.clone()))
-        .collect();
-    for item in overrides {
-        let parsed = item.split_once('=').and_then(|(key, value)| {
-            Some((key.split_once('.')?, value.trim().parse::<u32>().ok()?))
-        });
-        let Some(((id, name), value)) = parsed else {
-            bail!(
-                "--param expects ID.NAME=VALUE with a whole number, such as `pcl5.reliable_change=15`; found `{item}`"
-            );
-        };
-        let targets: Vec<String> = if id == "*" {
-            params.keys().cloned().collect()
-        } else if params.contains_key(id) {
-            vec![id.to_owned()]
-        } else {
-            bail!(
-                "--param `{item}`: expected an instrument id ({}) or `*`, found `{id}`",
-                registry.ids()
-            );
-        };
-        for target in targets {
-            let instrument = registry.get(&target).expect("listed above");
-            let p = params.get_mut(&target).expect("listed above");
-            let (min, max) = (instrument.total_min(), instrument.total_max());
-            let (field, lo, hi) = match name {
-                "reliable_change" => (&mut p.reliable_change, 1, max - min),
-                "mcid" => (&mut p.mcid, 1, max - min),
-                "target" => (&mut p.target, min + 1, max),
-                "caseness" => (&mut p.caseness, min + 1, max),
-                "response_pct" => (&mut p.response_pct, 1, 100),
-                "points" => (&mut p.plateau.points, 2, 52),
-                "min_span_days" => (&mut p.plateau.min_span_days, 0, 366),
-                "min_days_since_dose" => (&mut p.plateau.min_days_since_dose, 0, 366),
-                "horizon_days" => (&mut p.plateau.horizon_days, 1, 366),
-                other => bail!(
-                    "--param `{item}`: expected a parameter name (reliable_change, mcid, target, caseness, response_pct, points, min_span_days, min_days_since_dose, horizon_days), found `{other}`"
-                ),
-            };
-            if !(lo..=hi).contains(&value) {
-                bail!(
-                    "--param `{item}`: expected a value from {lo} to {hi} for `{target}`, found {value}"
-                );
-            }
-            *field = value;
-        }
-    }
-    Ok(params)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_window;
-
-    #[test]
-    fn windows_in_days_or_weeks() {
-        assert_eq!(parse_window("42").unwrap(), 42);
-        assert_eq!(parse_window("6w").unwrap(), 42);
-        assert_eq!(parse_window("10d").unwrap(), 10);
-        assert!(parse_window("0").is_err());
-        assert!(parse_window("six weeks").is_err());
     }
 }

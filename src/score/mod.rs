@@ -55,6 +55,8 @@ pub enum FlagKind {
     Threshold,
     /// A symptom-count algorithm, definite or indeterminate.
     Algorithm,
+    /// The follow-up schedule of a trend window: late or with a gap.
+    Schedule,
 }
 
 /// A raised flag.
@@ -64,6 +66,21 @@ pub struct Flag<'i> {
     pub name: &'i str,
     /// The kind of rule that raised it.
     pub kind: FlagKind,
+}
+
+impl Flag<'_> {
+    /// Whether a clinician must review this flag before anything else: a safety item
+    /// (the definition's `safety_items`) endorsed or unanswered.
+    pub fn needs_safety_review(&self) -> bool {
+        self.kind == FlagKind::Safety
+    }
+}
+
+/// A flag reads as its name, so `flags == ["ITEM9_POSITIVE"]` says what a test means.
+impl PartialEq<&str> for Flag<'_> {
+    fn eq(&self, name: &&str) -> bool {
+        self.name == *name
+    }
 }
 
 impl Serialize for Flag<'_> {

@@ -5,19 +5,22 @@
 //! change metrics, the plateau status and the schedule and safety flags. Pure: no I/O, and
 //! the input order of administrations does not matter.
 
+mod coverage;
 mod nhs_tt;
 mod plateau;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
-pub use nhs_tt::{NHS_TT_RULE, NhsTtClass, NhsTtOutcome, nhs_tt_outcome};
+pub use coverage::{Uncovered, UncoveredPoint, uncovered};
+pub use nhs_tt::{NHS_TT_RULE, NhsTtClass, NhsTtOutcome, NhsTtPairs};
 pub use plateau::{
     EligiblePoint, OnTrack, OnTrackParams, PlateauRule, Status, StatusDecision, on_track,
     plateau_status, slope,
 };
 
 use crate::instrument::{ChangeParams, Instrument};
+use crate::score::{Flag, FlagKind};
 
 /// One scored administration, reduced to what trend analysis needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +31,8 @@ pub struct Administration<'i> {
     pub total: Option<u32>,
     /// Severity id (`invalid` without a total).
     pub severity: &'i str,
-    /// Flags from scoring.
-    pub flags: Vec<&'i str>,
+    /// Flags from scoring, with their kinds: safety is the definition's `safety_items`.
+    pub flags: Vec<Flag<'i>>,
     /// Input line, for audit.
     pub line: u64,
 }
@@ -68,12 +71,20 @@ impl Default for TrendOptions {
     }
 }
 
-/// Schedule and safety flags of a window.
+/// Schedule flags of a window (kind `Schedule`).
 pub mod window_flag {
+    use crate::score::{Flag, FlagKind};
+
     /// The first administration after dosing came later than 72 hours, or never.
-    pub const LATE_FIRST_FOLLOWUP: &str = "LATE_FIRST_FOLLOWUP";
+    pub const LATE_FIRST_FOLLOWUP: Flag<'static> = Flag {
+        name: "LATE_FIRST_FOLLOWUP",
+        kind: FlagKind::Schedule,
+    };
     /// More than 14 days between two administrations in the window.
-    pub const FOLLOWUP_GAP: &str = "FOLLOWUP_GAP";
+    pub const FOLLOWUP_GAP: Flag<'static> = Flag {
+        name: "FOLLOWUP_GAP",
+        kind: FlagKind::Schedule,
+    };
 }
 
 /// First follow-up expected within 72 hours of dosing (brief: integration model).
@@ -131,7 +142,7 @@ pub struct WindowPoint<'i> {
     /// Severity id.
     pub severity: &'i str,
     /// Scoring flags, borrowed from the administration.
-    pub flags: &'i [&'i str],
+    pub flags: &'i [Flag<'i>],
     /// Total − baseline, when both exist.
     pub change_points: Option<i64>,
     /// Change as a percentage of a non-zero baseline.
@@ -214,8 +225,8 @@ pub struct WindowSummary<'i> {
     pub status_reason: String,
     /// Definition C.
     pub on_track: OnTrack,
-    /// Schedule and safety flags, safety first.
-    pub flags: Vec<&'i str>,
+    /// Safety flags (kind `Safety`) first, then schedule flags (kind `Schedule`).
+    pub flags: Vec<Flag<'i>>,
     /// Parameters used.
     pub parameters: UsedParams,
     /// Every administration in the window, in date order.
@@ -223,6 +234,11 @@ pub struct WindowSummary<'i> {
 }
 
 impl WindowSummary<'_> {
+    /// Whether a safety item was endorsed or unanswered at an administration in the window.
+    pub fn needs_safety_review(&self) -> bool {
+        self.flags.iter().any(Flag::needs_safety_review)
+    }
+
     /// Whether anything here needs a clinician's attention: a flag, deterioration, a
     /// plateau, or not on track.
     pub fn is_flagged(&self) -> bool {
@@ -239,6 +255,22 @@ fn serialize_date<S: serde::Serializer>(date: &Date, serializer: S) -> Result<S:
     serializer.collect_str(date)
 }
 
+/// `date` moved by `days` (back when negative), stopping at the first or last date jiff
+/// represents. Window lengths and look-backs are user options of any size; a window that
+/// reaches past year 9999 simply has no end within the calendar, and must not panic.
+pub fn shift_days(date: Date, days: i64) -> Date {
+    match jiff::Span::new().try_days(days) {
+        Ok(span) => date.saturating_add(span),
+        Err(_) if days < 0 => Date::MIN,
+        Err(_) => Date::MAX,
+    }
+}
+
+/// The first day a baseline may fall on for a dosing on `dosing` (the look-back start).
+pub fn baseline_start(dosing: Date, options: &TrendOptions) -> Date {
+    shift_days(dosing, -i64::from(options.baseline_days))
+}
+
 /// Days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: Date, to: Date) -> i64 {
     // Whole days between civil dates: a plain difference of day numbers, without the
@@ -246,11 +278,33 @@ pub fn days_between(from: Date, to: Date) -> i64 {
     to.duration_since(from).as_secs() / 86_400
 }
 
+/// The windows of a dosing schedule, in date order: each dosing (a date given twice counts
+/// once) with the last day of its window, cut short on the day before the next dosing.
+pub fn windows<'d>(options: &TrendOptions, dosings: &'d [Dosing]) -> Vec<(&'d Dosing, Date)> {
+    let mut doses: Vec<&Dosing> = dosings.iter().collect();
+    doses.sort_by_key(|d| d.date);
+    doses.dedup_by_key(|d| d.date);
+    doses
+        .iter()
+        .enumerate()
+        .map(|(i, dose)| {
+            let mut end = shift_days(dose.date, i64::from(options.window_days));
+            if let Some(next) = doses.get(i + 1) {
+                end = end.min(next.date.yesterday().unwrap_or(next.date));
+            }
+            (*dose, end)
+        })
+        .collect()
+}
+
 /// One summary per dosing for one patient and one instrument.
 ///
 /// `administrations` may be in any order; `dosings` too. `change` is the instrument's
 /// change parameters after any overrides. The summaries borrow labels and flags from the
 /// dosings and administrations rather than copy them: a large export has millions.
+///
+/// Each window finds its baseline and its administrations by binary search in the visits
+/// sorted once, so 10k dosings of a patient with 100k visits cost n·log n, not n·m.
 pub fn analyze<'i>(
     instrument: &'i Instrument,
     change: &ChangeParams,
@@ -261,23 +315,30 @@ pub fn analyze<'i>(
     let mut sorted: Vec<&Administration<'i>> = administrations.iter().collect();
     // Date order; the input line breaks ties so a same-day re-entry counts as the later one.
     sorted.sort_by_key(|a| (a.date, a.line));
-    let mut doses: Vec<&Dosing> = dosings.iter().collect();
-    doses.sort_by_key(|d| d.date);
-    doses.dedup_by_key(|d| d.date);
-
-    doses
-        .iter()
-        .enumerate()
-        .map(|(i, dose)| {
-            let mut end = dose
-                .date
-                .saturating_add(jiff::Span::new().days(i64::from(options.window_days)));
-            if let Some(next) = doses.get(i + 1) {
-                end = end.min(next.date.yesterday().unwrap_or(next.date));
-            }
-            summarize(instrument, change, options, dose, end, &sorted)
-        })
+    // For each position, the last administration up to it with a valid total.
+    let mut last_valid: Vec<Option<usize>> = Vec::with_capacity(sorted.len());
+    let mut seen = None;
+    for (i, a) in sorted.iter().enumerate() {
+        if a.total.is_some() {
+            seen = Some(i);
+        }
+        last_valid.push(seen);
+    }
+    let visits = SortedVisits {
+        sorted: &sorted,
+        last_valid: &last_valid,
+    };
+    windows(options, dosings)
+        .into_iter()
+        .map(|(dose, end)| summarize(instrument, change, options, dose, end, &visits))
         .collect()
+}
+
+/// One patient's administrations of one instrument in (date, line) order, with the index of
+/// the last valid one up to each position.
+struct SortedVisits<'s, 'i> {
+    sorted: &'s [&'i Administration<'i>],
+    last_valid: &'s [Option<usize>],
 }
 
 fn summarize<'i>(
@@ -286,18 +347,21 @@ fn summarize<'i>(
     options: &TrendOptions,
     dose: &'i Dosing,
     end: Date,
-    sorted: &[&'i Administration<'i>],
+    visits: &SortedVisits<'_, 'i>,
 ) -> WindowSummary<'i> {
+    let sorted = visits.sorted;
     // Baseline: the last valid administration on or before the dosing day (§6), within the
     // look-back. A same-day visit counts as pre-dose.
-    let earliest = dose
-        .date
-        .saturating_sub(jiff::Span::new().days(i64::from(options.baseline_days)));
-    let baseline = sorted
-        .iter()
-        .rev()
-        .filter(|a| a.date <= dose.date && a.date >= earliest)
-        .find_map(|a| {
+    let earliest = baseline_start(dose.date, options);
+    // `sorted` is in date order, so the window is one run of it, and the administrations up
+    // to the dosing day are the ones before `first`.
+    let first = sorted.partition_point(|a| a.date <= dose.date);
+    let baseline = first
+        .checked_sub(1)
+        .and_then(|i| visits.last_valid[i])
+        .map(|i| sorted[i])
+        .filter(|a| a.date >= earliest)
+        .and_then(|a| {
             a.total.map(|total| PointRef {
                 date: a.date,
                 days_since_dose: days_between(dose.date, a.date),
@@ -313,8 +377,6 @@ fn summarize<'i>(
     });
 
     let recall = i64::from(instrument.recall_days);
-    // `sorted` is in date order, so the window is one run of it.
-    let first = sorted.partition_point(|a| a.date <= dose.date);
     let after = sorted.partition_point(|a| a.date <= end).max(first);
     let in_window = &sorted[first..after];
     let mut valid = Vec::new();
@@ -386,12 +448,21 @@ fn summarize<'i>(
     let decision = plateau_status(options.rule, change, baseline.map(|b| b.total), eligible);
     let on_track = on_track(options.on_track, baseline.map(|b| b.total), &valid);
 
-    let mut flags: Vec<&'i str> = Vec::new();
-    // Safety first (§7.2 point 3): any safety flag raised in the window.
+    let mut flags: Vec<Flag<'i>> = Vec::new();
+    // Safety first (§7.2 point 3): any safety flag raised in the window, in the order of the
+    // definition's safety items.
     for safety in &instrument.safety_items {
         for name in [safety.positive_flag.as_str(), safety.missing_flag.as_str()] {
-            if points.iter().any(|p| p.flags.contains(&name)) {
-                flags.push(name);
+            let raised = points.iter().any(|p| {
+                p.flags
+                    .iter()
+                    .any(|f| f.needs_safety_review() && f.name == name)
+            });
+            if raised {
+                flags.push(Flag {
+                    name,
+                    kind: FlagKind::Safety,
+                });
             }
         }
     }
@@ -455,4 +526,52 @@ fn change_from(baseline: Option<u32>, total: Option<u32>) -> (Option<i64>, Optio
     #[allow(clippy::cast_precision_loss)]
     let pct = (b > 0).then(|| delta as f64 * 100.0 / f64::from(b));
     (Some(delta), pct)
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::Registry;
+
+    #[test]
+    fn shifting_days_stops_at_the_ends_of_the_calendar() {
+        let day = date(2026, 3, 2);
+        assert_eq!(shift_days(day, 1), date(2026, 3, 3));
+        assert_eq!(shift_days(day, -30), date(2026, 1, 31));
+        assert_eq!(shift_days(day, i64::MAX), Date::MAX);
+        assert_eq!(shift_days(day, i64::MIN), Date::MIN);
+        assert_eq!(shift_days(day, 7_304_485), Date::MAX);
+        assert_eq!(shift_days(day, -7_304_485), Date::MIN);
+    }
+
+    /// Any look-back and any window length: a summary, never a panic.
+    #[test]
+    fn analysis_is_total_in_its_options() {
+        let registry = Registry::builtin();
+        let phq9 = registry.get("phq9").unwrap();
+        let dosings = [Dosing {
+            date: date(2026, 3, 2),
+            label: None,
+        }];
+        let visits = [Administration {
+            date: date(2026, 3, 1),
+            total: Some(12),
+            severity: "moderate",
+            flags: Vec::new(),
+            line: 2,
+        }];
+        for days in [1, 366, 7_304_484, 7_304_485, u32::MAX] {
+            let options = TrendOptions {
+                window_days: days,
+                baseline_days: days,
+                ..TrendOptions::default()
+            };
+            let summaries = analyze(phq9, &phq9.change, &options, &dosings, &visits);
+            assert_eq!(summaries.len(), 1);
+            assert_eq!(summaries[0].baseline.map(|b| b.total), Some(12), "{days}");
+            assert_eq!(uncovered(&options, &dosings, &visits).len(), 1);
+        }
+    }
 }

@@ -71,40 +71,95 @@ pub struct NhsTtOutcome {
     pub class: NhsTtClass,
 }
 
-/// The paired outcome for one window, when both measures have a same-day baseline pair and
-/// a same-day pair in the window.
-#[allow(clippy::too_many_arguments)]
-pub fn nhs_tt_outcome(
+/// One patient's same-day pairs: each visit date with a valid PHQ-9 and a valid GAD-7 total
+/// (the later of each when a day has several), in date order. Built once per patient, so that
+/// each window finds its pairs by binary search: a patient with 100k visits and 10k dosings
+/// costs n·log n, not a scan of every visit per window and per visit.
+#[derive(Debug, Clone, Default)]
+pub struct NhsTtPairs {
+    pairs: Vec<(Date, u32, u32)>,
+}
+
+impl NhsTtPairs {
+    /// Pairs the administrations of the two measures, which may be in any order; of
+    /// several on one day, the later input line counts, as everywhere in trend.
+    pub fn new(depression: &[Administration<'_>], anxiety: &[Administration<'_>]) -> Self {
+        let valid_by_day = |points: &[Administration<'_>]| {
+            let mut valid: Vec<(Date, u64, u32)> = points
+                .iter()
+                .filter_map(|a| Some((a.date, a.line, a.total?)))
+                .collect();
+            valid.sort_unstable();
+            // Keep the last (latest line) of each day.
+            let mut days: Vec<(Date, u32)> = Vec::with_capacity(valid.len());
+            for (date, _, total) in valid {
+                match days.last_mut() {
+                    Some(last) if last.0 == date => last.1 = total,
+                    _ => days.push((date, total)),
+                }
+            }
+            days
+        };
+        let (dep, anx) = (valid_by_day(depression), valid_by_day(anxiety));
+        // Both lists are in date order: one merge finds the days they share.
+        let mut pairs = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while let (Some(&(d_date, d)), Some(&(a_date, a))) = (dep.get(i), anx.get(j)) {
+            match d_date.cmp(&a_date) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    pairs.push((d_date, d, a));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        NhsTtPairs { pairs }
+    }
+
+    /// The latest pair dated from `from` to `to`, both included.
+    fn latest(&self, from: Date, to: Date) -> Option<(Date, u32, u32)> {
+        let upto = self.pairs.partition_point(|p| p.0 <= to);
+        upto.checked_sub(1)
+            .map(|i| self.pairs[i])
+            .filter(|p| p.0 >= from)
+    }
+
+    /// The paired outcome for one window, when both measures have a same-day baseline pair
+    /// (from `baseline_from` to the dosing day) and a same-day pair in the window.
+    pub fn outcome(
+        &self,
+        depression: &ChangeParams,
+        anxiety: &ChangeParams,
+        baseline_from: Date,
+        dosing: Date,
+        window_end: Date,
+    ) -> Option<NhsTtOutcome> {
+        let (baseline_date, d0, a0) = self.latest(baseline_from, dosing)?;
+        let first_day = dosing.tomorrow().ok()?;
+        let (latest_date, d1, a1) = self.latest(first_day, window_end)?;
+        Some(classify(
+            depression,
+            anxiety,
+            (baseline_date, d0, a0),
+            (latest_date, d1, a1),
+        ))
+    }
+}
+
+/// The classes of §6.3 from a baseline pair and a latest pair.
+fn classify(
     depression: &ChangeParams,
     anxiety: &ChangeParams,
-    baseline_from: Date,
-    dosing: Date,
-    window_end: Date,
-    depression_points: &[Administration<'_>],
-    anxiety_points: &[Administration<'_>],
-) -> Option<NhsTtOutcome> {
-    let pair = |from: Date, to: Date| -> Option<(Date, u32, u32)> {
-        depression_points
-            .iter()
-            .filter(|d| d.date >= from && d.date <= to)
-            .filter_map(|d| {
-                let a = anxiety_points
-                    .iter()
-                    .filter(|a| a.date == d.date)
-                    .filter_map(|a| a.total)
-                    .next_back()?;
-                Some((d.date, d.total?, a))
-            })
-            .max_by_key(|(date, _, _)| *date)
-    };
-    let (baseline_date, d0, a0) = pair(baseline_from, dosing)?;
-    let first_day = dosing.tomorrow().ok()?;
-    let (latest_date, d1, a1) = pair(first_day, window_end)?;
-
+    (baseline_date, d0, a0): (Date, u32, u32),
+    (latest_date, d1, a1): (Date, u32, u32),
+) -> NhsTtOutcome {
     let (d_rc, a_rc) = (depression.reliable_change, anxiety.reliable_change);
     let caseness_at_start = d0 >= depression.caseness || a0 >= anxiety.caseness;
-    let reliable_deterioration = d1 >= d0 + d_rc || a1 >= a0 + a_rc;
-    let reliable_improvement = (d0 >= d1 + d_rc || a0 >= a1 + a_rc) && !reliable_deterioration;
+    let reliable_deterioration = d1 >= d0.saturating_add(d_rc) || a1 >= a0.saturating_add(a_rc);
+    let reliable_improvement =
+        (d0 >= d1.saturating_add(d_rc) || a0 >= a1.saturating_add(a_rc)) && !reliable_deterioration;
     let recovery = caseness_at_start.then_some(d1 < depression.caseness && a1 < anxiety.caseness);
     let reliable_recovery = recovery.map(|r| r && reliable_improvement);
     let class = if reliable_deterioration {
@@ -116,7 +171,7 @@ pub fn nhs_tt_outcome(
     } else {
         NhsTtClass::NoReliableChange
     };
-    Some(NhsTtOutcome {
+    NhsTtOutcome {
         rule: NHS_TT_RULE,
         baseline_date,
         latest_date,
@@ -128,5 +183,71 @@ pub fn nhs_tt_outcome(
         reliable_deterioration,
         reliable_recovery,
         class,
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::Registry;
+
+    fn visit(day: i8, total: Option<u32>, line: u64) -> Administration<'static> {
+        Administration {
+            date: date(2026, 3, day),
+            total,
+            severity: "",
+            flags: Vec::new(),
+            line,
+        }
+    }
+
+    #[test]
+    fn pairs_are_same_day_valid_totals_the_later_line_counting() {
+        // Out of order; day 3 has two GAD-7 forms (line 9 is the later); day 5 has no valid
+        // PHQ-9; day 7 no GAD-7.
+        let dep = [
+            visit(7, Some(4), 20),
+            visit(3, Some(15), 2),
+            visit(5, None, 10),
+            visit(20, Some(5), 30),
+        ];
+        let anx = [
+            visit(3, Some(12), 9),
+            visit(3, Some(11), 3),
+            visit(5, Some(9), 11),
+            visit(20, Some(3), 31),
+        ];
+        let pairs = NhsTtPairs::new(&dep, &anx);
+        assert_eq!(
+            pairs.pairs,
+            [(date(2026, 3, 3), 15, 12), (date(2026, 3, 20), 5, 3)]
+        );
+        let registry = Registry::builtin();
+        let (phq9, gad7) = (registry.get("phq9").unwrap(), registry.get("gad7").unwrap());
+        let outcome = pairs
+            .outcome(
+                &phq9.change,
+                &gad7.change,
+                date(2026, 3, 1),
+                date(2026, 3, 4),
+                date(2026, 3, 31),
+            )
+            .unwrap();
+        assert_eq!((outcome.depression, outcome.anxiety), ((15, 5), (12, 3)));
+        assert_eq!(outcome.class, NhsTtClass::ReliableRecovery);
+        // No pair in a window that ends before day 20.
+        assert!(
+            pairs
+                .outcome(
+                    &phq9.change,
+                    &gad7.change,
+                    date(2026, 3, 1),
+                    date(2026, 3, 4),
+                    date(2026, 3, 19)
+                )
+                .is_none()
+        );
+    }
 }

@@ -3,6 +3,7 @@
 mod stream;
 mod table;
 mod trend;
+mod uncovered;
 
 use std::io::{BufWriter, Write};
 
@@ -14,6 +15,7 @@ use super::args::Format;
 use stream::{CsvBlocks, JsonArray, write_json_line};
 pub(crate) use table::{new_table, terminal_safe};
 pub(crate) use trend::{TrendRow, TrendWriter};
+pub(crate) use uncovered::UncoveredRow;
 
 /// A streaming writer for one output format. Only `Table` holds rows back, because aligning
 /// columns needs every row; the others write each record as it arrives.

@@ -9,10 +9,12 @@ use symscore::csv_cell::{
     push_csv_field, push_date, push_flags, push_int, push_signed, spreadsheet_safe,
 };
 use symscore::instrument::Instrument;
+use symscore::score::Flag;
 use symscore::trend::{OnTrack, ReliableChange, Status, WindowPoint, WindowSummary};
 
 use super::stream::{CsvBlocks, JsonArray, write_json_line};
 use super::table::{new_table, terminal_safe};
+use super::uncovered::{self, UncoveredRow};
 use crate::cli::args::Format;
 
 /// One summary with who and what it is about.
@@ -125,6 +127,28 @@ impl<W: Write> TrendWriter<W> {
                     *last_patient = Some(row.patient_id.to_owned());
                 }
                 out.write_all(render_summary(row, *color).as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes an administration that no window covers.
+    pub(crate) fn write_uncovered(&mut self, row: &UncoveredRow<'_, '_>) -> anyhow::Result<()> {
+        match self {
+            TrendWriter::Csv(rows) => {
+                uncovered::push_csv_row(rows.blocks.rows(), row);
+                rows.blocks.row_done()?;
+            }
+            TrendWriter::Json(array) => array.write(row)?,
+            TrendWriter::Jsonl(out) => write_json_line(out, row)?,
+            TrendWriter::Table {
+                out, last_patient, ..
+            } => {
+                if last_patient.as_deref() != Some(row.patient_id) {
+                    writeln!(out, "\n━━ Patient {} ━━", terminal_safe(row.patient_id))?;
+                    *last_patient = Some(row.patient_id.to_owned());
+                }
+                out.write_all(uncovered::render(row).as_bytes())?;
             }
         }
         Ok(())
@@ -294,7 +318,7 @@ fn push_summary_cells(out: &mut Vec<u8>, row: &TrendRow<'_, '_>, percentages: &m
     out.push(b',');
     out.extend_from_slice(s.on_track.name().as_bytes());
     out.push(b',');
-    push_flags(out, s.flags.iter().copied());
+    push_flags(out, s.flags.iter().map(|f| f.name));
     out.push(b',');
 }
 
@@ -308,7 +332,7 @@ fn push_point_cells(out: &mut Vec<u8>, p: &WindowPoint<'_>, percentages: &mut Pe
     out.push(b',');
     out.extend_from_slice(p.severity.as_bytes());
     out.push(b',');
-    push_flags(out, p.flags.iter().copied());
+    push_flags(out, p.flags.iter().map(|f| f.name));
     out.push(b',');
     push_optional(out, p.change_points, push_signed);
     out.push(b',');
@@ -337,6 +361,39 @@ fn push_parameter_cells(out: &mut Vec<u8>, s: &WindowSummary<'_>) {
         out.push(b',');
         push_int(out, value.into());
     }
+}
+
+/// A point's flags for a table cell, each safety flag marked `!!`.
+pub(super) fn flag_list(flags: &[Flag<'_>]) -> String {
+    flags
+        .iter()
+        .map(|f| {
+            if f.needs_safety_review() {
+                format!("!! {}", f.name)
+            } else {
+                f.name.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a safety flag of a window says, in the words of the definition's safety item (the
+/// notice `score` prints for one administration).
+pub(super) fn safety_words<'i>(instrument: &'i Instrument, flag: &str) -> &'i str {
+    instrument
+        .safety_items
+        .iter()
+        .find_map(|item| {
+            if item.positive_flag == flag {
+                Some(item.positive_notice.as_str())
+            } else if item.missing_flag == flag {
+                Some(item.missing_notice.as_str())
+            } else {
+                None
+            }
+        })
+        .unwrap_or("a safety item needs review")
 }
 
 /// The status in words a clinician reads at a glance. Review, never "stop" (§7.3 C).
@@ -377,15 +434,12 @@ fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
         row.instrument.name, s.dosing_date, s.window_end
     );
     // Safety outranks everything else on the screen (§7.2 point 3).
-    for flag in s.flags.iter().filter(|f| f.starts_with("ITEM9_")) {
-        let what = if *flag == "ITEM9_POSITIVE" {
-            "item 9 endorsed in this window"
-        } else {
-            "item 9 unanswered in this window: risk unknown"
-        };
+    for flag in s.flags.iter().filter(|f| f.needs_safety_review()) {
         let _ = writeln!(
             text,
-            "  !! {flag}: {what}; follow your local suicide-risk protocol"
+            "  !! {} in this window: {}",
+            terminal_safe(flag.name),
+            terminal_safe(safety_words(row.instrument, flag.name))
         );
     }
     let _ = writeln!(
@@ -447,8 +501,8 @@ fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
     let other: Vec<&str> = s
         .flags
         .iter()
-        .copied()
-        .filter(|f| !f.starts_with("ITEM9_"))
+        .filter(|f| !f.needs_safety_review())
+        .map(|f| f.name)
         .collect();
     if !other.is_empty() {
         let _ = writeln!(text, "  Schedule: {}", other.join(", "));
@@ -472,21 +526,8 @@ fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
             "date", "day", "total", "severity", "change", "flags", "used",
         ]);
         for point in &s.points {
-            let safety = point.flags.iter().any(|f| f.starts_with("ITEM9_"));
-            let mut flags = Cell::new(
-                point
-                    .flags
-                    .iter()
-                    .map(|f| {
-                        if f.starts_with("ITEM9_") {
-                            format!("!! {f}")
-                        } else {
-                            (*f).to_owned()
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
+            let safety = point.flags.iter().any(Flag::needs_safety_review);
+            let mut flags = Cell::new(flag_list(point.flags));
             if safety && color {
                 flags = flags.fg(Color::Red).add_attribute(Attribute::Bold);
             }

@@ -1,0 +1,200 @@
+//! The administrations no window covers, so that every administration read is accounted for.
+//!
+//! A window holds the administrations after its dosing day up to its end. The others (before
+//! the first dosing, baselines included; between one window's end and the next dosing; after
+//! the last window) and every administration of a patient without a dosing date appear in no
+//! summary's points. They are returned here, each with the reason, for the caller to report:
+//! a safety flag among them must never vanish because of where its date falls.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::{Administration, Dosing, TrendOptions, serialize_date, windows};
+use crate::score::Flag;
+
+/// Why an administration is in no window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Uncovered {
+    /// The patient has dosing dates, and this date falls in none of their windows.
+    OutsideWindow,
+    /// The patient has no dosing date, so no window at all.
+    NoDosing,
+}
+
+impl Uncovered {
+    /// The name written in output, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            Uncovered::OutsideWindow => "OUTSIDE_WINDOW",
+            Uncovered::NoDosing => "NO_DOSING",
+        }
+    }
+}
+
+/// One administration in no window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UncoveredPoint<'i> {
+    /// Why it is in no window.
+    pub status: Uncovered,
+    /// Where its date falls, in words (`after the window of the dosing on … (ended …)`).
+    pub status_reason: String,
+    /// Visit date.
+    #[serde(serialize_with = "serialize_date")]
+    pub date: Date,
+    /// Valid total, if any.
+    pub total: Option<u32>,
+    /// Severity id.
+    pub severity: &'i str,
+    /// Scoring flags, borrowed from the administration.
+    pub flags: &'i [Flag<'i>],
+    /// Input line.
+    pub line: u64,
+}
+
+impl UncoveredPoint<'_> {
+    /// Whether a safety item was endorsed or unanswered at this administration.
+    pub fn needs_safety_review(&self) -> bool {
+        self.flags.iter().any(Flag::needs_safety_review)
+    }
+}
+
+/// The administrations of one patient and one instrument that fall in no window of
+/// `dosings` (all of them when `dosings` is empty), in (date, line) order. Both lists may
+/// be in any order; one sort and one merge, so n·log n however many dosings there are.
+pub fn uncovered<'i>(
+    options: &TrendOptions,
+    dosings: &[Dosing],
+    administrations: &'i [Administration<'i>],
+) -> Vec<UncoveredPoint<'i>> {
+    let mut sorted: Vec<&Administration<'i>> = administrations.iter().collect();
+    sorted.sort_by_key(|a| (a.date, a.line));
+    let windows = windows(options, dosings);
+    let mut found = Vec::new();
+    // The window of the latest dosing strictly before the administration's date.
+    let mut current: Option<usize> = None;
+    for a in sorted {
+        loop {
+            let next = current.map_or(0, |w| w + 1);
+            match windows.get(next) {
+                Some((dose, _)) if dose.date < a.date => current = Some(next),
+                _ => break,
+            }
+        }
+        let (status, status_reason) = match current {
+            _ if windows.is_empty() => (
+                Uncovered::NoDosing,
+                "the patient has no dosing date, so no window".to_owned(),
+            ),
+            None => (
+                Uncovered::OutsideWindow,
+                format!("on or before the first dosing on {}", windows[0].0.date),
+            ),
+            Some(w) if a.date <= windows[w].1 => continue,
+            Some(w) if w + 1 < windows.len() => (
+                Uncovered::OutsideWindow,
+                format!(
+                    "between the window of the dosing on {} (ended {}) and the dosing on {}",
+                    windows[w].0.date,
+                    windows[w].1,
+                    windows[w + 1].0.date
+                ),
+            ),
+            Some(w) => (
+                Uncovered::OutsideWindow,
+                format!(
+                    "after the window of the dosing on {} (ended {})",
+                    windows[w].0.date, windows[w].1
+                ),
+            ),
+        };
+        found.push(UncoveredPoint {
+            status,
+            status_reason,
+            date: a.date,
+            total: a.total,
+            severity: a.severity,
+            flags: &a.flags,
+            line: a.line,
+        });
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+
+    fn visit(month: i8, day: i8, line: u64) -> Administration<'static> {
+        Administration {
+            date: date(2026, month, day),
+            total: Some(10),
+            severity: "moderate",
+            flags: Vec::new(),
+            line,
+        }
+    }
+
+    fn dosing(month: i8, day: i8) -> Dosing {
+        Dosing {
+            date: date(2026, month, day),
+            label: None,
+        }
+    }
+
+    #[test]
+    fn before_between_and_after_windows() {
+        let options = TrendOptions {
+            window_days: 7,
+            ..TrendOptions::default()
+        };
+        // Dosings on 1 March and 1 April (given out of order): windows 2–8 March and
+        // 2–8 April.
+        let doses = [dosing(4, 1), dosing(3, 1)];
+        let visits = [
+            visit(4, 9, 8),
+            visit(3, 1, 2),
+            visit(2, 20, 1),
+            visit(3, 2, 3),
+            visit(3, 8, 4),
+            visit(3, 9, 5),
+            visit(4, 1, 6),
+            visit(4, 8, 7),
+        ];
+        let found = uncovered(&options, &doses, &visits);
+        let lines: Vec<(u64, &str)> = found
+            .iter()
+            .map(|p| (p.line, p.status_reason.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (1, "on or before the first dosing on 2026-03-01"),
+                (2, "on or before the first dosing on 2026-03-01"),
+                (
+                    5,
+                    "between the window of the dosing on 2026-03-01 (ended 2026-03-08) and the dosing on 2026-04-01"
+                ),
+                (
+                    6,
+                    "between the window of the dosing on 2026-03-01 (ended 2026-03-08) and the dosing on 2026-04-01"
+                ),
+                (
+                    8,
+                    "after the window of the dosing on 2026-04-01 (ended 2026-04-08)"
+                ),
+            ]
+        );
+        assert!(found.iter().all(|p| p.status == Uncovered::OutsideWindow));
+    }
+
+    #[test]
+    fn without_dosing_every_administration_is_uncovered() {
+        let visits = [visit(3, 1, 2), visit(3, 2, 3)];
+        let found = uncovered(&TrendOptions::default(), &[], &visits);
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|p| p.status == Uncovered::NoDosing));
+    }
+}
