@@ -102,7 +102,7 @@ fn an_escape_sequence_in_an_id_without_dosing_does_not_reach_stderr() {
     assert!(!out.stderr.contains(&ESC), "{err}");
     let line = err
         .lines()
-        .find(|l| l.contains("no dosing date"))
+        .find(|l| l.contains("visits but no dosing date"))
         .unwrap_or_else(|| panic!("{err}"));
     assert!(line.ends_with("X\\u{1b}[8m"), "{line}");
 }
