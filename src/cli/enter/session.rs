@@ -327,15 +327,14 @@ impl<'r> Session<'r> {
         let answers = (0..self.questions.len())
             .map(|index| {
                 let question = self.question(index);
-                let mut answer = answer_text(self.answer(index), question.scale);
-                if let Some(first) = self.changed_from(index) {
-                    answer.push_str(&changed_note(first));
-                }
+                // The mark goes last, so that the columns stay aligned.
+                let mark = self.changed_from(index).map(changed_note);
                 format!(
-                    "{:<16} {:<27} {}",
+                    "{:<16} {:<27} {}{}",
                     question.short,
-                    answer,
-                    truncate(question.label, 45)
+                    answer_text(self.answer(index), question.scale),
+                    truncate(question.label, 45),
+                    mark.unwrap_or_default()
                 )
             })
             .collect();
