@@ -653,21 +653,21 @@ fn typed_values_must_be_the_scale_numbers_themselves() {
     assert_eq!(text.lines().nth(1).unwrap(), "P1,2026-05-04,2,1,1,1,1,1,1,");
 }
 
-/// After `b`, Enter means blank as it does the first time; `k` keeps the earlier answer.
+/// After `b`, Enter (or `k`) keeps the earlier answer; `s` blanks it (issue 11, point 1).
 #[test]
-fn after_back_enter_blanks_and_k_keeps() {
+fn after_back_s_blanks_and_enter_or_k_keeps() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("visits.csv");
-    // Item 2 answered 3, then `b` from item 3: Enter blanks it. Then `b` back to item 2 and
-    // again to item 1, which keeps its 1 with `k`; item 2 stays blank with `k`.
+    // Item 2 answered 3, then `b` from item 3: `s` blanks it. Then `b` back to item 2 and
+    // again to item 1, which keeps its 1 with Enter; item 2 stays blank with `k`.
     let out = enter(&["gad7"], "P1", &file)
         .write_stdin(lines(&[
-            "1", "3", "b", "", "b", "b", "k", "k", "2", "2", "2", "2", "2", "", "y",
+            "1", "3", "b", "s", "b", "b", "", "k", "2", "2", "2", "2", "2", "", "y",
         ]))
         .assert()
         .success();
     assert!(
-        stderr(out.get_output()).contains("gad7 2 [0-3, Enter skips, k keeps 3, b back"),
+        stderr(out.get_output()).contains("gad7 2 [0-3, Enter keeps 3, s blanks, b back"),
         "{}",
         stderr(out.get_output())
     );

@@ -344,9 +344,13 @@ Examples:
 
 At each item type the answer (its number), or: Enter or `s` to leave it blank, `b` to go
 back one item, `?` for help, `q` to abandon the visit. Anything else is refused and the
-item asked again. After the last item a review shows every answer, the totals, severity
-and flags; on a terminal you can change an answer before saving. Piped input must then
-send `y` (or `yes`) to save; anything else, or the end of input, abandons the visit.
+item asked again. An item asked again (after `b`, or from the review) keeps its answer on
+Enter (or `k`); `s` blanks it. Lowering or blanking an endorsed answer to a safety item
+(such as PHQ-9 item 9) asks first: only `y` changes it. After the last item a review shows every answer
+(marking each one changed after it was first given), the totals, severity and flags; on
+a terminal you can change an answer before saving. Piped input must then send `y` (or
+`yes`) to save; anything else, or the end of input, abandons the visit. Ctrl-C abandons
+the visit too and says so (exit 130). One answer line holds at most 4096 bytes.
 
 The terminal prompts are used when standard input and standard error are both terminals;
 otherwise one answer is read per line and prompts go to standard error.
@@ -358,8 +362,9 @@ file `.FILE.lock`, so two people saving at once both land. Nothing is written be
 confirm: `q`, Ctrl-C or the end of input leave the file exactly as it was.
 
 Exit status: 0 the visit was completed (and saved, with --append); 1 the visit was
-abandoned (`q`, declined review, end of input) and nothing was saved; 2 usage error or a
-file that cannot be read or written (nothing saved); 130 interrupted with Ctrl-C.";
+abandoned (`q`, declined review, end of input) and nothing was saved; 2 usage error, a
+file that cannot be read or written, or an answer line over 4096 bytes (nothing saved);
+130 interrupted with Ctrl-C (nothing saved).";
 
 #[derive(Debug, Args)]
 pub(crate) struct EnterArgs {

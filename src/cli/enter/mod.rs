@@ -32,7 +32,7 @@ use symscore::{Registry, ScoreRecord, score};
 use super::ExitStatus;
 use super::args::{EnterArgs, Format};
 use super::output::{Output, resolve_format, use_color};
-use super::prompt::choose_prompter;
+use super::prompt::{ANSWER_LINE_MAX, choose_prompter};
 use super::render::RecordWriter;
 use super::report::message;
 use review::safety_what;
@@ -82,16 +82,16 @@ pub(crate) fn run(args: EnterArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let format = resolve_format(options.format, options.output.as_deref(), to_terminal);
     let color = use_color(to_terminal);
 
-    let mut prompter = choose_prompter();
+    let mut prompter = choose_prompter().context("cannot catch Ctrl-C for the entry")?;
     let mut session = Session::new(&options.instruments);
     let outcome = session.run(&mut *prompter, &options, check.as_ref())?;
     drop(prompter);
     if let Outcome::Abandoned(reason) = outcome {
         message(&abandoned_message(&reason, options.append.as_deref()));
-        return Ok(if reason == Abandon::Interrupted {
-            ExitStatus::Interrupted
-        } else {
-            ExitStatus::Rejected
+        return Ok(match reason {
+            Abandon::Interrupted => ExitStatus::Interrupted,
+            Abandon::LineTooLong { .. } => ExitStatus::Error,
+            _ => ExitStatus::Rejected,
         });
     }
 
@@ -252,6 +252,9 @@ fn abandoned_message(reason: &Abandon, append: Option<&Path>) -> String {
             "symscore: input ended at the review, before the visit was confirmed (piped input must send `y` after the answers to save); visit abandoned, {unchanged}"
         ),
         Abandon::Interrupted => format!("symscore: interrupted; visit abandoned, {unchanged}"),
+        Abandon::LineTooLong { line } => format!(
+            "error: <stdin>:{line}: expected an answer line of at most {ANSWER_LINE_MAX} bytes (line end included), found {ANSWER_LINE_MAX} bytes without a line end; visit abandoned, {unchanged}"
+        ),
         Abandon::NothingToSave => {
             format!("symscore: every item was left blank; {unchanged}")
         }

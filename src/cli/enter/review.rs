@@ -7,9 +7,10 @@ use std::fmt::Write as _;
 use symscore::instrument::Instrument;
 use symscore::score::{SafetyCheck, SafetyStatus, is_not_administered};
 use symscore::visits::{FileCheck, Form};
-use symscore::{ScoreReport, score};
+use symscore::{Answer, ScoreReport, score};
 
 use super::EnterOptions;
+use super::session::changed_note;
 use crate::cli::prompt::{answer_text, wrap};
 
 pub(super) fn display_name(instrument: &Instrument) -> String {
@@ -56,7 +57,7 @@ pub(super) fn intro(options: &EnterOptions<'_>, check: Option<&FileCheck>) -> St
         text.push_str(&warning);
     }
     text.push_str(
-        "\nType each answer's number; Enter or s leaves an item blank, b goes back, ? helps, q abandons.",
+        "\nType each answer's number; Enter or s leaves an item blank, b goes back, ? helps, q abandons.\nAn item asked again keeps its answer on Enter; s blanks it.",
     );
     text
 }
@@ -121,8 +122,11 @@ pub(super) fn truncate(text: &str, width: usize) -> String {
 }
 
 /// The review: every form, then warnings, then whether there is anything to save.
+/// `changes` holds, per form and per question (items, then extras), the answer first given
+/// where the answer now differs from it.
 pub(super) fn review_text(
     forms: &[Form<'_>],
+    changes: &[Vec<Option<Answer>>],
     options: &EnterOptions<'_>,
     warnings: &[String],
     can_save: bool,
@@ -134,9 +138,9 @@ pub(super) fn review_text(
         options.patient_id.as_deref().unwrap_or("(none)"),
         options.date
     );
-    for form in forms {
+    for (form, changed) in forms.iter().zip(changes) {
         text.push('\n');
-        review_form(&mut text, form);
+        review_form(&mut text, form, changed);
     }
     for warning in warnings {
         let _ = write!(text, "\n{warning}");
@@ -156,7 +160,7 @@ pub(super) fn review_text(
 }
 
 /// One instrument's part of the review: every answer, total, severity, flags, proration.
-fn review_form(text: &mut String, form: &Form<'_>) {
+fn review_form(text: &mut String, form: &Form<'_>, changed: &[Option<Answer>]) {
     let instrument = form.instrument;
     let _ = writeln!(
         text,
@@ -176,6 +180,11 @@ fn review_form(text: &mut String, form: &Form<'_>) {
                 .zip(&instrument.extra_items)
                 .map(|(a, extra)| answer_text(*a, &extra.scale)),
         )
+        .zip(changed.iter().chain(std::iter::repeat(&None)))
+        .map(|(answer, first)| match first {
+            Some(first) => answer + &changed_note(*first),
+            None => answer,
+        })
         .collect();
     let width = answers.iter().map(|a| a.chars().count()).max().unwrap_or(0);
     let labels = instrument

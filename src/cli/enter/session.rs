@@ -1,10 +1,11 @@
 //! The entry itself: the questions in order, back and skip, the immediate safety notices, and
-//! the review loop. Prompting goes through [`Prompter`], so the same session runs on the
-//! terminal and over piped lines.
+//! the review loop. Prompting goes through [`Prompter`], so the same session (and the same
+//! rules: an item asked again keeps its answer on Enter, an endorsed safety answer is lowered
+//! or blanked only after a confirmation) runs on the terminal and over piped lines.
 
 use anyhow::Context as _;
 use symscore::instrument::Instrument;
-use symscore::score::is_not_administered;
+use symscore::score::{SafetyCheck, SafetyStatus, is_not_administered};
 use symscore::visits::{FileCheck, Form};
 use symscore::{Answer, score};
 
@@ -26,6 +27,8 @@ pub(super) enum Abandon {
     EndOfInput { at: Option<String> },
     /// Ctrl-C.
     Interrupted,
+    /// Piped input held a line longer than the answer line limit: this line (1-based).
+    LineTooLong { line: u64 },
     /// Every item was left blank.
     NothingToSave,
 }
@@ -51,6 +54,8 @@ pub(super) struct Session<'r> {
     reached: usize,
     /// Headings of the questions, for messages.
     headings: Vec<String>,
+    /// The answer first given to each question, so the review can mark later changes.
+    first: Vec<Option<Answer>>,
 }
 
 impl<'r> Session<'r> {
@@ -74,6 +79,7 @@ impl<'r> Session<'r> {
         }
         Session {
             forms,
+            first: vec![None; questions.len()],
             questions,
             reached: 0,
             headings,
@@ -140,6 +146,9 @@ impl<'r> Session<'r> {
             Ok(outcome) => Ok(outcome),
             Err(Stop::Io(err)) => Err(err).context("cannot talk to the terminal"),
             Err(Stop::Interrupted) => Ok(Outcome::Abandoned(Abandon::Interrupted)),
+            Err(Stop::LineTooLong { line }) => {
+                Ok(Outcome::Abandoned(Abandon::LineTooLong { line }))
+            }
             Err(Stop::EndOfInput) => Ok(Outcome::Abandoned(Abandon::EndOfInput {
                 at: (self.reached < self.questions.len())
                     .then(|| self.headings[self.reached].clone()),
@@ -163,8 +172,8 @@ impl<'r> Session<'r> {
                 introduced = Some(form);
             }
             match prompter.ask(&self.question(index))? {
-                Reply::Value(value) => self.record(prompter, index, Answer::Value(value))?,
-                Reply::Skip => self.record(prompter, index, Answer::Missing)?,
+                Reply::Value(value) => self.give(prompter, index, Answer::Value(value))?,
+                Reply::Skip => self.give(prompter, index, Answer::Missing)?,
                 Reply::Back if index == 0 => {
                     prompter.say("(already at the first item)")?;
                     continue;
@@ -202,8 +211,8 @@ impl<'r> Session<'r> {
                 }
                 Decision::Abandon => return Ok(Outcome::Abandoned(Abandon::Declined)),
                 Decision::Change(index) => match prompter.ask(&self.question(index))? {
-                    Reply::Value(value) => self.record(prompter, index, Answer::Value(value))?,
-                    Reply::Skip => self.record(prompter, index, Answer::Missing)?,
+                    Reply::Value(value) => self.give(prompter, index, Answer::Value(value))?,
+                    Reply::Skip => self.give(prompter, index, Answer::Missing)?,
                     Reply::Back => {}
                     Reply::Quit => {
                         if prompter.confirm_abandon()? {
@@ -215,6 +224,68 @@ impl<'r> Session<'r> {
         }
     }
 
+    /// Takes a reply to question `index`. An answer that would lower or blank an endorsed
+    /// safety answer is taken only once confirmed; otherwise the earlier answer stays.
+    fn give(
+        &mut self,
+        prompter: &mut dyn Prompter,
+        index: usize,
+        answer: Answer,
+    ) -> Result<(), Stop> {
+        if index < self.reached {
+            let before = self.answer(index);
+            if let Some(SafetyCheck {
+                item: safety,
+                status: SafetyStatus::Endorsed(value),
+            }) = self.safety_check(index, before)
+                && lowers(answer, value)
+            {
+                let instrument = self.forms[self.questions[index].0].instrument;
+                let name = format!("{} item {}", display_name(instrument), safety.item);
+                let question = match answer {
+                    Answer::Value(lower) => format!("Lower {name} from {value} to {lower}?"),
+                    Answer::Missing | Answer::Invalid => {
+                        format!("Leave {name} blank instead of {value}?")
+                    }
+                };
+                let notice = [format!(
+                    "SAFETY · {name} was answered {value} ({}): an endorsed safety answer is changed only when confirmed",
+                    safety.positive_flag
+                )];
+                if !prompter.confirm_change(&notice, &question, &value.to_string())? {
+                    prompter.say(&format!("  kept {name} = {value}"))?;
+                    return Ok(());
+                }
+            }
+        }
+        if self.first[index].is_none() {
+            self.first[index] = Some(answer);
+        }
+        self.record(prompter, index, answer)
+    }
+
+    /// What `answer` means for question `index` when it is a safety item of its instrument
+    /// (the definition's `safety_items`); `None` for any other question. The library
+    /// decides: the item is scored alone.
+    fn safety_check(&self, index: usize, answer: Answer) -> Option<SafetyCheck<'r>> {
+        let (form, slot) = self.questions[index];
+        let Slot::Item(item) = slot else {
+            return None;
+        };
+        let instrument = self.forms[form].instrument;
+        if !instrument.safety_items.iter().any(|s| s.item == item + 1) {
+            return None;
+        }
+        let mut alone = vec![Answer::Missing; instrument.item_count()];
+        alone[item] = answer;
+        let report = score(instrument, &alone).expect("one answer per item");
+        report
+            .safety
+            .iter()
+            .find(|c| c.item.item == item + 1)
+            .copied()
+    }
+
     /// Stores an answer and, for a safety item, shows its notice at once (reference §2.4):
     /// endorsed or left blank both need the clinician; a zero is never called "safe".
     fn record(
@@ -224,43 +295,46 @@ impl<'r> Session<'r> {
         answer: Answer,
     ) -> Result<(), Stop> {
         self.set(index, answer);
-        let (form, slot) = self.questions[index];
-        let Slot::Item(item) = slot else {
+        let Some(check) = self.safety_check(index, answer) else {
             return Ok(());
         };
-        let instrument = self.forms[form].instrument;
-        if !instrument.safety_items.iter().any(|s| s.item == item + 1) {
-            return Ok(());
-        }
-        // The library decides what the answer means: score this item alone.
-        let mut alone = vec![Answer::Missing; instrument.item_count()];
-        alone[item] = answer;
-        let report = score(instrument, &alone).expect("one answer per item");
-        for check in report.safety.iter().filter(|c| c.item.item == item + 1) {
-            if let Some(notice) = check.notice() {
-                let mut lines = vec![format!(
-                    "SAFETY · {} · {}",
-                    display_name(instrument),
-                    safety_what(check)
-                )];
-                lines.extend(wrap(notice, 72));
-                prompter.alert(&lines)?;
-            }
+        if let Some(notice) = check.notice() {
+            let instrument = self.forms[self.questions[index].0].instrument;
+            let mut lines = vec![format!(
+                "SAFETY · {} · {}",
+                display_name(instrument),
+                safety_what(&check)
+            )];
+            lines.extend(wrap(notice, 72));
+            prompter.alert(&lines)?;
         }
         Ok(())
     }
 
+    /// The answer first given to question `index`, when the answer now differs from it.
+    fn changed_from(&self, index: usize) -> Option<Answer> {
+        self.first[index].filter(|first| *first != self.answer(index))
+    }
+
     fn review(&self, options: &EnterOptions<'_>, warnings: &[String]) -> Review {
         let can_save = self.can_save();
-        let text = review_text(&self.forms, options, warnings, can_save);
+        // Per form, items then extras in question order: the first answer where it changed.
+        let mut changes: Vec<Vec<Option<Answer>>> = vec![Vec::new(); self.forms.len()];
+        for (index, (form, _)) in self.questions.iter().enumerate() {
+            changes[*form].push(self.changed_from(index));
+        }
+        let text = review_text(&self.forms, &changes, options, warnings, can_save);
         let answers = (0..self.questions.len())
             .map(|index| {
                 let question = self.question(index);
+                // The mark goes last, so that the columns stay aligned.
+                let mark = self.changed_from(index).map(changed_note);
                 format!(
-                    "{:<16} {:<27} {}",
+                    "{:<16} {:<27} {}{}",
                     question.short,
                     answer_text(self.answer(index), question.scale),
-                    truncate(question.label, 45)
+                    truncate(question.label, 45),
+                    mark.unwrap_or_default()
                 )
             })
             .collect();
@@ -274,6 +348,23 @@ impl<'r> Session<'r> {
             action,
             can_save,
         }
+    }
+}
+
+/// Whether `answer` lowers or blanks an answer of `value`.
+fn lowers(answer: Answer, value: u8) -> bool {
+    match answer {
+        Answer::Value(new) => new < value,
+        Answer::Missing | Answer::Invalid => true,
+    }
+}
+
+/// The review's mark on an answer changed after it was first given: ` (changed from 1)`.
+pub(super) fn changed_note(first: Answer) -> String {
+    match first {
+        Answer::Value(value) => format!("  (changed from {value})"),
+        Answer::Missing => "  (changed from blank)".to_owned(),
+        Answer::Invalid => "  (changed from unusable)".to_owned(),
     }
 }
 
@@ -344,15 +435,14 @@ mod tests {
         assert!(out.contains("answered before: 3"), "{out}");
     }
 
-    /// Enter means blank every time an item is asked, as the issue says; keeping the earlier
-    /// answer takes the explicit `k`, which the prompt shows.
+    /// Asked again, Enter keeps the answer and `s` blanks it (issue 11, point 1).
     #[test]
-    fn after_back_enter_blanks_and_k_keeps() {
-        // Items 1 and 2 answered; `b` from item 3 and Enter blanks item 2 (was 3); `b` twice
-        // from item 3 again, and `k` keeps item 1's 2 and item 2's blank.
+    fn after_back_enter_keeps_and_s_blanks() {
+        // Items 1 and 2 answered; `b` from item 3 and `s` blanks item 2 (was 3); `b` twice
+        // from item 3 again, and Enter keeps item 1's 2 and `k` item 2's blank.
         let (outcome, answers, out) = run_lines(
             &["gad7"],
-            "2\n3\nb\n\nb\nb\nk\nk\n1\n1\n1\n1\n1\n\ny\n",
+            "2\n3\nb\ns\nb\nb\n\nk\n1\n1\n1\n1\n1\n\ny\n",
             false,
         );
         assert_eq!(outcome, Outcome::Completed);
@@ -370,15 +460,73 @@ mod tests {
             ])
         );
         assert!(
-            out.contains("gad7 2 [0-3, Enter skips, k keeps 3, b back, ? help, q quit]: \n"),
+            out.contains("gad7 2 [0-3, Enter keeps 3, s blanks, b back, ? help, q quit]: s\n"),
             "{out}"
         );
         assert!(
-            out.contains("gad7 1 [0-3, Enter skips, k keeps 2, b back, ? help, q quit]: k\n"),
+            out.contains("gad7 1 [0-3, Enter keeps 2, s blanks, b back, ? help, q quit]: \n"),
             "{out}"
         );
-        // Item 2 was blanked by Enter, so asked again it offers to keep it blank.
-        assert!(out.contains("k keeps it blank"), "{out}");
+        // Item 2 was blanked, so asked again Enter keeps it blank.
+        assert!(out.contains("Enter keeps it blank"), "{out}");
+        // The review marks the answer changed after it was first given.
+        assert!(out.contains("—  blank  (changed from 3)"), "{out}");
+    }
+
+    /// The reproduction of issue 11, point 1, through the shared session: eight items 1,
+    /// item 9 answered 2, `b` from the difficulty question, then Enter.
+    #[test]
+    fn back_then_enter_keeps_an_endorsed_item9() {
+        let (outcome, answers, out) =
+            run_lines(&["phq9"], "1\n1\n1\n1\n1\n1\n1\n1\n2\nb\n\n\ny\n", false);
+        assert_eq!(outcome, Outcome::Completed);
+        let mut expected = vec![Some(1); 8];
+        expected.extend([Some(2), None]);
+        assert_eq!(answers[0], values(&expected));
+        assert!(out.contains("Total 10 of 27 · severity moderate"), "{out}");
+        assert!(
+            out.contains("Flags: ITEM9_POSITIVE, CASENESS_PHQ9"),
+            "{out}"
+        );
+        assert!(!out.contains("changed from"), "{out}");
+    }
+
+    /// Lowering or blanking an endorsed safety answer needs a `y`; anything else keeps it.
+    #[test]
+    fn lowering_an_endorsed_safety_answer_needs_confirmation() {
+        let eight = "1\n".repeat(8);
+        // `s` declined with `n`, then `0` declined with Enter: item 9 stays 2.
+        let (_, answers, out) = run_lines(
+            &["phq9"],
+            &format!("{eight}2\nb\ns\nn\nb\n0\n\n\ny\n"),
+            false,
+        );
+        assert_eq!(answers[0][8], Answer::Value(2), "{out}");
+        assert!(
+            out.contains("Leave PHQ-9 item 9 blank instead of 2? Type y to confirm"),
+            "{out}"
+        );
+        assert!(out.contains("Lower PHQ-9 item 9 from 2 to 0?"), "{out}");
+        assert!(out.contains("kept PHQ-9 item 9 = 2"), "{out}");
+        assert!(!out.contains("changed from"), "{out}");
+        // Confirmed with `y`: lowered, and the review says from what.
+        let (_, answers, out) = run_lines(&["phq9"], &format!("{eight}2\nb\n1\ny\n\ny\n"), false);
+        assert_eq!(answers[0][8], Answer::Value(1), "{out}");
+        assert!(out.contains("1  Several days  (changed from 2)"), "{out}");
+        // Raising it, or changing an answer that is not endorsed, asks nothing.
+        let (_, answers, out) = run_lines(&["phq9"], &format!("{eight}1\nb\n3\n\ny\n"), false);
+        assert_eq!(answers[0][8], Answer::Value(3), "{out}");
+        assert!(
+            !out.contains("Type y to confirm; anything else keeps"),
+            "{out}"
+        );
+        let (_, answers, out) = run_lines(&["phq9"], &format!("{eight}0\nb\ns\n\ny\n"), false);
+        assert_eq!(answers[0][8], Answer::Missing, "{out}");
+        assert!(
+            !out.contains("Type y to confirm; anything else keeps"),
+            "{out}"
+        );
+        assert!(out.contains("—  blank  (changed from 0)"), "{out}");
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! layer, with a line reader of its own so that Ctrl-D ends the input) when standard input and
 //! standard error are both terminals, otherwise [`LinePrompter`], which reads one answer per
 //! line and writes prompts to standard error, so entry is scriptable and testable. Both turn
-//! typed text into a [`Reply`] with [`reply_to`], so a typo is refused the same way in both.
+//! typed text into a [`Reply`] with [`reply_to`], so a typo is refused the same way in both,
+//! and an item asked again keeps its answer on Enter in both.
 //! At the keyboard only the scale's numbers themselves are answers: not the `2.0` or `02`
 //! that `score` accepts from an export, which typed by hand are more likely slips.
 
+mod interrupt;
 mod line;
 mod terminal;
 
@@ -17,8 +19,13 @@ use std::io::{self, IsTerminal as _};
 use symscore::Answer;
 use symscore::instrument::Scale;
 
-pub(crate) use line::LinePrompter;
+pub(crate) use interrupt::Interrupt;
+pub(crate) use line::{LinePrompter, Watch};
 pub(crate) use terminal::TerminalPrompter;
+
+/// The longest answer line read from piped input, line end included. An answer is a few
+/// bytes; the bound keeps endless input (`/dev/zero`) from filling memory.
+pub(crate) const ANSWER_LINE_MAX: usize = 4096;
 
 /// One item to ask.
 #[derive(Debug, Clone)]
@@ -68,8 +75,10 @@ pub(crate) enum Decision {
 pub(crate) enum Stop {
     /// The input ended (a closed pipe, Ctrl-D).
     EndOfInput,
-    /// Ctrl-C on the terminal.
+    /// Ctrl-C (the key on the terminal, or SIGINT).
     Interrupted,
+    /// Piped input held a line longer than [`ANSWER_LINE_MAX`] bytes: this line (1-based).
+    LineTooLong { line: u64 },
     /// Reading or writing the terminal failed.
     Io(io::Error),
 }
@@ -111,18 +120,52 @@ pub(crate) trait Prompter {
     fn review(&mut self, review: &Review) -> Result<Decision, Stop>;
     /// Asks whether to abandon the visit after `q`; `false` goes on with the same item.
     fn confirm_abandon(&mut self) -> Result<bool, Stop>;
+    /// Shows `notice` as an alert and asks `question`; only a typed `y` (or `yes`) confirms,
+    /// anything else keeps the answer shown as `keep`.
+    fn confirm_change(
+        &mut self,
+        notice: &[String],
+        question: &str,
+        keep: &str,
+    ) -> Result<bool, Stop>;
 }
 
 /// The terminal prompter when standard input and standard error are both terminals, the
 /// line prompter otherwise. Both rich prompt crates read the keyboard even when input is
 /// piped, so without this check `symscore enter phq9 < answers.txt` would wait for keys.
-pub(crate) fn choose_prompter() -> Box<dyn Prompter> {
+/// From here until the prompter is dropped, Ctrl-C stops the prompting ([`Interrupt`]).
+pub(crate) fn choose_prompter() -> io::Result<Box<dyn Prompter>> {
+    let interrupt = Interrupt::catch()?;
     let stdin = io::stdin();
     if stdin.is_terminal() && io::stderr().is_terminal() {
-        Box::new(TerminalPrompter::new())
-    } else {
-        let echo = !stdin.is_terminal();
-        Box::new(LinePrompter::new(stdin.lock(), io::stderr(), echo))
+        return Ok(Box::new(TerminalPrompter::new(interrupt)));
+    }
+    let echo = !stdin.is_terminal();
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd as _;
+        // Standard input read through a descriptor of its own, unbuffered, so that the
+        // prompter knows when a read would block and can wait for Ctrl-C too. A closed
+        // standard input is read as empty, as std reads it.
+        let prompter: Box<dyn Prompter> = match stdin.as_fd().try_clone_to_owned() {
+            Ok(fd) => {
+                let watch = Watch {
+                    interrupt,
+                    fd: fd.try_clone()?,
+                };
+                Box::new(
+                    LinePrompter::new(std::fs::File::from(fd), io::stderr(), echo).watching(watch),
+                )
+            }
+            Err(_) => Box::new(LinePrompter::new(io::empty(), io::stderr(), echo)),
+        };
+        Ok(prompter)
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(Box::new(
+            LinePrompter::new(stdin, io::stderr(), echo).watching(Watch { interrupt }),
+        ))
     }
 }
 
@@ -191,12 +234,14 @@ pub(crate) fn scale_line(scale: &Scale) -> String {
     }
 }
 
-/// Reads one typed answer to `question`: as [`parse_reply`], and when the item is asked
-/// again (after `b`, or from the review) `k` keeps the earlier answer. Enter always leaves
-/// the item blank, as the first time: one key never means two things.
+/// Reads one typed answer to `question`, the same way in both prompters: as [`parse_reply`]
+/// the first time an item is asked. When it is asked again (after `b`, or from the review),
+/// Enter (or `k`) keeps the answer shown: going back to look must never erase an answer.
+/// Blanking it takes `s`, the key that leaves an item blank the first time too.
 pub(crate) fn reply_to(text: &str, question: &Question<'_>) -> Result<Parsed, String> {
+    let trimmed = text.trim();
     match question.current {
-        Some(current) if text.trim().eq_ignore_ascii_case("k") => {
+        Some(current) if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("k") => {
             Ok(Parsed::Reply(match current {
                 Answer::Value(value) => Reply::Value(value),
                 Answer::Missing | Answer::Invalid => Reply::Skip,
@@ -219,16 +264,16 @@ pub(crate) fn answer_text(answer: Answer, scale: &Scale) -> String {
 }
 
 /// The reminder on the prompt line: `0-3, Enter skips, b back, ? help, q quit`, or with an
-/// earlier answer, `0-3, Enter skips, k keeps 2, b back, …`.
+/// earlier answer, `0-3, Enter keeps 2, s blanks, b back, …`.
 pub(crate) fn keys_hint(question: &Question<'_>) -> String {
     let scale = question.scale;
-    let keep = match question.current {
-        Some(Answer::Value(value)) => format!(", k keeps {value}"),
-        Some(Answer::Missing | Answer::Invalid) => ", k keeps it blank".to_owned(),
-        None => String::new(),
+    let enter = match question.current {
+        Some(Answer::Value(value)) => format!("Enter keeps {value}, s blanks"),
+        Some(Answer::Missing | Answer::Invalid) => "Enter keeps it blank".to_owned(),
+        None => "Enter skips".to_owned(),
     };
     format!(
-        "{}-{}, Enter skips{keep}, b back, ? help, q quit",
+        "{}-{}, {enter}, b back, ? help, q quit",
         scale.min, scale.max
     )
 }
@@ -250,22 +295,22 @@ pub(crate) fn help_text(question: &Question<'_>) -> String {
             None => lines.push(format!("    {value}")),
         }
     }
+    let blank = if question.scored {
+        "leave this item blank (missing; the total may be prorated)"
+    } else {
+        "leave this item blank (it is not scored)"
+    };
     match question.current {
-        Some(Answer::Value(value)) => {
-            lines.push(format!("  k           keep the earlier answer, {value}"));
-        }
+        Some(Answer::Value(value)) => lines.extend([
+            format!("  Enter or k  keep the answer given before, {value}"),
+            format!("  s           {blank}"),
+        ]),
         Some(Answer::Missing | Answer::Invalid) => {
-            lines.push("  k           keep it blank, as before".to_owned());
+            lines.push("  Enter or k  keep it blank, as before".to_owned());
         }
-        None => {}
+        None => lines.push(format!("  Enter or s  {blank}")),
     }
     lines.extend([
-        if question.scored {
-            "  Enter or s  leave this item blank (missing; the total may be prorated)"
-        } else {
-            "  Enter or s  leave this item blank (it is not scored)"
-        }
-        .to_owned(),
         "  b           go back one item".to_owned(),
         "  q           abandon this visit; nothing is saved".to_owned(),
         "  ?           show this help".to_owned(),
@@ -365,41 +410,57 @@ mod tests {
         }
     }
 
+    /// Issue 11 point 1: asked again, Enter keeps the answer shown; only `s` blanks it.
     #[test]
-    fn enter_blanks_an_earlier_answer_and_k_keeps_it() {
+    fn asked_again_enter_keeps_the_answer_and_s_blanks_it() {
         let scale = phq9_scale();
         let mut question = Question {
-            heading: "PHQ-9 item 3 of 9".into(),
-            short: "phq9 3".into(),
-            label: "sleep",
+            heading: "PHQ-9 item 9 of 9".into(),
+            short: "phq9 9".into(),
+            label: "self-harm",
             text: None,
             scale: &scale,
             current: Some(Answer::Value(2)),
             scored: true,
         };
-        assert_eq!(reply_to("", &question), Ok(Parsed::Reply(Reply::Skip)));
-        assert_eq!(reply_to("s", &question), Ok(Parsed::Reply(Reply::Skip)));
-        assert_eq!(reply_to("k", &question), Ok(Parsed::Reply(Reply::Value(2))));
-        assert_eq!(
-            reply_to(" K ", &question),
-            Ok(Parsed::Reply(Reply::Value(2)))
-        );
+        for keep in ["", "  ", "\r", "k", " K "] {
+            assert_eq!(
+                reply_to(keep, &question),
+                Ok(Parsed::Reply(Reply::Value(2))),
+                "{keep:?}"
+            );
+        }
+        for blank in ["s", "S", "skip"] {
+            assert_eq!(reply_to(blank, &question), Ok(Parsed::Reply(Reply::Skip)));
+        }
         assert_eq!(reply_to("0", &question), Ok(Parsed::Reply(Reply::Value(0))));
         assert_eq!(
             keys_hint(&question),
-            "0-3, Enter skips, k keeps 2, b back, ? help, q quit"
+            "0-3, Enter keeps 2, s blanks, b back, ? help, q quit"
         );
-        assert!(help_text(&question).contains("k           keep the earlier answer, 2"));
+        let help = help_text(&question);
+        assert!(
+            help.contains("Enter or k  keep the answer given before, 2"),
+            "{help}"
+        );
+        assert!(help.contains("s           leave this item blank"), "{help}");
+        // A blank asked again stays blank on Enter.
         question.current = Some(Answer::Missing);
         assert_eq!(reply_to("", &question), Ok(Parsed::Reply(Reply::Skip)));
-        assert_eq!(reply_to("k", &question), Ok(Parsed::Reply(Reply::Skip)));
-        // Asked for the first time, `k` has nothing to keep: refused like any typo.
+        assert_eq!(reply_to("1", &question), Ok(Parsed::Reply(Reply::Value(1))));
+        assert_eq!(
+            keys_hint(&question),
+            "0-3, Enter keeps it blank, b back, ? help, q quit"
+        );
+        // Asked for the first time, Enter leaves the item blank and `k` has nothing to keep.
         question.current = None;
+        assert_eq!(reply_to("", &question), Ok(Parsed::Reply(Reply::Skip)));
         assert!(reply_to("k", &question).is_err());
         assert_eq!(
             keys_hint(&question),
             "0-3, Enter skips, b back, ? help, q quit"
         );
+        assert!(help_text(&question).contains("Enter or s  leave this item blank"));
     }
 
     #[test]

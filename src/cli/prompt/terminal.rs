@@ -11,16 +11,18 @@
 //! here Ctrl-D on an empty line is the end of input, as in a shell, and abandons the visit
 //! like a closed pipe does.
 //!
-//! Ctrl-C: `console` reads keys in raw mode and, on Ctrl-C, restores the terminal and raises
-//! SIGINT, which ends the process with the shell status 130 before anything is written. If
-//! SIGINT is ignored (a `nohup` parent), the read fails as interrupted instead, which
-//! becomes [`Stop::Interrupted`] and exit status 130 all the same.
+//! Ctrl-C: keys are read in raw mode (`read_key_raw`), where Ctrl-C is the key
+//! `Key::CtrlC`, and `console` restores the terminal after every key. A SIGINT (Ctrl-C
+//! between keys, `kill -INT`) is recorded by [`Interrupt`] and cuts the key wait short,
+//! which `console` also reports as `Key::CtrlC`. Both become [`Stop::Interrupted`]: the visit
+//! is abandoned with the "nothing was saved" message and exit status 130.
 
 use std::io;
 
 use dialoguer::console::{Key, Term, measure_text_width, style};
 use dialoguer::theme::{ColorfulTheme, Theme as _};
 
+use super::interrupt::Interrupt;
 use super::{
     Decision, Parsed, Prompter, Question, Reply, Review, Stop, answer_text, help_text, keys_hint,
     reply_to, scale_line, shorten,
@@ -34,14 +36,27 @@ const CTRL_U: char = '\u{15}';
 pub(crate) struct TerminalPrompter {
     term: Term,
     theme: ColorfulTheme,
+    interrupt: Interrupt,
 }
 
 impl TerminalPrompter {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(interrupt: Interrupt) -> Self {
         TerminalPrompter {
             term: Term::stderr(),
             theme: ColorfulTheme::default(),
+            interrupt,
         }
+    }
+
+    /// One key; Ctrl-C, as a key or as SIGINT at any time, is [`Stop::Interrupted`].
+    fn read_key(&self) -> Result<Key, Stop> {
+        self.interrupt.check()?;
+        let key = self.term.read_key_raw()?;
+        self.interrupt.check()?;
+        if key == Key::CtrlC {
+            return Err(Stop::Interrupted);
+        }
+        Ok(key)
     }
 
     fn line(&self, text: &str) -> Result<(), Stop> {
@@ -70,7 +85,15 @@ impl TerminalPrompter {
         self.term.flush()?;
         let mut text = String::new();
         loop {
-            match self.term.read_key()? {
+            let key = match self.read_key() {
+                Err(Stop::Interrupted) => {
+                    // The message that follows starts on a line of its own.
+                    self.term.write_line("")?;
+                    return Err(Stop::Interrupted);
+                }
+                key => key?,
+            };
+            match key {
                 Key::Enter => break,
                 Key::Char(CTRL_D) if text.is_empty() => {
                     self.term.write_line("")?;
@@ -85,7 +108,6 @@ impl TerminalPrompter {
                         self.term.clear_chars(measure_text_width(&c.to_string()))?;
                     }
                 }
-                Key::CtrlC => return Err(Stop::Interrupted),
                 Key::Char(c) if !c.is_control() => {
                     text.push(c);
                     self.term.write_str(c.encode_utf8(&mut [0; 4]))?;
@@ -232,6 +254,28 @@ impl Prompter for TerminalPrompter {
                 _ => self.error(&format!(
                     "expected {keys}, found '{}'",
                     symscore::answer::show_cell(&shorten(text.trim()))
+                ))?,
+            }
+        }
+    }
+
+    /// Enter (or `n`) keeps the answer; only `y` changes it.
+    fn confirm_change(
+        &mut self,
+        notice: &[String],
+        question: &str,
+        keep: &str,
+    ) -> Result<bool, Stop> {
+        self.alert(notice)?;
+        loop {
+            let (text, _) =
+                self.read_line(&format!("{question} [y changes it, Enter keeps {keep}]"))?;
+            match text.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" => return Ok(true),
+                "" | "n" | "no" => return Ok(false),
+                other => self.error(&format!(
+                    "expected y to change it, or Enter to keep {keep}, found '{}'",
+                    symscore::answer::show_cell(&shorten(other))
                 ))?,
             }
         }
