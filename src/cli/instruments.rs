@@ -45,7 +45,7 @@ pub(crate) fn run(args: InstrumentsArgs, registry: &Registry) -> anyhow::Result<
 }
 
 fn list(registry: &Registry, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
-    let mut out = Output::open(output.output.as_deref())?;
+    let mut out = Output::open(output.output.as_deref(), &[])?;
     let to_terminal = out.is_terminal();
     let rows: Vec<_> = registry
         .iter()
@@ -116,7 +116,7 @@ fn show(registry: &Registry, id: &str) -> anyhow::Result<ExitStatus> {
             registry.ids()
         )
     })?;
-    let mut out = Output::open(None)?;
+    let mut out = Output::open(None, &[])?;
     let color = use_color(out.is_terminal());
     let text = describe(instrument, registry.origin(id).unwrap_or_default(), color);
     out.write_all(text.as_bytes())?;

@@ -237,6 +237,32 @@ pub enum AppendError {
     },
 }
 
+impl From<crate::output_file::OutputError> for AppendError {
+    fn from(err: crate::output_file::OutputError) -> Self {
+        use crate::output_file::OutputError;
+        match err {
+            OutputError::Refused {
+                path,
+                found,
+                expected,
+            } => AppendError::Target {
+                path,
+                found,
+                expected,
+            },
+            OutputError::Io {
+                path,
+                action,
+                source,
+            } => AppendError::Io {
+                path,
+                action,
+                source,
+            },
+        }
+    }
+}
+
 /// Checks that `visit` could be saved to the visits file at `path`, doing every part of a
 /// save that can fail except the write itself, so that a problem is found before anyone types
 /// twenty answers:
