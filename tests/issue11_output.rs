@@ -346,6 +346,55 @@ fn sighup_during_score_removes_the_temporary_file() {
     signal_mid_run("HUP", 1);
 }
 
+/// A signal the parent set to be ignored (`nohup` ignores SIGHUP) stays ignored: the run
+/// goes on and writes its output.
+#[cfg(unix)]
+#[test]
+fn an_ignored_sighup_stays_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&input)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let target = dir.path().join("scores.csv");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' HUP; exec \"$0\" score \"$1\" -o \"$2\"")
+        .arg(binary())
+        .arg(&input)
+        .arg(&target)
+        .env_remove("SYMSCORE_INSTRUMENTS")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut writer = fs::OpenOptions::new().write(true).open(&input).unwrap();
+    writeln!(writer, "{PHQ9_HEADER}").unwrap();
+    writer.flush().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while temporary_files(dir.path()).is_empty() {
+        assert!(Instant::now() < deadline, "no temporary file appeared");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let sent = Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    writeln!(writer, "P1,2026-03-02,1,1,1,1,1,1,1,1,0").unwrap();
+    drop(writer);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        fs::read_to_string(&target)
+            .unwrap()
+            .contains("P1,2026-03-02,phq9,8")
+    );
+}
+
 // ---- 10. permissions and hard links ----
 
 /// A file marked read-only for everyone is not replaced, even by root (who runs the tests
@@ -464,6 +513,28 @@ fn json_on_stdout_is_complete_when_the_run_stops_early() {
         assert!(!target.exists());
         assert_eq!(temporary_files(dir.path()), Vec::<String>::new());
     }
+}
+
+/// `trend` on standard input collects every row before writing: a malformed row stops it
+/// with an empty array, not with nothing, which is no JSON document.
+#[test]
+fn trend_json_on_stdout_is_complete_when_the_run_stops_early() {
+    let out = symscore()
+        .args([
+            "trend",
+            "-",
+            "--dosing",
+            "examples/dosing.csv",
+            "--format",
+            "json",
+        ])
+        .write_stdin(format!(
+            "{PHQ9_HEADER}\nP001,2026-02-20,1,1,1,1,1,1,1,1,1\nP001,2026-03-05,1,1\n"
+        ))
+        .assert()
+        .code(2);
+    let parsed: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(parsed, Value::Array(Vec::new()));
 }
 
 // ---- 12. a closed standard output ----

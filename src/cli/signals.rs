@@ -9,9 +9,10 @@
 //! symscore stops as it would have. The rename that finishes an output holds the same lock
 //! as the removal: a signal leaves either the old file or the complete new one.
 //!
-//! `enter`'s terminal prompter reads keys in raw mode, where Ctrl-C is a key rather than a
-//! signal, so it keeps its own handling. A signal the parent set to be ignored (`nohup`
-//! ignores SIGHUP, a background job SIGINT) stays ignored.
+//! `enter` says itself what was saved when Ctrl-C is pressed at its terminal prompter, so it
+//! must read Ctrl-C as a key (console's `read_key_raw`, in raw mode), not have console raise
+//! SIGINT: this handler would end the process before the message. A signal the parent set
+//! to be ignored (`nohup` ignores SIGHUP, a background job SIGINT) stays ignored.
 
 #[cfg(unix)]
 pub(crate) fn remove_temporary_files_on_signals() {
