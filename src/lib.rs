@@ -27,6 +27,7 @@ pub mod batch;
 pub mod csv_cell;
 pub mod error;
 pub mod instrument;
+pub mod output_file;
 pub mod record;
 pub mod registry;
 pub mod score;

@@ -1035,7 +1035,7 @@ fn killing_score_mid_write_leaves_the_previous_output_untouched() {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let writing = || {
         fs::read_dir(dir.path()).unwrap().flatten().any(|e| {
-            e.file_name().to_string_lossy().starts_with(".symscore-")
+            e.file_name().to_string_lossy().starts_with(".scores.csv.")
                 && e.metadata().is_ok_and(|m| m.len() > 0)
         })
     };

@@ -10,8 +10,10 @@ Exit status:
   1  some input was rejected: an unusable answer, too many blanks, an unreadable
      date or patient id; or `instruments check` rejected a definition. The rest
      was still scored
-  2  usage error, unreadable file, malformed CSV, a header that does not fit, or an
-     --instruments-dir whose definitions do not all load
+  2  usage error, unreadable file, malformed CSV, a header that does not fit, an
+     --instruments-dir whose definitions do not all load, an -o that may not be
+     written, or a closed standard output
+  129, 130, 143  ended by SIGHUP, SIGINT or SIGTERM (a temporary -o file is removed)
   3  `trend --fail-on`: a listed condition occurred
   130 `enter` was interrupted with Ctrl-C: nothing was saved (an abandoned visit is 1)
 
@@ -192,8 +194,11 @@ pub(crate) struct OutputArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub(crate) format: Option<Format>,
 
-    /// Write results to FILE (atomically: a temporary file renamed into place when done)
-    /// instead of standard output.
+    /// Write results to FILE instead of standard output.
+    ///
+    /// A regular file is replaced atomically (a temporary file renamed into place when done);
+    /// a device or named pipe is written in place. Refused: an input file, a file in
+    /// --instruments-dir, a file you cannot write or marked read-only, a hard-linked file.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
 }

@@ -46,7 +46,7 @@ pub(crate) fn run(args: InstrumentsArgs, registry: &Registry) -> anyhow::Result<
 }
 
 fn list(registry: &Registry, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
-    let mut out = Output::open(output.output.as_deref())?;
+    let mut out = Output::open(output.output.as_deref(), &[])?;
     let to_terminal = out.is_terminal();
     let rows: Vec<_> = registry
         .iter()
@@ -119,7 +119,7 @@ fn show(registry: &Registry, id: &str) -> anyhow::Result<ExitStatus> {
             registry.ids()
         )
     })?;
-    let mut out = Output::open(None)?;
+    let mut out = Output::open(None, &[])?;
     let color = use_color(out.is_terminal());
     // The origin is a path, which may hold anything a file name can.
     let origin = terminal_safe(registry.origin(id).unwrap_or_default());

@@ -8,6 +8,7 @@ mod prompt;
 mod render;
 pub(crate) mod report;
 mod score;
+mod signals;
 mod today;
 mod trend;
 
@@ -26,6 +27,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             ..
         })
     );
+    signals::remove_temporary_files_on_signals();
+    if let Some(dir) = &cli.instruments_dir {
+        output::protect_instruments_dir(dir);
+    }
     let registry = match load_registry(&cli) {
         Ok(registry) => registry,
         // `instruments check` is how a user finds what is wrong with a definition, so a

@@ -1,79 +1,74 @@
-//! Where results go: stdout, or a file written atomically.
-//!
-//! A file is written to a temporary file in the same directory, synced, and renamed over
-//! the target only when the command succeeds; on any failure the temporary file is removed
-//! and an existing file at the target is left exactly as it was.
+//! Where results go: stdout, or a file under the library's output policy
+//! ([`symscore::output_file`]: a regular file replaced atomically, a device or pipe written
+//! in place, never an input).
 
-use std::fs::File;
 use std::io::{self, IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use anyhow::Context as _;
-use tempfile::NamedTempFile;
+use anyhow::{Context as _, bail};
+use symscore::output_file::{Inputs, OutputError, OutputFile};
 
 use super::args::Format;
+use super::report::message;
 
 /// An open output destination.
 pub(crate) enum Output {
     Stdout(io::StdoutLock<'static>),
-    File {
-        temp: NamedTempFile<File>,
-        target: PathBuf,
-    },
+    File(OutputFile),
+}
+
+/// `--instruments-dir`: read by every command, so no command may write into it.
+static INSTRUMENTS_DIR: OnceLock<PathBuf> = OnceLock::new();
+
+/// Records the instruments directory of this run, which every `-o` is checked against.
+pub(crate) fn protect_instruments_dir(dir: &Path) {
+    let _ = INSTRUMENTS_DIR.set(dir.to_owned());
 }
 
 impl Output {
-    /// Opens stdout, or a temporary file beside `path`.
-    pub(crate) fn open(path: Option<&Path>) -> anyhow::Result<Self> {
+    /// Opens stdout, or `path` under the output policy. `reads` are the command's input
+    /// files (`None` and `-` for standard input are skipped): the output may be none of
+    /// them, nor lie in the instruments directory.
+    pub(crate) fn open(path: Option<&Path>, reads: &[Option<&Path>]) -> anyhow::Result<Self> {
         let Some(target) = path else {
+            check_stdout_writable()?;
             return Ok(Output::Stdout(io::stdout().lock()));
         };
-        let dir = match target.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        let mut temp = tempfile::Builder::new()
-            .prefix(".symscore-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .with_context(|| {
-                format!(
-                    "cannot create a temporary file in `{}` for `{}`",
-                    dir.display(),
-                    target.display()
-                )
-            })?;
-        // Replacing a file keeps its permissions; a new file stays readable by its owner only
-        // (tempfile's default), as it holds patient data.
-        if let Ok(metadata) = std::fs::metadata(target) {
-            temp.as_file_mut()
-                .set_permissions(metadata.permissions())
-                .with_context(|| {
-                    format!("cannot copy the permissions of `{}`", target.display())
-                })?;
+        let mut inputs = Inputs::default();
+        for read in reads.iter().flatten() {
+            inputs.file(read);
         }
-        Ok(Output::File {
-            temp,
-            target: target.to_owned(),
-        })
+        if let Some(dir) = INSTRUMENTS_DIR.get() {
+            inputs.directory(dir);
+        }
+        let file = OutputFile::create(target, &inputs).map_err(|err| match err {
+            // A refusal already names the path, what is there and what may be written.
+            OutputError::Refused { .. } => anyhow::Error::new(err),
+            _ => anyhow::Error::new(err).context(format!(
+                "cannot write the results to `{}`",
+                target.display()
+            )),
+        })?;
+        Ok(Output::File(file))
     }
 
-    /// Whether output goes to an interactive terminal.
+    /// Whether output goes to an interactive terminal (stdout, or `-o /dev/tty`).
     pub(crate) fn is_terminal(&self) -> bool {
-        matches!(self, Output::Stdout(_)) && io::stdout().is_terminal()
+        match self {
+            Output::Stdout(_) => io::stdout().is_terminal(),
+            Output::File(file) => file.is_terminal(),
+        }
     }
 
-    /// Finishes the output: flushes stdout, or syncs the file and renames it into place.
+    /// Finishes the output: flushes stdout, or puts the file in place.
     pub(crate) fn commit(self) -> anyhow::Result<()> {
         match self {
             Output::Stdout(mut stdout) => stdout.flush().context("cannot write to standard output"),
-            Output::File { mut temp, target } => {
-                temp.flush()
-                    .and_then(|()| temp.as_file().sync_all())
-                    .with_context(|| format!("cannot write `{}`", target.display()))?;
-                temp.persist(&target)
-                    .map_err(|err| err.error)
-                    .with_context(|| format!("cannot replace `{}`", target.display()))?;
+            Output::File(file) => {
+                if let Some(warning) = file.commit()? {
+                    message(&format!("symscore: warning: {warning}"));
+                }
                 Ok(())
             }
         }
@@ -84,16 +79,54 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Output::Stdout(stdout) => stdout.write(buf),
-            Output::File { temp, .. } => temp.write(buf),
+            Output::File(file) => file.write(buf),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Output::Stdout(stdout) => stdout.flush(),
-            Output::File { temp, .. } => temp.flush(),
+            Output::File(file) => file.flush(),
         }
     }
+}
+
+/// Refuses a standard output that cannot take the results, which would otherwise be lost
+/// with exit status 0: the Rust runtime reopens a closed standard output (`>&-`) on
+/// `/dev/null` for reading and writing, and drops writes to a descriptor open only for
+/// reading. A shell's `> /dev/null` opens it for writing only, and stays allowed.
+#[cfg(unix)]
+fn check_stdout_writable() -> anyhow::Result<()> {
+    use rustix::fs::{FileType, OFlags, fcntl_getfl, fstat};
+    use std::os::unix::fs::MetadataExt as _;
+    let stdout = io::stdout();
+    let Ok(flags) = fcntl_getfl(&stdout) else {
+        bail!("standard output is closed; the results would be lost (give -o FILE)");
+    };
+    let mode = flags & OFlags::RWMODE;
+    if mode == OFlags::RDONLY {
+        bail!(
+            "standard output is open for reading only; the results would be lost (redirect it \
+             with `>`, or give -o FILE)"
+        );
+    }
+    let reopened_null = mode == OFlags::RDWR
+        && fstat(&stdout).is_ok_and(|stat| {
+            FileType::from_raw_mode(stat.st_mode) == FileType::CharacterDevice
+                && std::fs::metadata("/dev/null").is_ok_and(|null| null.rdev() == stat.st_rdev)
+        });
+    if reopened_null {
+        bail!(
+            "standard output is closed (`>&-`); the results would be lost (give -o FILE, or \
+             write `> /dev/null` to discard them on purpose)"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_stdout_writable() -> anyhow::Result<()> {
+    Ok(())
 }
 
 /// The format to use: as asked, else from the output file's extension, else a table for a

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use symscore::batch::{BatchOptions, BatchReader, BatchSummary, DateFormat, RowOutcome};
+use symscore::output_file::{Inputs, check_not_input};
 use symscore::score::SafetyStatus;
 use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score};
 
@@ -26,7 +27,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
         strict,
         output,
     } = args;
-    let mut out = Output::open(output.output.as_deref())?;
+    let mut out = Output::open(output.output.as_deref(), &[input.as_deref()])?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
     let color = use_color(to_terminal);
@@ -245,19 +246,12 @@ fn stdin_input() -> anyhow::Result<(Box<dyn Read>, String)> {
     Ok((Box::new(stdin.lock()), "<stdin>".to_owned()))
 }
 
-/// Input files are never modified: `-o` may not name the input.
+/// Input files are never modified: `-o` may not name the input (by file identity, as every
+/// `-o` is checked when it is opened; see [`Output::open`]).
 pub(crate) fn refuse_overwrite(input: &Path, output: &Path) -> anyhow::Result<()> {
-    let same = match (input.canonicalize(), output.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if same {
-        bail!(
-            "-o `{}` is the input file; write the results somewhere else",
-            output.display()
-        );
-    }
-    Ok(())
+    let mut inputs = Inputs::default();
+    inputs.file(input);
+    Ok(check_not_input(output, &inputs)?)
 }
 
 pub(crate) fn missing_tokens(extra: &[String]) -> anyhow::Result<MissingTokens> {

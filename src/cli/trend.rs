@@ -95,8 +95,8 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     if !selected.is_empty() {
         batch_options.patients = Some(selected.clone());
     }
-    let (input, source) = VisitsInput::open(input.as_deref(), output.output.as_deref())?;
-    let (mut regular, stream) = match input {
+    let (visits, source) = VisitsInput::open(input.as_deref(), output.output.as_deref())?;
+    let (mut regular, stream) = match visits {
         VisitsInput::Regular { file, stamp } => (Some((file, stamp)), None),
         VisitsInput::Stream(stream) => (None, Some(stream)),
     };
@@ -119,7 +119,10 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     warn_ignored_columns(&source, batch.ignored_item_like_columns());
     let plan: Vec<&Instrument> = batch.instruments().collect();
 
-    let mut out = Output::open(output.output.as_deref())?;
+    let mut out = Output::open(
+        output.output.as_deref(),
+        &[input.as_deref(), dosing.as_deref()],
+    )?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
     let mut writer = TrendWriter::new(format, &mut out, use_color(to_terminal));

@@ -19,7 +19,9 @@
 //!   plus the new one; any difference refuses the write.
 //! - Only what may safely be replaced is: nothing yet, or a regular file with one name that
 //!   the user can write (and, in a sticky directory, owns). A save never gets round a file's
-//!   permissions, although the rename would need only the directory's. A new file is
+//!   permissions, although the rename would need only the directory's, and a file with no
+//!   write permission for anyone is refused even for root: the policy of every output file
+//!   ([`crate::output_file`]). A new file is
 //!   readable by its owner only; an existing one keeps its permissions.
 //! - Once the rename has succeeded the visit is saved: a directory that cannot be synced
 //!   afterwards is reported in [`Appended::warning`], not as an error.
@@ -235,6 +237,32 @@ pub enum AppendError {
         #[source]
         source: io::Error,
     },
+}
+
+impl From<crate::output_file::OutputError> for AppendError {
+    fn from(err: crate::output_file::OutputError) -> Self {
+        use crate::output_file::OutputError;
+        match err {
+            OutputError::Refused {
+                path,
+                found,
+                expected,
+            } => AppendError::Target {
+                path,
+                found,
+                expected,
+            },
+            OutputError::Io {
+                path,
+                action,
+                source,
+            } => AppendError::Io {
+                path,
+                action,
+                source,
+            },
+        }
+    }
 }
 
 /// Checks that `visit` could be saved to the visits file at `path`, doing every part of a

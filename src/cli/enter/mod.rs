@@ -77,7 +77,7 @@ pub(crate) fn run(args: EnterArgs, registry: &Registry) -> anyhow::Result<ExitSt
         _ => None,
     };
     // Opened before the questions so that a bad -o is reported before anyone types.
-    let out = Output::open(options.output.as_deref())?;
+    let out = Output::open(options.output.as_deref(), &[options.append.as_deref()])?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(options.format, options.output.as_deref(), to_terminal);
     let color = use_color(to_terminal);

@@ -10,9 +10,11 @@
 //! it arrives (a plain `read(2)` would be restarted after the signal and wait on). The
 //! terminal prompter waits in `console`'s `poll(2)` on the terminal, which the signal cuts
 //! short. Either way the session stops on the main thread, with the terminal restored,
-//! through the normal return path that prints the message. Once prompting is over
-//! ([`Interrupt`] dropped), SIGINT has its default action again, so Ctrl-C can still stop a
-//! stuck write of the scores.
+//! through the normal return path that prints the message and removes the temporary output
+//! file. While an [`Interrupt`] lives, the process-wide handler that removes temporary files
+//! and ends the process (`cli::signals`) lets SIGINT pass; once prompting is over
+//! ([`Interrupt`] dropped), that handler has it again, so Ctrl-C can still stop a stuck write
+//! of the scores without leaving a temporary file.
 //!
 //! At the terminal, a SIGINT that lands in the microseconds between the flag check and the
 //! start of `console`'s wait is seen after the next key; at a keyboard that is never
@@ -31,8 +33,9 @@ use super::Stop;
 #[derive(Debug)]
 pub(crate) struct Interrupt {
     caught: Arc<AtomicBool>,
+    /// Keeps the process-wide handler from ending the process on SIGINT meanwhile.
     #[cfg(unix)]
-    released: Arc<AtomicBool>,
+    _taken: crate::cli::signals::SigintTaken,
     #[cfg(unix)]
     catcher: signal_hook::SigId,
     /// Readable once SIGINT has arrived.
@@ -48,16 +51,13 @@ impl Interrupt {
     pub(crate) fn catch() -> io::Result<Self> {
         use signal_hook::consts::SIGINT;
         let caught = Arc::new(AtomicBool::new(false));
-        let released = Arc::new(AtomicBool::new(false));
-        // Registered first, so that once released it runs before the flag is set and ends
-        // the process as SIGINT's default action would.
-        signal_hook::flag::register_conditional_default(SIGINT, Arc::clone(&released))?;
+        let taken = crate::cli::signals::SigintTaken::take();
         let catcher = signal_hook::flag::register(SIGINT, Arc::clone(&caught))?;
         let (wake, wake_writer) = std::os::unix::net::UnixStream::pair()?;
         let waker = signal_hook::low_level::pipe::register(SIGINT, wake_writer)?;
         Ok(Interrupt {
             caught,
-            released,
+            _taken: taken,
             catcher,
             wake,
             waker,
@@ -104,7 +104,6 @@ impl Interrupt {
 #[cfg(unix)]
 impl Drop for Interrupt {
     fn drop(&mut self) {
-        self.released.store(true, Ordering::SeqCst);
         signal_hook::low_level::unregister(self.catcher);
         signal_hook::low_level::unregister(self.waker);
     }

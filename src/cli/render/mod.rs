@@ -56,8 +56,8 @@ impl<W: Write> RecordWriter<W> {
         Ok(())
     }
 
-    /// Writes the records so far without finishing the format, for a run that stopped: CSV
-    /// rows, a JSON array left open, JSON Lines; a table is not drawn.
+    /// Writes the records so far, for a run that stopped: CSV rows, a JSON array closed
+    /// over them (still one JSON document), JSON Lines; a table is not drawn.
     pub(crate) fn abandon(self) -> anyhow::Result<()> {
         match self {
             RecordWriter::Csv(csv, _) => csv.finish()?,

@@ -67,10 +67,12 @@ impl<W: Write> JsonArray<W> {
         Ok(())
     }
 
-    /// Flushes the elements so far and leaves the array open: the output of a run that
-    /// stopped must not look complete.
-    pub(crate) fn abandon(mut self) -> io::Result<()> {
-        self.out.flush()
+    /// Closes the array over the elements so far, for a run that stopped (`--strict`, a
+    /// malformed row): standard output stays one JSON document that a reader can parse, and
+    /// the exit status and the message on stderr say that the run stopped. (An `-o` file of
+    /// such a run is not written at all.)
+    pub(crate) fn abandon(self) -> io::Result<()> {
+        self.finish()
     }
 
     /// Closes the array (`[]` when nothing was written) and flushes.

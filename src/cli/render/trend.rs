@@ -154,8 +154,8 @@ impl<W: Write> TrendWriter<W> {
         Ok(())
     }
 
-    /// Writes the summaries so far without finishing the format, for a run that stopped: a
-    /// JSON array is left open so that the output does not look complete.
+    /// Writes the summaries so far, for a run that stopped: a JSON array is closed over
+    /// them, so that standard output stays one JSON document (the exit status says it stopped).
     pub(crate) fn abandon(self) -> anyhow::Result<()> {
         self.end(false)
     }
