@@ -384,6 +384,32 @@ fn sigint_while_a_piped_line_is_awaited_says_nothing_was_saved() {
     }
 }
 
+/// With `-o`, SIGINT during the questions is still enter's to answer (the process-wide
+/// handler that removes temporary files lets it pass while enter prompts): the message is
+/// printed, exit 130, and neither the output nor its temporary file is left behind.
+#[test]
+fn sigint_during_enter_with_an_output_file_says_so_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scores.csv");
+    let (mut child, receiver) = spawn_line_prompter(&["-o", out.to_str().unwrap()]);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"1\n").unwrap();
+    let mut seen = Vec::new();
+    wait_for(&receiver, &mut seen, "phq9 2 [");
+    wait_until_polling(child.id());
+    interrupt(child.id());
+    let status = wait_with_patience(&mut child);
+    drop(stdin);
+    let stderr = rest(&receiver, &mut seen);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.ends_with("symscore: interrupted; visit abandoned, nothing was saved\n"),
+        "{stderr}"
+    );
+    let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Points 1 and 2 at the terminal prompter, in a pseudo-terminal.
 
