@@ -19,6 +19,25 @@ use csv_core::ReadRecordResult;
 /// The read buffer's first size; it doubles for a record that does not fit.
 const INITIAL_BUFFER: usize = 64 * 1024;
 
+/// The most bytes one record may take, line breaks inside quotes included: 1 MiB.
+///
+/// A visits row is under 1 KB even with a hundred items and a long id, so no real export
+/// comes near it; a file that does (`/dev/zero`, a binary file, a quote never closed in a
+/// huge file) would otherwise be read into memory whole. With it, one reader holds at most a
+/// few MiB (the record, and a read buffer of at most twice the limit), whatever the input.
+pub(crate) const MAX_RECORD_BYTES: usize = 1024 * 1024;
+
+/// A record that reached [`MAX_RECORD_BYTES`] without ending, carried inside an
+/// [`io::Error`] (of kind `InvalidData`) so that every reader of records reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "expected a record of at most 1 MiB ({MAX_RECORD_BYTES} bytes), found a record that starts on this line and runs past it (a binary file, or a quote never closed?)"
+)]
+pub(crate) struct RecordTooLong {
+    /// The line the record starts on, 1-based.
+    pub(crate) line: u64,
+}
+
 /// One record's fields, reused from record to record.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Record {
@@ -141,6 +160,9 @@ impl<R: Read> RecordReader<R> {
                             self.line += 1;
                             break;
                         }
+                        if scanned > MAX_RECORD_BYTES {
+                            return Err(too_long(self.line));
+                        }
                         record.fields.push((field_start, scanned));
                         record.bytes.extend_from_slice(&line[..scanned]);
                         record.line = self.line;
@@ -162,6 +184,10 @@ impl<R: Read> RecordReader<R> {
             if scanned < line.len() {
                 continue; // after a blank line
             }
+            // Checked before the buffer grows, so that it never holds more than twice the limit.
+            if scanned > MAX_RECORD_BYTES {
+                return Err(too_long(self.line));
+            }
             if self.at_end {
                 if line.is_empty() {
                     return Ok(false);
@@ -182,7 +208,7 @@ impl<R: Read> RecordReader<R> {
         // Room for a typical record; it doubles on demand. Not the read buffer's size: the
         // room is zeroed for every quoted record, and a file that quotes its ids has one per line.
         record.bytes.resize(256, 0);
-        let (mut written, mut ended) = (0, 0);
+        let (mut written, mut ended, mut consumed) = (0, 0, 0);
         loop {
             let input = &self.buffer[self.start..self.end];
             let (result, read, wrote, ends) = self.parser.read_record(
@@ -192,6 +218,10 @@ impl<R: Read> RecordReader<R> {
             );
             self.line += memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
             self.start += read;
+            consumed += read;
+            if consumed > MAX_RECORD_BYTES {
+                return Err(too_long(record.line));
+            }
             written += wrote;
             ended += ends;
             match result {
@@ -240,6 +270,10 @@ impl<R: Read> RecordReader<R> {
             }
         }
     }
+}
+
+fn too_long(line: u64) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, RecordTooLong { line })
 }
 
 #[cfg(test)]
@@ -302,6 +336,42 @@ mod tests {
             assert_eq!(read[1].1[1], long.as_bytes());
             assert_eq!(read[2], (3, fields(&["2", "x"])));
         }
+    }
+
+    /// The first error `read` returns, as the line the too-long record starts on.
+    fn too_long_at(input: &[u8]) -> Option<u64> {
+        let mut reader = RecordReader::new(Chunked(input, 64 * 1024), b',');
+        let mut record = Record::default();
+        loop {
+            match reader.read(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(err) => {
+                    let inner = err
+                        .get_ref()
+                        .and_then(|e| e.downcast_ref::<super::RecordTooLong>());
+                    return Some(inner.expect("a record too long").line);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_record_is_bounded_at_one_mebibyte_quoted_or_not() {
+        let limit = super::MAX_RECORD_BYTES;
+        assert_eq!(limit, 1 << 20);
+        // The record's bytes up to its `\n` count; at the limit it is read.
+        let at_limit = format!("a\n\n{}\nb\n", "x".repeat(limit));
+        assert_eq!(too_long_at(at_limit.as_bytes()), None);
+        let past = format!("a\n\n{}\nb\n", "x".repeat(limit + 1));
+        assert_eq!(too_long_at(past.as_bytes()), Some(3));
+        // NUL bytes without a line break, as /dev/zero gives.
+        let mut zeros = b"a,b\n1,2\n".to_vec();
+        zeros.resize(3 * limit, 0);
+        assert_eq!(too_long_at(&zeros), Some(3));
+        // A quote never closed runs through the parser's path.
+        let open_quote = format!("a\n\"{}", "\"\"\n".repeat(limit));
+        assert_eq!(too_long_at(open_quote.as_bytes()), Some(2));
     }
 
     #[test]
