@@ -7,6 +7,7 @@ use std::fs;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
+use proptest::prelude::*;
 
 const PHQ9_HEADER: &str =
     "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9";
@@ -99,4 +100,124 @@ fn a_definition_past_one_mebibyte_in_the_instruments_dir_stops_the_run() {
         .stderr(predicate::str::contains(
             "big.json: expected an instrument definition of at most 1048576 bytes",
         ));
+}
+
+// ---- 15: numeric options ----
+
+/// Integers a user or a script might pass: small, around the documented bounds, around the
+/// integer type limits, negative, and far past any of them.
+fn any_integer_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (-2i64..=400).prop_map(|n| n.to_string()),
+        (0..=u32::MAX).prop_map(|n| n.to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        prop::sample::select(vec![
+            u32::MAX.to_string(),
+            (u64::from(u32::MAX) + 1).to_string(),
+            (u32::MAX / 7 + 1).to_string(), // times 7 wraps a u32 to a small number of days
+            u64::MAX.to_string(),
+            "340282366920938463463374607431768211456".to_owned(), // 2^128
+            "7304485".to_owned(),
+        ]),
+    ]
+}
+
+/// `symscore trend` on the example files with `args`: the exit status, `None` for a signal.
+fn trend_status(args: &[String]) -> Option<i32> {
+    symscore()
+        .args([
+            "trend",
+            "examples/visits.csv",
+            "--dosing",
+            "examples/dosing.csv",
+        ])
+        .args(["--format", "csv"])
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap()
+        .status
+        .code()
+}
+
+const PARAM_NAMES: [&str; 9] = [
+    "reliable_change",
+    "mcid",
+    "target",
+    "caseness",
+    "response_pct",
+    "points",
+    "min_span_days",
+    "min_days_since_dose",
+    "horizon_days",
+];
+
+proptest! {
+    // Each case runs the binary (tens of milliseconds in a debug build).
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// No value of any numeric option panics or kills the run: 0-3 are the documented exit
+    /// statuses (101 is a panic, `None` a signal or the timeout).
+    #[test]
+    fn no_numeric_option_value_panics(
+        n in any_integer_text(),
+        option in 0usize..4,
+        unit in prop::sample::select(vec!["", "d", "w", "W"]),
+        name in prop::sample::select(PARAM_NAMES.to_vec()),
+        id in prop::sample::select(vec!["phq9", "gad7", "pcl5", "*"]),
+    ) {
+        let args: Vec<String> = match option {
+            0 => vec!["--baseline-days".into(), n.clone()],
+            1 => vec!["--window".into(), format!("{n}{unit}")],
+            2 => vec!["--param".into(), format!("{id}.{name}={n}")],
+            _ => vec![format!("--baseline-days={n}"), "--window".into(), format!("{n}{unit}")],
+        };
+        let status = trend_status(&args);
+        prop_assert!(matches!(status, Some(0..=3)), "{args:?}: exit {status:?}");
+    }
+}
+
+#[test]
+fn numeric_options_past_their_bounds_are_usage_errors() {
+    // The panic of issue 11: a baseline of 20,000 years.
+    symscore()
+        .args([
+            "trend",
+            "examples/visits.csv",
+            "--dosing",
+            "examples/dosing.csv",
+        ])
+        .args(["--baseline-days", "7304485"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid value '7304485' for '--baseline-days <DAYS>': 7304485 is not in 0..=366",
+        ));
+    // 613566757 weeks is 2^32 + 3 days: a wrapping product would read it as 3 days.
+    symscore()
+        .args(["trend", "examples/visits.csv", "--dosing", "examples/dosing.csv"])
+        .args(["--window", "613566757w"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--window expects days (`42`) or weeks (`6w`), from 1 day to a year; found `613566757w`",
+        ));
+    // The bounds themselves are accepted (exit 1: the example has one rejected cell).
+    for args in [
+        ["--baseline-days", "0"],
+        ["--baseline-days", "366"],
+        ["--window", "52w"],
+    ] {
+        symscore()
+            .args([
+                "trend",
+                "examples/visits.csv",
+                "--dosing",
+                "examples/dosing.csv",
+            ])
+            .args(["--format", "csv"])
+            .args(args)
+            .assert()
+            .code(1);
+    }
 }

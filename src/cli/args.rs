@@ -247,8 +247,14 @@ pub(crate) struct TrendArgs {
     #[arg(long, value_name = "LENGTH", default_value = "6w")]
     pub(crate) window: String,
 
-    /// How many days before dosing a baseline may be.
-    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    /// How many days before dosing a baseline may be, from 0 to 366 (a year): a baseline
+    /// further back does not describe the patient at the dose.
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(0..=366)
+    )]
     pub(crate) baseline_days: u32,
 
     /// Which plateau definition decides the status.

@@ -457,7 +457,8 @@ fn parse_window(text: &str) -> anyhow::Result<u32> {
         None => (text.strip_suffix(['d', 'D']).unwrap_or(text), 1),
     };
     match number.parse::<u32>() {
-        Ok(n) if n > 0 && n * unit <= 366 => Ok(n * unit),
+        // Checked: `613566757w` is 2^32 + 3 days, which a wrapping product reads as 3.
+        Ok(n) if n > 0 && n.checked_mul(unit).is_some_and(|days| days <= 366) => Ok(n * unit),
         _ => bail!(
             "--window expects days (`42`) or weeks (`6w`), from 1 day to a year; found `{text}`"
         ),
