@@ -3,6 +3,7 @@
 //! option outside its range is a usage error and never a panic, a table is written in blocks
 //! with long cells cut, and a rule over many blank items is decided without enumerating.
 
+use std::fmt::Write as _;
 use std::fs;
 
 use assert_cmd::cargo::cargo_bin_cmd;
@@ -220,4 +221,102 @@ fn numeric_options_past_their_bounds_are_usage_errors() {
             .assert()
             .code(1);
     }
+}
+
+// ---- 17: the table in blocks, long cells cut ----
+
+/// `count` PHQ-9 rows of distinct patients, each with total 8 (mild).
+fn phq9_rows(count: usize) -> String {
+    let mut text = format!("{PHQ9_HEADER}\n");
+    for i in 0..count {
+        writeln!(text, "P{i:05},2026-01-01,1,1,1,1,1,1,1,1,0").unwrap();
+    }
+    text
+}
+
+#[test]
+fn a_long_table_is_drawn_in_blocks_of_1000_rows_with_the_same_columns() {
+    let (_dir, path) = file("visits.csv", phq9_rows(2500).as_bytes());
+    let out = symscore()
+        .args(["score", path.to_str().unwrap(), "--format", "table"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    // 2,500 rows: blocks of 1000, 1000 and 500, each a table with its own header.
+    let headers: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("│ patient"))
+        .collect();
+    assert_eq!(headers.len(), 3);
+    assert!(headers.iter().all(|h| *h == headers[0]), "{headers:#?}");
+    let rows = text.lines().filter(|l| l.starts_with("│ P0")).count();
+    assert_eq!(rows, 2500);
+    // The third block starts after 1000 + 1000 rows and two tables' frames.
+    let block_starts: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with('┌'))
+        .map(|(i, _)| i)
+        .collect();
+    // A block is its top border, header, separator, 1000 rows and bottom border.
+    assert_eq!(block_starts, [0, 1004, 2008]);
+}
+
+#[test]
+fn a_200_kb_patient_id_is_cut_in_the_table_and_whole_in_csv() {
+    let id = format!("{}MIDDLE{}", "A".repeat(100_000), "Z".repeat(100_000));
+    let text = format!(
+        "{PHQ9_HEADER}\n{id},2026-01-01,1,1,1,1,1,1,1,1,0\nP2,2026-01-01,1,1,1,1,1,1,1,1,0\n"
+    );
+    let (_dir, path) = file("visits.csv", text.as_bytes());
+    let table = symscore()
+        .args(["score", path.to_str().unwrap(), "--format", "table"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    // 40 characters: the first 26, `…`, the last 13.
+    let shown = format!("{}…{}", "A".repeat(26), "Z".repeat(13));
+    assert!(table.contains(&format!("│ {shown} ┆")), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() < 200), "{table}");
+    let csv = symscore()
+        .args(["score", path.to_str().unwrap(), "--format", "csv"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with(&format!("{id},2026-01-01,phq9,8,"))
+    );
+}
+
+#[test]
+fn a_long_patient_id_is_cut_in_the_trend_table() {
+    let id = format!("{}MIDDLE{}", "A".repeat(100_000), "Z".repeat(100_000));
+    let visits = format!(
+        "{PHQ9_HEADER}\n{id},2026-01-01,3,3,3,3,3,3,3,3,0\n{id},2026-01-20,1,1,1,1,1,1,1,1,0\n"
+    );
+    let dosing = format!("patient_id,date\n{id},2026-01-02\n");
+    let (_dir, visits_path) = file("visits.csv", visits.as_bytes());
+    let (_dir2, dosing_path) = file("dosing.csv", dosing.as_bytes());
+    let out = symscore()
+        .args(["trend", visits_path.to_str().unwrap(), "--dosing"])
+        .arg(&dosing_path)
+        .args(["--format", "table"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    let shown = format!("{}…{}", "A".repeat(26), "Z".repeat(13));
+    assert!(table.contains(&format!("━━ Patient {shown} ━━")), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() < 200), "{table}");
 }

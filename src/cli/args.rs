@@ -200,7 +200,7 @@ pub(crate) struct OutputArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
-    /// Aligned table for reading; collects every row before printing.
+    /// Aligned table for reading, drawn in blocks of 1000 rows as they arrive.
     Table,
     /// One row per administration, header first.
     Csv,

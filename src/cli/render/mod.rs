@@ -15,8 +15,8 @@ use stream::{CsvBlocks, JsonArray, write_json_line};
 pub(crate) use table::{new_table, terminal_safe};
 pub(crate) use trend::{TrendRow, TrendWriter};
 
-/// A streaming writer for one output format. Only `Table` holds rows back, because aligning
-/// columns needs every row; the others write each record as it arrives.
+/// A streaming writer for one output format. Only `Table` holds rows back, a block at a time,
+/// because aligning columns needs the rows; the others write each record as it arrives.
 // One writer exists per run, so the size difference between variants costs nothing.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum RecordWriter<W: Write> {
@@ -49,13 +49,17 @@ impl<W: Write> RecordWriter<W> {
             }
             RecordWriter::Json(array) => array.write(record)?,
             RecordWriter::Jsonl(out) => write_json_line(out, record)?,
-            RecordWriter::Table { table, .. } => table.add(record),
+            RecordWriter::Table { out, table } => {
+                if let Some(block) = table.add(record) {
+                    writeln!(out, "{block}").context("cannot write the table")?;
+                }
+            }
         }
         Ok(())
     }
 
     /// Writes the records so far without finishing the format, for a run that stopped: CSV
-    /// rows, a JSON array left open, JSON Lines; a table is not drawn.
+    /// rows, a JSON array left open, JSON Lines; a table's blocks already drawn, not the rest.
     pub(crate) fn abandon(self) -> anyhow::Result<()> {
         match self {
             RecordWriter::Csv(csv, _) => csv.finish()?,
@@ -74,7 +78,9 @@ impl<W: Write> RecordWriter<W> {
             RecordWriter::Jsonl(mut out) => out.flush()?,
             RecordWriter::Json(array) => array.finish()?,
             RecordWriter::Table { mut out, table } => {
-                writeln!(out, "{}", table.render()).context("cannot write the table")?;
+                if let Some(block) = table.finish() {
+                    writeln!(out, "{block}").context("cannot write the table")?;
+                }
                 out.flush()?;
             }
         }
