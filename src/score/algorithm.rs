@@ -555,6 +555,57 @@ mod tests {
     }
 
     #[test]
+    fn a_search_that_runs_out_of_steps_answers_unknown_never_a_definite_answer() {
+        // Items 0..20 blank, 20..40 answered and present. Criterion A needs 11 of the blank
+        // items, criterion B allows at most 10 of them: never both, so the exact answer is
+        // False. Criteria 2..=15 each count one blank item and answered ones (always met),
+        // which makes the blank items distinct groups of one component: proving that A and B
+        // never hold together takes the search past its steps, and the answer stays Unknown,
+        // the safe side, not True.
+        let blank: Vec<usize> = (0..20).collect();
+        let mut criteria = vec![
+            Criterion {
+                items: blank.clone(),
+                min_present: 11,
+                max_present: None,
+            },
+            Criterion {
+                items: blank,
+                min_present: 1,
+                max_present: Some(10),
+            },
+        ];
+        for i in 0..14 {
+            criteria.push(Criterion {
+                items: vec![i, 20 + i, 21 + i],
+                min_present: 2,
+                max_present: None,
+            });
+        }
+        let algorithm = Algorithm {
+            flag: "F".into(),
+            indeterminate_flag: "F_INDETERMINATE".into(),
+            present_at: vec![1; 40],
+            criteria,
+            note: None,
+        };
+        let answers: Vec<Answer> = (0..40)
+            .map(|i| {
+                if i < 20 {
+                    Answer::Missing
+                } else {
+                    Answer::Value(1)
+                }
+            })
+            .collect();
+        assert_eq!(evaluate(&algorithm, &answers), Truth::Unknown);
+        // With room for both (A: at least 10, B: at most 10) it is Unknown by a completion.
+        let mut feasible = algorithm.clone();
+        feasible.criteria[0].min_present = 10;
+        assert_eq!(evaluate(&feasible, &answers), Truth::Unknown);
+    }
+
+    #[test]
     fn too_many_criteria_are_unknown_not_truncated() {
         let mut algorithm = ods();
         let always = algorithm.criteria[0].clone();
