@@ -39,28 +39,28 @@ fn score_of_dev_zero_stops_at_the_record_limit_with_its_line() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "error: /dev/zero:1: expected a record of at most 1 MiB (1048576 bytes)",
+            "error: /dev/zero:1: expected a record of at most 4 MiB (4194304 bytes)",
         ));
 }
 
 #[test]
-fn a_record_past_one_mebibyte_in_a_visits_file_stops_with_its_line() {
+fn a_record_past_four_mebibytes_in_a_visits_file_stops_with_its_line() {
     let mut bytes = format!("{PHQ9_HEADER}\nP1,2026-01-01,1,1,1,1,1,1,1,1,0\n").into_bytes();
-    bytes.extend(std::iter::repeat_n(0u8, 3 << 20)); // NULs, never a line break
+    bytes.extend(std::iter::repeat_n(0u8, 5 << 20)); // NULs, never a line break
     let (_dir, path) = file("visits.csv", &bytes);
     symscore()
         .args(["score", path.to_str().unwrap(), "--format", "csv"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "visits.csv:3: expected a record of at most 1 MiB",
+            "visits.csv:3: expected a record of at most 4 MiB",
         ));
 }
 
 #[test]
-fn a_record_past_one_mebibyte_in_a_dosing_file_stops_with_its_line() {
+fn a_record_past_four_mebibytes_in_a_dosing_file_stops_with_its_line() {
     let mut bytes = b"patient_id,date,label\nP001,2026-01-01,x\n".to_vec();
-    bytes.extend(std::iter::repeat_n(0u8, 3 << 20));
+    bytes.extend(std::iter::repeat_n(0u8, 5 << 20));
     let (_dir, path) = file("dosing.csv", &bytes);
     symscore()
         .args(["trend", "examples/visits.csv", "--dosing"])
@@ -69,7 +69,7 @@ fn a_record_past_one_mebibyte_in_a_dosing_file_stops_with_its_line() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "dosing.csv:3: expected a record of at most 1 MiB",
+            "dosing.csv:3: expected a record of at most 4 MiB",
         ));
 }
 

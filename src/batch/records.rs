@@ -19,19 +19,21 @@ use csv_core::ReadRecordResult;
 /// The read buffer's first size; it doubles for a record that does not fit.
 const INITIAL_BUFFER: usize = 64 * 1024;
 
-/// The most bytes one record may take, line breaks inside quotes included: 1 MiB.
+/// The most bytes one record may take, line breaks inside quotes included: 4 MiB.
 ///
 /// A visits row is under 1 KB even with a hundred items and a long id, so no real export
 /// comes near it; a file that does (`/dev/zero`, a binary file, a quote never closed in a
-/// huge file) would otherwise be read into memory whole. With it, one reader holds at most a
-/// few MiB (the record, and a read buffer of at most twice the limit), whatever the input.
-pub(crate) const MAX_RECORD_BYTES: usize = 1024 * 1024;
+/// huge file) would otherwise be read into memory whole. With it, one reader holds at most
+/// about 12 MiB (the record, and a read buffer of at most twice the limit), whatever the
+/// input. Not lower: a row with a 1 MiB cell (a pasted document) is still read and its cell
+/// reported where it is, as before the limit, with room to spare.
+pub(crate) const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
 
 /// A record that reached [`MAX_RECORD_BYTES`] without ending, carried inside an
 /// [`io::Error`] (of kind `InvalidData`) so that every reader of records reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "expected a record of at most 1 MiB ({MAX_RECORD_BYTES} bytes), found a record that starts on this line and runs past it (a binary file, or a quote never closed?)"
+    "expected a record of at most 4 MiB ({MAX_RECORD_BYTES} bytes), found a record that starts on this line and runs past it (a binary file, or a quote never closed?)"
 )]
 pub(crate) struct RecordTooLong {
     /// The line the record starts on, 1-based.
@@ -357,9 +359,9 @@ mod tests {
     }
 
     #[test]
-    fn a_record_is_bounded_at_one_mebibyte_quoted_or_not() {
+    fn a_record_is_bounded_at_four_mebibytes_quoted_or_not() {
         let limit = super::MAX_RECORD_BYTES;
-        assert_eq!(limit, 1 << 20);
+        assert_eq!(limit, 4 << 20);
         // The record's bytes up to its `\n` count; at the limit it is read.
         let at_limit = format!("a\n\n{}\nb\n", "x".repeat(limit));
         assert_eq!(too_long_at(at_limit.as_bytes()), None);
