@@ -73,6 +73,20 @@ fn a_record_past_four_mebibytes_in_a_dosing_file_stops_with_its_line() {
         ));
 }
 
+#[test]
+fn a_header_of_a_million_columns_stops_at_the_field_limit() {
+    // 1M one-letter columns fit in 2 MB, under the record's byte limit.
+    let header = format!("patient_id,{}\n", vec!["x"; 1_000_000].join(","));
+    let (_dir, path) = file("wide.csv", header.as_bytes());
+    symscore()
+        .args(["score", path.to_str().unwrap(), "--format", "csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "wide.csv:1: expected a record of at most 65536 fields, found a record that starts on this line with more",
+        ));
+}
+
 #[cfg(unix)]
 #[test]
 fn instruments_check_of_dev_zero_stops_at_the_definition_limit() {

@@ -29,15 +29,43 @@ const INITIAL_BUFFER: usize = 64 * 1024;
 /// reported where it is, as before the limit, with room to spare.
 pub(crate) const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
 
-/// A record that reached [`MAX_RECORD_BYTES`] without ending, carried inside an
-/// [`io::Error`] (of kind `InvalidData`) so that every reader of records reports it.
+/// The most fields one record may have: 65,536, four times the 16,384 columns a spreadsheet
+/// holds (Excel, Calc).
+///
+/// Within [`MAX_RECORD_BYTES`] a header of one-letter names has two million columns, and each
+/// costs a name, a place in the column plan and a field slot in every row: 280 MB for a
+/// 10 MB file. No export symscore reads has more than a few hundred columns.
+pub(crate) const MAX_FIELDS: usize = 65_536;
+
+/// A record past [`MAX_RECORD_BYTES`] or [`MAX_FIELDS`], carried inside an [`io::Error`]
+/// (of kind `InvalidData`) so that every reader of records reports it with its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "expected a record of at most 4 MiB ({MAX_RECORD_BYTES} bytes), found a record that starts on this line and runs past it (a binary file, or a quote never closed?)"
-)]
-pub(crate) struct RecordTooLong {
+pub(crate) enum RecordTooLong {
+    /// More bytes than [`MAX_RECORD_BYTES`] without the record ending.
+    #[error(
+        "expected a record of at most 4 MiB ({MAX_RECORD_BYTES} bytes), found a record that starts on this line and runs past it (a binary file, or a quote never closed?)"
+    )]
+    Bytes {
+        /// The line the record starts on, 1-based.
+        line: u64,
+    },
+    /// More fields than [`MAX_FIELDS`].
+    #[error(
+        "expected a record of at most {MAX_FIELDS} fields, found a record that starts on this line with more (a binary file, or the wrong --delimiter?)"
+    )]
+    Fields {
+        /// The line the record starts on, 1-based.
+        line: u64,
+    },
+}
+
+impl RecordTooLong {
     /// The line the record starts on, 1-based.
-    pub(crate) line: u64,
+    pub(crate) fn line(self) -> u64 {
+        match self {
+            RecordTooLong::Bytes { line } | RecordTooLong::Fields { line } => line,
+        }
+    }
 }
 
 /// One record's fields, reused from record to record.
@@ -163,7 +191,7 @@ impl<R: Read> RecordReader<R> {
                             break;
                         }
                         if scanned > MAX_RECORD_BYTES {
-                            return Err(too_long(self.line));
+                            return Err(limit(RecordTooLong::Bytes { line: self.line }));
                         }
                         record.fields.push((field_start, scanned));
                         record.bytes.extend_from_slice(&line[..scanned]);
@@ -178,6 +206,10 @@ impl<R: Read> RecordReader<R> {
                         self.read_with_parser(record)?;
                         return Ok(true);
                     }
+                    // A delimiter starts field `len + 2`.
+                    if record.fields.len() + 1 >= MAX_FIELDS {
+                        return Err(limit(RecordTooLong::Fields { line: self.line }));
+                    }
                     record.fields.push((field_start, scanned));
                     field_start = scanned + 1;
                 }
@@ -188,7 +220,7 @@ impl<R: Read> RecordReader<R> {
             }
             // Checked before the buffer grows, so that it never holds more than twice the limit.
             if scanned > MAX_RECORD_BYTES {
-                return Err(too_long(self.line));
+                return Err(limit(RecordTooLong::Bytes { line: self.line }));
             }
             if self.at_end {
                 if line.is_empty() {
@@ -222,10 +254,13 @@ impl<R: Read> RecordReader<R> {
             self.start += read;
             consumed += read;
             if consumed > MAX_RECORD_BYTES {
-                return Err(too_long(record.line));
+                return Err(limit(RecordTooLong::Bytes { line: record.line }));
             }
             written += wrote;
             ended += ends;
+            if ended > MAX_FIELDS {
+                return Err(limit(RecordTooLong::Fields { line: record.line }));
+            }
             match result {
                 // At the end of the input, an empty input asks the parser to finish.
                 ReadRecordResult::InputEmpty if !self.at_end => self.fill()?,
@@ -274,8 +309,8 @@ impl<R: Read> RecordReader<R> {
     }
 }
 
-fn too_long(line: u64) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, RecordTooLong { line })
+fn limit(reached: RecordTooLong) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, reached)
 }
 
 #[cfg(test)]
@@ -352,7 +387,7 @@ mod tests {
                     let inner = err
                         .get_ref()
                         .and_then(|e| e.downcast_ref::<super::RecordTooLong>());
-                    return Some(inner.expect("a record too long").line);
+                    return Some(inner.expect("a record too long").line());
                 }
             }
         }
@@ -374,6 +409,26 @@ mod tests {
         // A quote never closed runs through the parser's path.
         let open_quote = format!("a\n\"{}", "\"\"\n".repeat(limit));
         assert_eq!(too_long_at(open_quote.as_bytes()), Some(2));
+    }
+
+    #[test]
+    fn a_record_is_bounded_at_65536_fields_quoted_or_not() {
+        assert_eq!(super::MAX_FIELDS, 65_536);
+        let row = |fields: usize| vec!["x"; fields].join(",");
+        let at_limit = format!("a\n{}\n{}", row(65_536), row(65_536));
+        assert_eq!(too_long_at(at_limit.as_bytes()), None);
+        assert_eq!(records(at_limit.as_bytes(), 1 << 16)[1].1.len(), 65_536);
+        let past = format!("a\n{}\n", row(65_537));
+        assert_eq!(too_long_at(past.as_bytes()), Some(2));
+        // The last line, without its `\n`, and a record with quotes.
+        assert_eq!(
+            too_long_at(format!("a\n\n{}", row(65_537)).as_bytes()),
+            Some(3)
+        );
+        let quoted = format!("a\n\"q\",{}\n", row(65_536));
+        assert_eq!(too_long_at(quoted.as_bytes()), Some(2));
+        let quoted_at_limit = format!("a\n\"q\",{}\n", row(65_535));
+        assert_eq!(too_long_at(quoted_at_limit.as_bytes()), None);
     }
 
     #[test]
