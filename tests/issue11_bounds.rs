@@ -334,3 +334,33 @@ fn a_long_patient_id_is_cut_in_the_trend_table() {
     assert!(table.contains(&format!("━━ Patient {shown} ━━")), "{table}");
     assert!(table.lines().all(|l| l.chars().count() < 200), "{table}");
 }
+
+#[test]
+fn a_trend_window_of_1200_administrations_is_drawn_in_two_blocks() {
+    // A baseline the day before dosing, then 1200 administrations on days 1-40 of the
+    // 6-week window (30 a day, repeats of one another, all kept).
+    let mut visits = format!("{PHQ9_HEADER}\nP1,2025-12-31,3,3,3,3,3,3,3,3,0\n");
+    let start = jiff::civil::date(2026, 1, 1);
+    for i in 0..1200 {
+        let date = start
+            .checked_add(jiff::Span::new().days(1 + i % 40))
+            .unwrap();
+        writeln!(visits, "P1,{date},1,1,1,1,1,1,1,1,0").unwrap();
+    }
+    let (_dir, path) = file("visits.csv", visits.as_bytes());
+    let out = symscore()
+        .args([
+            "trend",
+            path.to_str().unwrap(),
+            "--dosing-date",
+            "2026-01-01",
+        ])
+        .args(["--format", "table"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let headers = text.lines().filter(|l| l.starts_with("  │ date")).count();
+    let rows = text.lines().filter(|l| l.starts_with("  │ 2026-")).count();
+    // 1000 rows, then 200, each block a table with its header.
+    assert_eq!((headers, rows), (2, 1200));
+}
