@@ -242,8 +242,8 @@ pub(crate) struct TrendArgs {
     )]
     pub(crate) instruments: Vec<String>,
 
-    /// Integration window after each dosing, in days (`42`) or weeks (`6w`); it ends early at
-    /// the next dosing.
+    /// Integration window after each dosing, in days (`42`) or weeks (`6w`), from 1 day to 366
+    /// days (`52w`); it ends early at the next dosing.
     #[arg(long, value_name = "LENGTH", default_value = "6w")]
     pub(crate) window: String,
 
