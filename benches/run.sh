@@ -17,10 +17,16 @@
 # (linear growth keeps it flat) and the issue's targets.
 # "x floor" is the issue's ratio. "x wide" divides by floor-wide instead, which writes the
 # same columns as symscore: what remains is the cost of the scoring rules and checks.
+# Then the one-patient shapes (benches/gen_one_patient.py), where a quadratic path inside one
+# patient would show (issue 11, point 16): score and trend on
+#   one-patient-1m        one patient with 1M visits (one a day) and one dosing
+#   one-patient-10k-doses one patient with 100k visits and 10k dosings
+# reported with their wall time, peak RSS and time per 1k visits against the largest SIZES run.
 # The temporary directory is removed on exit, also on failure or Ctrl-C.
 #
 # Environment:
 #   SIZES="10000 100000 1000000"  visit counts        REPEAT=3      runs per command
+#   SHAPES="one-patient-1m one-patient-10k-doses"     one-patient shapes ("" skips them)
 #   SYMSCORE_BIN=path             use this binary instead of building the package
 #   CARGO_TARGET_DIR              where to build (default: the package's target/)
 #   KEEP_OUTPUT=1                 also print each command's last stderr line
@@ -29,6 +35,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIZES=${SIZES:-"10000 100000 1000000"}
+SHAPES=${SHAPES-"one-patient-1m one-patient-10k-doses"}
 REPEAT=${REPEAT:-3}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 TIME=/usr/bin/time
@@ -125,7 +132,29 @@ for size in $SIZES; do
     rm -rf "$dir"
 done
 
-python3 - "$RESULTS" "$REPEAT" <<'PY'
+# The one-patient shapes: a size label of their own, measured like the sizes above.
+SHAPE_RESULTS=$WORK/shapes.tsv
+: >"$SHAPE_RESULTS"
+for shape in $SHAPES; do
+    case $shape in
+        one-patient-1m) shape_args=(--visits 1000000 --dosings 1) ;;
+        one-patient-10k-doses) shape_args=(--visits 100000 --dosings 10000) ;;
+        *) echo "run.sh: unknown shape '$shape'" >&2; exit 2 ;;
+    esac
+    dir=$WORK/$shape
+    echo "== $shape: generating (${shape_args[*]})"
+    python3 "$ROOT/benches/gen_one_patient.py" "${shape_args[@]}" --out-dir "$dir" --seed 5
+    cat "$dir/visits.csv" "$dir/dosing.csv" >/dev/null
+    for rep in $(seq 1 "$REPEAT"); do
+        RESULTS=$SHAPE_RESULTS measure "${shape_args[1]}" "$shape:score" "$rep" \
+            "$SYMSCORE" score "$dir/visits.csv" --format csv
+        RESULTS=$SHAPE_RESULTS measure "${shape_args[1]}" "$shape:trend" "$rep" \
+            "$SYMSCORE" trend "$dir/visits.csv" --dosing "$dir/dosing.csv" --format csv
+    done
+    rm -rf "$dir"
+done
+
+python3 - "$RESULTS" "$REPEAT" "$SHAPE_RESULTS" <<'PY'
 import statistics
 import sys
 from collections import defaultdict
@@ -182,5 +211,25 @@ if len(sizes) >= 2:
             steps.append(f"{a}->{b}: {per_b / per_a:.2f}" if per_a > 0 else f"{a}->{b}: n/a")
         rss = ", ".join(f"{rss_mb(s, label):.1f}" for s in sizes)
         print(f"   {label:<10} {'; '.join(steps):<42} peak RSS MB: {rss}")
+
+shapes = defaultdict(list)
+for line in open(sys.argv[3]):
+    size, label, _rep, _rc, wall, user, system, rss = line.split("\t")
+    shapes[label].append((int(size), float(wall), int(rss)))
+if shapes:
+    largest = max(sizes) if sizes else None
+    print(f"\n== one-patient shapes: median of {repeat} runs; 'x spread' is the time per 1k visits"
+          f" against the same command on {largest} visits spread over patients (1.00 = as fast)")
+    print(f"{'shape:command':<30} {'visits':>9} {'wall s':>8} {'peak RSS MB':>12} "
+          f"{'ms/1k visits':>13} {'x spread':>9}")
+    for label, rows in shapes.items():
+        size = rows[0][0]
+        wall = statistics.median(w for _, w, _ in rows)
+        rss = max(r for _, _, r in rows) / 1024
+        command = label.split(":")[1]
+        spread = ""
+        if largest is not None and (largest, command) in runs:
+            spread = f"{(wall / size) / (med(largest, command) / largest):>9.2f}"
+        print(f"{label:<30} {size:>9} {wall:>8.3f} {rss:>12.1f} {wall / size * 1e6:>13.3f} {spread}")
 print("\n== targets: " + ("all met" if not misses else "missed: " + ", ".join(misses)))
 PY

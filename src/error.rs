@@ -78,6 +78,16 @@ pub enum DefinitionError {
         /// What it is instead.
         found: String,
     },
+    /// The file is longer than a definition can be (a wrong path, `/dev/zero`).
+    #[error(
+        "{source_name}: expected an instrument definition of at most {limit} bytes (1 MiB), found a longer file; is this the right file?"
+    )]
+    TooLarge {
+        /// The file as the user named it.
+        source_name: String,
+        /// The most bytes a definition may have.
+        limit: u64,
+    },
     /// The text is not JSON, or a field has the wrong type or name.
     #[error("{location}: {message}{}", json_path_suffix(.json_path))]
     Syntax {

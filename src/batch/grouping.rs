@@ -108,6 +108,10 @@ pub(super) fn scan(
             start = end + 1;
         }
         partial.extend_from_slice(&bytes[start..]);
+        // A line past the record limit: the reader reports it, with its line.
+        if partial.len() > super::records::MAX_RECORD_BYTES {
+            return Ok(Scan::NeedsParser);
+        }
     }
 }
 
@@ -217,6 +221,26 @@ mod tests {
         assert_eq!(scan_text("id,x\nA,1\nB\n", 0), Scan::NeedsParser);
         assert_eq!(scan_text("id,x\nA,1\nB,2,3\n", 0), Scan::NeedsParser);
         assert_eq!(scan_text("id,x\nA,1\n  \n", 0), Scan::NeedsParser);
+    }
+
+    /// An endless line (a binary file after a good header) stops the scan once it passes the
+    /// record limit, instead of being held whole: the reader then reports the limit.
+    #[test]
+    fn a_line_past_the_record_limit_stops_the_scan() {
+        struct Counted<R>(R, usize);
+        impl<R: Read> Read for Counted<R> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.0.read(buf)?;
+                self.1 += n;
+                Ok(n)
+            }
+        }
+        let limit = crate::batch::records::MAX_RECORD_BYTES;
+        let endless = (&b"id,x\nA,1\n"[..]).chain(io::repeat(b'a').take(16 * limit as u64));
+        let mut input = Counted(endless, 0);
+        assert_eq!(scan(&mut input, b',', 0, 2).unwrap(), Scan::NeedsParser);
+        // At most the limit and one read chunk (256 KiB) past it.
+        assert!(input.1 <= limit + 256 * 1024 + 16, "{} bytes read", input.1);
     }
 
     #[test]

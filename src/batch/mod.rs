@@ -606,7 +606,18 @@ fn unequal_fields(source: &str, line: u64, expected: usize, found: usize) -> Bat
     }
 }
 
+/// A failure of the reader: a record past a limit of [`records`] is a problem of the file at
+/// a line, anything else a failure to read it.
 fn io_error(source: &str, err: io::Error) -> BatchError {
+    if let Some(&reached) = err
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<records::RecordTooLong>())
+    {
+        return BatchError::Csv {
+            location: Location::at(source, reached.line(), None),
+            message: reached.to_string(),
+        };
+    }
     BatchError::Io {
         source_name: source.to_owned(),
         source: err,

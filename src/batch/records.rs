@@ -19,6 +19,55 @@ use csv_core::ReadRecordResult;
 /// The read buffer's first size; it doubles for a record that does not fit.
 const INITIAL_BUFFER: usize = 64 * 1024;
 
+/// The most bytes one record may take, line breaks inside quotes included: 4 MiB.
+///
+/// A visits row is under 1 KB even with a hundred items and a long id, so no real export
+/// comes near it; a file that does (`/dev/zero`, a binary file, a quote never closed in a
+/// huge file) would otherwise be read into memory whole. With it, one reader holds at most
+/// about 12 MiB (the record, and a read buffer of at most twice the limit), whatever the
+/// input. Not lower: a row with a 1 MiB cell (a pasted document) is still read and its cell
+/// reported where it is, as before the limit, with room to spare.
+pub(crate) const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
+
+/// The most fields one record may have: 65,536, four times the 16,384 columns a spreadsheet
+/// holds (Excel, Calc).
+///
+/// Within [`MAX_RECORD_BYTES`] a header of one-letter names has two million columns, and each
+/// costs a name, a place in the column plan and a field slot in every row: 280 MB for a
+/// 10 MB file. No export symscore reads has more than a few hundred columns.
+pub(crate) const MAX_FIELDS: usize = 65_536;
+
+/// A record past [`MAX_RECORD_BYTES`] or [`MAX_FIELDS`], carried inside an [`io::Error`]
+/// (of kind `InvalidData`) so that every reader of records reports it with its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum RecordTooLong {
+    /// More bytes than [`MAX_RECORD_BYTES`] without the record ending.
+    #[error(
+        "expected a record of at most 4 MiB ({MAX_RECORD_BYTES} bytes), found a record that starts on this line and runs past it (a binary file, or a quote never closed?)"
+    )]
+    Bytes {
+        /// The line the record starts on, 1-based.
+        line: u64,
+    },
+    /// More fields than [`MAX_FIELDS`].
+    #[error(
+        "expected a record of at most {MAX_FIELDS} fields, found a record that starts on this line with more (a binary file, or the wrong --delimiter?)"
+    )]
+    Fields {
+        /// The line the record starts on, 1-based.
+        line: u64,
+    },
+}
+
+impl RecordTooLong {
+    /// The line the record starts on, 1-based.
+    pub(crate) fn line(self) -> u64 {
+        match self {
+            RecordTooLong::Bytes { line } | RecordTooLong::Fields { line } => line,
+        }
+    }
+}
+
 /// One record's fields, reused from record to record.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Record {
@@ -141,6 +190,9 @@ impl<R: Read> RecordReader<R> {
                             self.line += 1;
                             break;
                         }
+                        if scanned > MAX_RECORD_BYTES {
+                            return Err(limit(RecordTooLong::Bytes { line: self.line }));
+                        }
                         record.fields.push((field_start, scanned));
                         record.bytes.extend_from_slice(&line[..scanned]);
                         record.line = self.line;
@@ -154,6 +206,10 @@ impl<R: Read> RecordReader<R> {
                         self.read_with_parser(record)?;
                         return Ok(true);
                     }
+                    // A delimiter starts field `len + 2`.
+                    if record.fields.len() + 1 >= MAX_FIELDS {
+                        return Err(limit(RecordTooLong::Fields { line: self.line }));
+                    }
                     record.fields.push((field_start, scanned));
                     field_start = scanned + 1;
                 }
@@ -161,6 +217,10 @@ impl<R: Read> RecordReader<R> {
             }
             if scanned < line.len() {
                 continue; // after a blank line
+            }
+            // Checked before the buffer grows, so that it never holds more than twice the limit.
+            if scanned > MAX_RECORD_BYTES {
+                return Err(limit(RecordTooLong::Bytes { line: self.line }));
             }
             if self.at_end {
                 if line.is_empty() {
@@ -182,7 +242,7 @@ impl<R: Read> RecordReader<R> {
         // Room for a typical record; it doubles on demand. Not the read buffer's size: the
         // room is zeroed for every quoted record, and a file that quotes its ids has one per line.
         record.bytes.resize(256, 0);
-        let (mut written, mut ended) = (0, 0);
+        let (mut written, mut ended, mut consumed) = (0, 0, 0);
         loop {
             let input = &self.buffer[self.start..self.end];
             let (result, read, wrote, ends) = self.parser.read_record(
@@ -192,8 +252,15 @@ impl<R: Read> RecordReader<R> {
             );
             self.line += memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
             self.start += read;
+            consumed += read;
+            if consumed > MAX_RECORD_BYTES {
+                return Err(limit(RecordTooLong::Bytes { line: record.line }));
+            }
             written += wrote;
             ended += ends;
+            if ended > MAX_FIELDS {
+                return Err(limit(RecordTooLong::Fields { line: record.line }));
+            }
             match result {
                 // At the end of the input, an empty input asks the parser to finish.
                 ReadRecordResult::InputEmpty if !self.at_end => self.fill()?,
@@ -240,6 +307,10 @@ impl<R: Read> RecordReader<R> {
             }
         }
     }
+}
+
+fn limit(reached: RecordTooLong) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, reached)
 }
 
 #[cfg(test)]
@@ -302,6 +373,62 @@ mod tests {
             assert_eq!(read[1].1[1], long.as_bytes());
             assert_eq!(read[2], (3, fields(&["2", "x"])));
         }
+    }
+
+    /// The first error `read` returns, as the line the too-long record starts on.
+    fn too_long_at(input: &[u8]) -> Option<u64> {
+        let mut reader = RecordReader::new(Chunked(input, 64 * 1024), b',');
+        let mut record = Record::default();
+        loop {
+            match reader.read(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(err) => {
+                    let inner = err
+                        .get_ref()
+                        .and_then(|e| e.downcast_ref::<super::RecordTooLong>());
+                    return Some(inner.expect("a record too long").line());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_record_is_bounded_at_four_mebibytes_quoted_or_not() {
+        let limit = super::MAX_RECORD_BYTES;
+        assert_eq!(limit, 4 << 20);
+        // The record's bytes up to its `\n` count; at the limit it is read.
+        let at_limit = format!("a\n\n{}\nb\n", "x".repeat(limit));
+        assert_eq!(too_long_at(at_limit.as_bytes()), None);
+        let past = format!("a\n\n{}\nb\n", "x".repeat(limit + 1));
+        assert_eq!(too_long_at(past.as_bytes()), Some(3));
+        // NUL bytes without a line break, as /dev/zero gives.
+        let mut zeros = b"a,b\n1,2\n".to_vec();
+        zeros.resize(3 * limit, 0);
+        assert_eq!(too_long_at(&zeros), Some(3));
+        // A quote never closed runs through the parser's path.
+        let open_quote = format!("a\n\"{}", "\"\"\n".repeat(limit));
+        assert_eq!(too_long_at(open_quote.as_bytes()), Some(2));
+    }
+
+    #[test]
+    fn a_record_is_bounded_at_65536_fields_quoted_or_not() {
+        assert_eq!(super::MAX_FIELDS, 65_536);
+        let row = |fields: usize| vec!["x"; fields].join(",");
+        let at_limit = format!("a\n{}\n{}", row(65_536), row(65_536));
+        assert_eq!(too_long_at(at_limit.as_bytes()), None);
+        assert_eq!(records(at_limit.as_bytes(), 1 << 16)[1].1.len(), 65_536);
+        let past = format!("a\n{}\n", row(65_537));
+        assert_eq!(too_long_at(past.as_bytes()), Some(2));
+        // The last line, without its `\n`, and a record with quotes.
+        assert_eq!(
+            too_long_at(format!("a\n\n{}", row(65_537)).as_bytes()),
+            Some(3)
+        );
+        let quoted = format!("a\n\"q\",{}\n", row(65_536));
+        assert_eq!(too_long_at(quoted.as_bytes()), Some(2));
+        let quoted_at_limit = format!("a\n\"q\",{}\n", row(65_535));
+        assert_eq!(too_long_at(quoted_at_limit.as_bytes()), None);
     }
 
     #[test]

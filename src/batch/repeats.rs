@@ -83,9 +83,14 @@ impl VisitKey {
     }
 }
 
-/// A multiplicative hash for [`VisitKey`]. The standard `SipHash` guards against crafted
-/// collisions, which cost nothing here: the map holds one patient's visits and is cleared at
-/// the next patient.
+/// A multiplicative hash for [`VisitKey`], mixed at the end. The standard `SipHash` guards
+/// against crafted collisions, which cost nothing here: the map holds one patient's visits and
+/// is cleared at the next patient.
+///
+/// The final mix matters: the map picks a bucket from the hash's low bits, and the low bits of
+/// a product depend only on the low bits of the key, which hold the instrument. Unmixed, every
+/// visit of one instrument fell in one probe sequence, and one patient's 1M visits took
+/// quadratic time (12 s against 0.2 s for the same visits spread over patients).
 #[derive(Default)]
 struct VisitKeyHasher(u64);
 
@@ -101,6 +106,40 @@ impl Hasher for VisitKeyHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // The 64-bit finaliser of MurmurHash3: every input bit reaches every output bit.
+        let mut hash = self.0;
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        hash ^ (hash >> 33)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{VisitKey, VisitKeyHasher};
+    use std::collections::HashSet;
+    use std::hash::{Hash, Hasher};
+
+    fn hash(key: VisitKey) -> u64 {
+        let mut hasher = VisitKeyHasher::default();
+        key.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// One patient's visits differ in the date only; the bucket (the hash's low bits) must
+    /// still differ, or the map degrades into a list.
+    #[test]
+    fn visits_of_one_instrument_spread_over_buckets() {
+        let start = jiff::civil::date(2020, 1, 1);
+        let buckets: HashSet<u64> = (0..4096)
+            .map(|day| {
+                let date = start.checked_add(jiff::Span::new().days(day)).unwrap();
+                hash(VisitKey::new(Some(date), 0)) & 0xFFF
+            })
+            .collect();
+        // 4096 keys into 4096 buckets at random fill about 63 % of them.
+        assert!(buckets.len() > 2000, "{} buckets of 4096", buckets.len());
     }
 }

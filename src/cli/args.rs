@@ -205,7 +205,7 @@ pub(crate) struct OutputArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
-    /// Aligned table for reading; collects every row before printing.
+    /// Aligned table for reading, drawn in blocks of 1000 rows as they arrive.
     Table,
     /// One row per administration, header first.
     Csv,
@@ -247,13 +247,19 @@ pub(crate) struct TrendArgs {
     )]
     pub(crate) instruments: Vec<String>,
 
-    /// Integration window after each dosing, in days (`42`) or weeks (`6w`); it ends early at
-    /// the next dosing.
+    /// Integration window after each dosing, in days (`42`) or weeks (`6w`), from 1 day to 366
+    /// days (`52w`); it ends early at the next dosing.
     #[arg(long, value_name = "LENGTH", default_value = "6w")]
     pub(crate) window: String,
 
-    /// How many days before dosing a baseline may be.
-    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    /// How many days before dosing a baseline may be, from 0 to 366 (a year): a baseline
+    /// further back does not describe the patient at the dose.
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(0..=366)
+    )]
     pub(crate) baseline_days: u32,
 
     /// Which plateau definition decides the status.

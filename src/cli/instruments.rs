@@ -432,6 +432,11 @@ fn check(registry: &Registry, files: &[std::path::PathBuf]) -> ExitStatus {
                     instrument.version
                 );
             }
+            // Too long to be a definition: not read, as an unreadable file.
+            Err(err @ DefinitionError::TooLarge { .. }) => {
+                message(&format!("error: {err}"));
+                status = ExitStatus::Error;
+            }
             Err(err @ DefinitionError::Read { .. }) => {
                 message(&format!(
                     "error: {err}: {}",

@@ -1,5 +1,6 @@
 //! From definition text to a checked [`Instrument`].
 
+use std::io::Read as _;
 use std::path::Path;
 
 use super::Instrument;
@@ -87,13 +88,31 @@ pub fn parse_definition(source_name: &str, text: &str) -> Result<Instrument, Def
     })
 }
 
-/// Reads and parses a definition file.
+/// The largest definition file read: 1 MiB.
+///
+/// The built-in PCL-5, the largest definition shipped, is under 10 KB; a hundred-item
+/// instrument with long labels stays far below the limit. Without it, `/dev/zero` or a
+/// mistyped path to a large file would be read into memory whole before being refused.
+pub(crate) const MAX_DEFINITION_BYTES: u64 = 1024 * 1024;
+
+/// Reads and parses a definition file of at most [`MAX_DEFINITION_BYTES`].
 pub fn load_definition_file(path: &Path) -> Result<Instrument, DefinitionError> {
-    let bytes = std::fs::read(path).map_err(|source| DefinitionError::Read {
+    let read_error = |source| DefinitionError::Read {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    let mut bytes = Vec::new();
+    // One byte past the limit tells a file of exactly the limit from a longer one.
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_DEFINITION_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(read_error)?;
     let source_name = path.display().to_string();
+    if bytes.len() as u64 > MAX_DEFINITION_BYTES {
+        return Err(DefinitionError::TooLarge {
+            source_name,
+            limit: MAX_DEFINITION_BYTES,
+        });
+    }
     let encoding_error = |line: usize, column: usize, message: String| DefinitionError::Syntax {
         location: Location::at(source_name.as_str(), line as u64, Some(column as u64)),
         json_path: String::new(),

@@ -17,8 +17,8 @@ pub(crate) use table::{new_table, terminal_safe};
 pub(crate) use trend::{TrendRow, TrendWriter};
 pub(crate) use uncovered::UncoveredRow;
 
-/// A streaming writer for one output format. Only `Table` holds rows back, because aligning
-/// columns needs every row; the others write each record as it arrives.
+/// A streaming writer for one output format. Only `Table` holds rows back, a block at a time,
+/// because aligning columns needs the rows; the others write each record as it arrives.
 // One writer exists per run, so the size difference between variants costs nothing.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum RecordWriter<W: Write> {
@@ -51,13 +51,18 @@ impl<W: Write> RecordWriter<W> {
             }
             RecordWriter::Json(array) => array.write(record)?,
             RecordWriter::Jsonl(out) => write_json_line(out, record)?,
-            RecordWriter::Table { table, .. } => table.add(record),
+            RecordWriter::Table { out, table } => {
+                if let Some(block) = table.add(record) {
+                    writeln!(out, "{block}").context("cannot write the table")?;
+                }
+            }
         }
         Ok(())
     }
 
     /// Writes the records so far, for a run that stopped: CSV rows, a JSON array closed
-    /// over them (still one JSON document), JSON Lines; a table is not drawn.
+    /// over them (still one JSON document), JSON Lines; a table's blocks already drawn, not
+    /// the rest.
     pub(crate) fn abandon(self) -> anyhow::Result<()> {
         match self {
             RecordWriter::Csv(csv, _) => csv.finish()?,
@@ -76,7 +81,9 @@ impl<W: Write> RecordWriter<W> {
             RecordWriter::Jsonl(mut out) => out.flush()?,
             RecordWriter::Json(array) => array.finish()?,
             RecordWriter::Table { mut out, table } => {
-                writeln!(out, "{}", table.render()).context("cannot write the table")?;
+                if let Some(block) = table.finish() {
+                    writeln!(out, "{block}").context("cannot write the table")?;
+                }
                 out.flush()?;
             }
         }

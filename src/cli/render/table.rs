@@ -3,8 +3,19 @@
 //! Safety flags must stand out without colour (`NO_COLOR`, printed pages, screen readers), so
 //! they carry a `!!` marker, the item's answer or "unknown", and are listed first; colour
 //! only reinforces that.
+//!
+//! A table is drawn in blocks of [`BLOCK_ROWS`] rows, each with its header, as the rows
+//! arrive: aligning columns needs the rows, and holding a whole file's (1M visits took 6.3 GB
+//! and 30 s in comfy-table) is not an option. Later blocks keep at least the column widths of
+//! the earlier ones, so the columns stay in place down the screen. Text from the input (the
+//! patient id) is cut to [`MAX_CELL_CHARS`] characters with `…`: one 200 KB id made every row
+//! of its table 200 KB wide. CSV and JSON carry every value whole.
 
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use std::collections::HashMap;
+
+use comfy_table::{
+    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
 use symscore::ScoreRecord;
 use symscore::score::{FlagKind, SafetyStatus};
 
@@ -28,24 +39,59 @@ pub(crate) fn terminal_safe(text: &str) -> String {
     symscore::answer::show_cell(text)
 }
 
+/// Rows per block of a table: a few hundred KB of cells at a time, and a header every
+/// screenful or so of a long listing.
+pub(crate) const BLOCK_ROWS: usize = 1000;
+
+/// The most characters of input text a table cell shows. Patient ids are far shorter; a
+/// longer value (a whole record pasted into the id column) is cut in the middle, so that both
+/// its start and its end stay visible.
+pub(crate) const MAX_CELL_CHARS: usize = 40;
+
+/// [`terminal_safe`], cut to [`MAX_CELL_CHARS`] characters with `…` in the middle.
+pub(crate) fn table_text(text: &str) -> String {
+    let shown = terminal_safe(text);
+    let count = shown.chars().count();
+    if count <= MAX_CELL_CHARS {
+        return shown;
+    }
+    let head = (MAX_CELL_CHARS - 1) * 2 / 3;
+    let tail = MAX_CELL_CHARS - 1 - head;
+    let mut cut: String = shown.chars().take(head).collect();
+    cut.push('…');
+    cut.extend(shown.chars().skip(count - tail));
+    cut
+}
+
+/// The score table, drawn a block at a time.
 pub(crate) struct ScoreTable {
-    table: Table,
     color: bool,
+    /// The rows of the block being collected.
+    rows: Vec<ScoreRow>,
+    /// Each column's width so far, by header name: later blocks are at least as wide.
+    widths: HashMap<&'static str, u16>,
+    /// Whether a block has been drawn.
+    drawn: bool,
+}
+
+/// One row's cells, and whether its subscale cell has anything.
+struct ScoreRow {
+    cells: Vec<Cell>,
     has_subscales: bool,
-    rows: Vec<Vec<Cell>>,
 }
 
 impl ScoreTable {
     pub(crate) fn new(color: bool) -> Self {
         ScoreTable {
-            table: new_table(color),
             color,
-            has_subscales: false,
-            rows: Vec::new(),
+            rows: Vec::with_capacity(BLOCK_ROWS),
+            widths: HashMap::new(),
+            drawn: false,
         }
     }
 
-    pub(crate) fn add(&mut self, record: &ScoreRecord<'_>) {
+    /// Adds a record's row; returns the block to write when this row completes one.
+    pub(crate) fn add(&mut self, record: &ScoreRecord<'_>) -> Option<String> {
         let report = &record.report;
         let total = match (report.total, report.total_exact) {
             (Some(total), Some(exact)) if report.is_prorated() => {
@@ -86,9 +132,9 @@ impl ScoreTable {
             flags_cell = flags_cell.fg(Color::Red).add_attribute(Attribute::Bold);
         }
         let subscales = report.subscale_summary(" ", "—");
-        self.has_subscales |= !subscales.is_empty();
-        self.rows.push(vec![
-            Cell::new(terminal_safe(record.patient_id.as_deref().unwrap_or("—"))),
+        let has_subscales = !subscales.is_empty();
+        let cells = vec![
+            Cell::new(table_text(record.patient_id.as_deref().unwrap_or("—"))),
             Cell::new(
                 record
                     .date
@@ -104,11 +150,22 @@ impl ScoreTable {
                     .line
                     .map_or_else(|| "—".to_owned(), |l| l.to_string()),
             ),
-        ]);
+        ];
+        self.rows.push(ScoreRow {
+            cells,
+            has_subscales,
+        });
+        (self.rows.len() == BLOCK_ROWS).then(|| self.draw_block())
     }
 
-    pub(crate) fn render(mut self) -> String {
-        let mut header = vec![
+    /// The rows not drawn yet; the header alone when the table has no rows at all.
+    pub(crate) fn finish(mut self) -> Option<String> {
+        (!self.rows.is_empty() || !self.drawn).then(|| self.draw_block())
+    }
+
+    /// Draws the rows collected and starts a new block.
+    fn draw_block(&mut self) -> String {
+        const HEADER: [&str; 8] = [
             "patient",
             "date",
             "instrument",
@@ -118,16 +175,33 @@ impl ScoreTable {
             "subscales",
             "line",
         ];
-        if !self.has_subscales {
-            header.remove(6);
-            for row in &mut self.rows {
-                row.remove(6);
+        const SUBSCALES: usize = 6;
+        // The subscales column only when a row of this block has one.
+        let keep_subscales = self.rows.iter().any(|r| r.has_subscales);
+        let header: Vec<&'static str> = HEADER
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| keep_subscales || i != SUBSCALES)
+            .map(|(_, name)| *name)
+            .collect();
+        let mut table = new_table(self.color);
+        table.set_header(header.clone());
+        for mut row in self.rows.drain(..) {
+            if !keep_subscales {
+                row.cells.remove(SUBSCALES);
             }
+            table.add_row(row.cells);
         }
-        self.table.set_header(header);
-        for row in self.rows {
-            self.table.add_row(row);
+        table.set_constraints(header.iter().map(|name| {
+            ColumnConstraint::LowerBoundary(Width::Fixed(
+                self.widths.get(name).copied().unwrap_or(0),
+            ))
+        }));
+        for (name, width) in header.iter().zip(table.column_max_content_widths()) {
+            let widest = self.widths.entry(name).or_default();
+            *widest = (*widest).max(width);
         }
-        self.table.to_string()
+        self.drawn = true;
+        table.to_string()
     }
 }

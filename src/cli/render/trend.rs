@@ -13,7 +13,7 @@ use symscore::score::Flag;
 use symscore::trend::{OnTrack, ReliableChange, Status, WindowPoint, WindowSummary};
 
 use super::stream::{CsvBlocks, JsonArray, write_json_line};
-use super::table::{new_table, terminal_safe};
+use super::table::{BLOCK_ROWS, new_table, table_text, terminal_safe};
 use super::uncovered::{self, UncoveredRow};
 use crate::cli::args::Format;
 
@@ -123,7 +123,7 @@ impl<W: Write> TrendWriter<W> {
                 last_patient,
             } => {
                 if last_patient.as_deref() != Some(row.patient_id) {
-                    writeln!(out, "\n━━ Patient {} ━━", terminal_safe(row.patient_id))?;
+                    writeln!(out, "\n━━ Patient {} ━━", table_text(row.patient_id))?;
                     *last_patient = Some(row.patient_id.to_owned());
                 }
                 out.write_all(render_summary(row, *color).as_bytes())?;
@@ -145,7 +145,7 @@ impl<W: Write> TrendWriter<W> {
                 out, last_patient, ..
             } => {
                 if last_patient.as_deref() != Some(row.patient_id) {
-                    writeln!(out, "\n━━ Patient {} ━━", terminal_safe(row.patient_id))?;
+                    writeln!(out, "\n━━ Patient {} ━━", table_text(row.patient_id))?;
                     *last_patient = Some(row.patient_id.to_owned());
                 }
                 out.write_all(uncovered::render(row).as_bytes())?;
@@ -426,7 +426,7 @@ fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
     let mut text = String::new();
     let label = s
         .dosing_label
-        .map(|l| format!(" ({})", terminal_safe(l)))
+        .map(|l| format!(" ({})", table_text(l)))
         .unwrap_or_default();
     let _ = writeln!(
         text,
@@ -520,12 +520,13 @@ fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
         p.mcid,
         p.target
     );
-    if !s.points.is_empty() {
+    // In blocks, as the score table: one window may hold every visit of a patient.
+    for block in s.points.chunks(BLOCK_ROWS) {
         let mut table = new_table(color);
         table.set_header([
             "date", "day", "total", "severity", "change", "flags", "used",
         ]);
-        for point in &s.points {
+        for point in block {
             let safety = point.flags.iter().any(Flag::needs_safety_review);
             let mut flags = Cell::new(flag_list(point.flags));
             if safety && color {
