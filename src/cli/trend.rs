@@ -11,6 +11,7 @@ use symscore::batch::{
     BatchReader, DateFormat, DosingSchedule, RowOutcome, patients_are_grouped_in, read_dosing,
 };
 use symscore::instrument::{ChangeParams, Instrument};
+use symscore::record::ScoreRecord;
 use symscore::score::Flag;
 use symscore::trend::{
     Administration, Dosing, NhsTtPairs, OnTrack, PlateauRule, ReliableChange, Status, TrendOptions,
@@ -171,6 +172,9 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         let mut usable = false;
         for record in &row.records {
             let (Some(patient), Some(date)) = (record.patient_id.as_deref(), record.date) else {
+                // No window can hold it, but an endorsed or unanswered safety item is never
+                // hidden: listed as any administration outside every window is.
+                analysis.unplaced_safety(record, row.line);
                 continue;
             };
             usable = true;
@@ -454,6 +458,34 @@ impl<'i> Analysis<'_, 'i> {
             }
         }
         Ok(())
+    }
+}
+
+impl Analysis<'_, '_> {
+    /// Lists the safety flags of an administration that has no usable patient id or date
+    /// (so no trend can place it) with `!!`, and lets them trip `--fail-on safety`.
+    fn unplaced_safety(&mut self, record: &ScoreRecord<'_>, line: u64) {
+        let flags: Vec<&str> = record
+            .report
+            .flags
+            .iter()
+            .filter(|f| f.needs_safety_review())
+            .map(|f| f.name)
+            .collect();
+        if flags.is_empty() {
+            return;
+        }
+        let (who, missing) = match record.patient_id.as_deref() {
+            Some(patient) => (format!("patient `{patient}`"), "no usable date"),
+            None => ("a row".to_owned(), "no patient id"),
+        };
+        message(&format!(
+            "symscore: !! {}:{line}: {who}, {}: {} in no trend (the row has {missing}); follow it up as any safety flag",
+            self.source,
+            record.report.instrument.id,
+            flags.join(", "),
+        ));
+        self.failed |= self.fail_on.contains(&FailOn::Safety);
     }
 }
 

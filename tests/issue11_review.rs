@@ -1,0 +1,93 @@
+//! Issue 11, independent review: defects found by using and attacking the binary after the
+//! fixes of points 1–13 and 19–24 were merged. Expected values are worked out by hand.
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+const HEADER: &str =
+    "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9";
+
+fn symscore() -> assert_cmd::Command {
+    let mut cmd = cargo_bin_cmd!("symscore");
+    cmd.env_remove("SYMSCORE_INSTRUMENTS")
+        .env_remove("NO_COLOR")
+        .env_remove("SYMSCORE_TEST_BETWEEN_PASSES");
+    cmd.timeout(Duration::from_secs(60));
+    cmd
+}
+
+/// A PHQ-9 row: eight items of `each`, item 9 as given.
+fn phq9(patient: &str, date: &str, each: u8, item9: &str) -> String {
+    format!("{patient},{date},{}{item9}\n", format!("{each},").repeat(8))
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Point 3 (every administration accounted for; no safety answer hidden): a row whose date
+/// is a typo (`2026-02-30`) or whose patient id is empty cannot be placed in any window, but
+/// its endorsed item 9 is still an endorsed item 9. `score` lists such rows in its `!!` line;
+/// `trend` said only "1 row had no usable patient id or date" and exited 1 under
+/// `--fail-on safety`. The safety answer must be listed with `!!` and the file line, and trip
+/// `safety` (exit 3), in every format and with `--flagged-only`.
+#[test]
+fn an_endorsed_safety_item_on_a_row_with_no_usable_date_or_patient_is_listed_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let visits = write(
+        dir.path(),
+        "v.csv",
+        &format!(
+            "{HEADER}\n{}{}{}{}",
+            phq9("P1", "2026-03-01", 1, "0"),
+            phq9("P1", "2026-02-30", 1, "2"),
+            phq9("", "2026-03-10", 1, ""),
+            phq9("P1", "2026-03-10", 1, "0"),
+        ),
+    );
+    for format in ["table", "csv", "json", "jsonl"] {
+        for extra in [&[][..], &["--flagged-only"][..]] {
+            let out = symscore()
+                .args(["trend", &visits, "--dosing-date", "2026-03-02"])
+                .args(["--format", format, "--fail-on", "safety"])
+                .args(extra)
+                .output()
+                .unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(3), "{format} {extra:?}: {err}");
+            let line3 = err
+                .lines()
+                .find(|l| l.starts_with("symscore: !! ") && l.contains("v.csv:3:"))
+                .unwrap_or_else(|| panic!("{format}: no !! line for line 3 in {err}"));
+            assert!(line3.contains("patient `P1`"), "{line3}");
+            assert!(line3.contains("ITEM9_POSITIVE"), "{line3}");
+            let line4 = err
+                .lines()
+                .find(|l| l.starts_with("symscore: !! ") && l.contains("v.csv:4:"))
+                .unwrap_or_else(|| panic!("{format}: no !! line for line 4 in {err}"));
+            assert!(line4.contains("ITEM9_MISSING"), "{line4}");
+        }
+    }
+    // Without --fail-on the run is still one with rejected cells (exit 1).
+    let out = symscore()
+        .args([
+            "trend",
+            &visits,
+            "--dosing-date",
+            "2026-03-02",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
