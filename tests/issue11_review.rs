@@ -91,3 +91,70 @@ fn an_endorsed_safety_item_on_a_row_with_no_usable_date_or_patient_is_listed_and
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+/// Point 7 (one output policy) and the `-` convention: `-o -` is standard output, as `-` is
+/// standard input. It used to create a file named `-` in the working directory, holding the
+/// patient data, and to write nothing on stdout, with exit 0, in every command with `-o`.
+#[test]
+fn dash_as_output_is_standard_output_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let visits = write(
+        dir.path(),
+        "v.csv",
+        &format!("{HEADER}\n{}", phq9("P1", "2026-03-10", 1, "0")),
+    );
+    let runs: [&[&str]; 4] = [
+        &["score", &visits, "--format", "csv", "-o", "-"],
+        &[
+            "trend",
+            &visits,
+            "--dosing-date",
+            "2026-03-02",
+            "--format",
+            "csv",
+            "-o",
+            "-",
+        ],
+        &["instruments", "list", "--format", "csv", "-o", "-"],
+        &[
+            "enter",
+            "phq9",
+            "--patient",
+            "P1",
+            "--date",
+            "2026-03-10",
+            "-y",
+            "--format",
+            "csv",
+            "-o",
+            "-",
+        ],
+    ];
+    for args in runs {
+        let out = symscore()
+            .current_dir(dir.path())
+            .args(args)
+            .write_stdin("1\n1\n1\n1\n1\n1\n1\n1\n0\n\n")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.lines().count() >= 2, "{args:?}: stdout {stdout:?}");
+        assert!(
+            !dir.path().join("-").exists(),
+            "{args:?} created a file named `-`"
+        );
+    }
+    // A file named `-` is still reachable as `./-`.
+    let out = symscore()
+        .current_dir(dir.path())
+        .args(["score", "v.csv", "--format", "csv", "-o", "./-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        fs::read_to_string(dir.path().join("-"))
+            .unwrap()
+            .starts_with("patient_id,")
+    );
+}
