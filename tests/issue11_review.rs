@@ -158,3 +158,48 @@ fn dash_as_output_is_standard_output_in_every_command() {
             .starts_with("patient_id,")
     );
 }
+
+/// Point 8 (no output is an input, by file identity): visits given on standard input are an
+/// input too. `symscore score - -o /dev/stdin < x.csv` replaced x.csv with the scores (and
+/// `trend` likewise), because `-` was skipped when the inputs were listed. The output must
+/// be refused (exit 2) and the file left as it was, for `-`, for no input argument, and for
+/// `/dev/stdin` or `/dev/fd/0` as `-o`.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_file_on_standard_input_is_never_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{HEADER}\n{}", phq9("P1", "2026-03-10", 1, "0"));
+    let visits = write(dir.path(), "x.csv", &text);
+    let runs: [&[&str]; 6] = [
+        &["score", "-", "-o", "/dev/stdin"],
+        &["score", "-o", "/dev/stdin"],
+        &["score", "-", "-o", "/dev/fd/0"],
+        &[
+            "trend",
+            "-",
+            "--dosing-date",
+            "2026-03-02",
+            "-o",
+            "/dev/stdin",
+        ],
+        &["trend", "--dosing-date", "2026-03-02", "-o", "/dev/stdin"],
+        &["enter", "phq9", "--patient", "P1", "-y", "-o", "/dev/stdin"],
+    ];
+    for args in runs {
+        // A file, not a pipe, on standard input, as the shell's `<` gives.
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("symscore"))
+            .env_remove("SYMSCORE_INSTRUMENTS")
+            .args(args)
+            .stdin(fs::File::open(&visits).unwrap())
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("standard input"), "{args:?}: {err}");
+        assert_eq!(
+            fs::read_to_string(&visits).unwrap(),
+            text,
+            "{args:?} replaced the input"
+        );
+    }
+}

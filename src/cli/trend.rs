@@ -122,7 +122,11 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
 
     let mut out = Output::open(
         output.output.as_deref(),
-        &[input.as_deref(), dosing.as_deref()],
+        // No input argument is standard input, as `-` is.
+        &[
+            Some(input.as_deref().unwrap_or(std::path::Path::new("-"))),
+            dosing.as_deref(),
+        ],
     )?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(output.format, output.output.as_deref(), to_terminal);

@@ -295,3 +295,21 @@ pub(crate) fn identity(path: &Path) -> Option<Identity> {
         Err(_) => None,
     }
 }
+
+/// The identity of the file standard input is open on, by `fstat` of a duplicate of the
+/// descriptor (the path `/dev/stdin` need not exist). None when it is closed, or where
+/// files have no inode.
+pub(crate) fn standard_input_identity() -> Option<Identity> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd as _;
+        use std::os::unix::fs::MetadataExt as _;
+        let descriptor = io::stdin().as_fd().try_clone_to_owned().ok()?;
+        let metadata = fs::File::from(descriptor).metadata().ok()?;
+        Some(Identity::Inode(metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}

@@ -77,7 +77,11 @@ pub(crate) fn run(args: EnterArgs, registry: &Registry) -> anyhow::Result<ExitSt
         _ => None,
     };
     // Opened before the questions so that a bad -o is reported before anyone types.
-    let out = Output::open(options.output.as_deref(), &[options.append.as_deref()])?;
+    // The answers come from standard input: a script of answers given with `<` is an input.
+    let out = Output::open(
+        options.output.as_deref(),
+        &[options.append.as_deref(), Some(std::path::Path::new("-"))],
+    )?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(options.format, options.output.as_deref(), to_terminal);
     let color = use_color(to_terminal);
