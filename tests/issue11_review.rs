@@ -203,3 +203,41 @@ fn the_file_on_standard_input_is_never_the_output() {
         );
     }
 }
+
+/// Point 19 (text never drives the terminal): `enter` named its `--append` file raw in its
+/// introduction, its repeated-visit warning and its review ("Save this visit to `…`"), so a
+/// file name holding `ESC[8m` (from a glob, a script) concealed the instructions that
+/// follow, while every other message shows such a name escaped.
+#[cfg(unix)]
+#[test]
+fn enter_shows_its_file_name_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = dir.path().join("e\u{1b}[8mq.csv");
+    fs::write(
+        &name,
+        format!("{HEADER}\n{}", phq9("P1", "2026-03-10", 1, "0")),
+    )
+    .unwrap();
+    let out = symscore()
+        .args([
+            "enter",
+            "phq9",
+            "--patient",
+            "P1",
+            "--date",
+            "2026-03-10",
+            "--append",
+        ])
+        .arg(&name)
+        .write_stdin("1\n1\n1\n1\n1\n1\n1\n1\n0\n\nq\n")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains('\u{1b}'), "raw ESC on stderr: {err:?}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    assert!(err.contains("Saving to `"), "{err}");
+    assert!(err.contains("e\\u{1b}[8mq.csv"), "{err}");
+    assert!(err.contains("already records"), "{err}");
+    assert!(err.contains("Save this visit to `"), "{err}");
+}
