@@ -241,3 +241,70 @@ fn enter_shows_its_file_name_escaped() {
     assert!(err.contains("already records"), "{err}");
     assert!(err.contains("Save this visit to `"), "{err}");
 }
+
+/// Point 6 (a wrong dosing file is refused): the scores `symscore score` wrote were accepted
+/// as a dosing schedule, since they hold `patient_id` and `date` and no item column: every
+/// scored visit became a dosing (`trend visits.csv --dosing scores.csv` gave 152 summaries,
+/// every administration "outside every window", exit 0). Results of `score` or `trend`
+/// (columns `instrument` and `total`) are refused with a hint, exit 2.
+#[test]
+fn symscores_own_results_are_refused_as_a_dosing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let visits = write(
+        dir.path(),
+        "v.csv",
+        &format!(
+            "{HEADER}\n{}{}",
+            phq9("P1", "2026-03-01", 1, "0"),
+            phq9("P1", "2026-03-10", 1, "0")
+        ),
+    );
+    let scores = dir.path().join("scores.csv");
+    let out = symscore()
+        .args(["score", &visits, "--format", "csv", "-o"])
+        .arg(&scores)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let trend_out = dir.path().join("trend.csv");
+    let out = symscore()
+        .args([
+            "trend",
+            &visits,
+            "--dosing-date",
+            "2026-03-02",
+            "--format",
+            "csv",
+            "-o",
+        ])
+        .arg(&trend_out)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for results in [&scores, &trend_out] {
+        let out = symscore()
+            .args(["trend", &visits, "--format", "csv", "--dosing"])
+            .arg(results)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(":1: expected a dosing schedule"), "{err}");
+        assert!(
+            err.contains("`instrument`") && err.contains("`total`"),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    // A schedule with columns of its own besides the expected ones is still read.
+    let dosing = write(
+        dir.path(),
+        "d.csv",
+        "patient_id,date,label,drug,dose_mg\nP1,2026-03-02,session 1,psilocybin,25\n",
+    );
+    let out = symscore()
+        .args(["trend", &visits, "--format", "csv", "--dosing", &dosing])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
