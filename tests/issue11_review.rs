@@ -308,3 +308,59 @@ fn symscores_own_results_are_refused_as_a_dosing_file() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// Point 5 (`--patient` reads only the patients asked for): a requested patient who never
+/// appears (a typo, `p004` for `P004`, or the wrong file) gave no output and exit 0, which
+/// `--fail-on safety` in a pipeline reads as "nothing to review". A header-only file exits 1
+/// ("expected visit rows"); a requested patient with no rows is the same case: exit 1, and
+/// the stderr line names them.
+#[test]
+fn a_requested_patient_who_never_appears_is_not_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let visits = write(
+        dir.path(),
+        "v.csv",
+        &format!(
+            "{HEADER}\n{}{}",
+            phq9("P004", "2026-03-01", 1, "0"),
+            phq9("P004", "2026-03-10", 1, "0")
+        ),
+    );
+    for patients in [&["p004"][..], &["P004", "P005"][..]] {
+        let mut cmd = symscore();
+        cmd.args([
+            "trend",
+            &visits,
+            "--dosing-date",
+            "2026-03-02",
+            "--format",
+            "csv",
+        ])
+        .args(["--fail-on", "safety"]);
+        for p in patients {
+            cmd.args(["--patient", p]);
+        }
+        let out = cmd.output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{patients:?}: {err}");
+        let missing = patients.iter().find(|p| **p != "P004").unwrap();
+        assert!(
+            err.contains(&format!("patient `{missing}` has no scored visits")),
+            "{err}"
+        );
+    }
+    // Every requested patient found: success.
+    let out = symscore()
+        .args([
+            "trend",
+            &visits,
+            "--dosing-date",
+            "2026-03-02",
+            "--format",
+            "csv",
+        ])
+        .args(["--patient", "P004"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -251,8 +251,12 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
 
     let read = batch.summary();
     let empty = no_data_rows(&source, read.rows);
+    // A requested patient who never appears (a typo, the wrong file) is not success, as a
+    // file without visit rows is not: a pipeline must not read it as nothing to review.
+    let mut not_found = 0u64;
     for wanted in &patients {
         if !found.contains(wanted) {
+            not_found += 1;
             message(&format!(
                 "symscore: {source}: patient `{wanted}` has no scored visits"
             ));
@@ -319,7 +323,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     }
     Ok(if analysis.failed {
         ExitStatus::Condition
-    } else if read.invalid > 0 || analysis.duplicates > 0 || empty {
+    } else if read.invalid > 0 || analysis.duplicates > 0 || empty || not_found > 0 {
         ExitStatus::Rejected
     } else {
         ExitStatus::Success
