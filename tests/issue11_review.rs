@@ -364,3 +364,27 @@ fn a_requested_patient_who_never_appears_is_not_success() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// Point 19: `instruments check FILE…` printed each valid file's name raw in its `ok` line
+/// on stdout (its errors on stderr were escaped): `instruments check defs/*` over a file
+/// named with `ESC[8m` concealed the lines that follow on the terminal.
+#[cfg(unix)]
+#[test]
+fn instruments_check_shows_a_file_name_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = dir.path().join("s\u{1b}[8mq.json");
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/screen2.json"),
+        &name,
+    )
+    .unwrap();
+    let out = symscore()
+        .args(["instruments", "check"])
+        .arg(&name)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains('\u{1b}'), "raw ESC: {stdout:?}");
+    assert!(stdout.contains("s\\u{1b}[8mq.json: ok: `phq2`"), "{stdout}");
+}
