@@ -388,3 +388,47 @@ fn instruments_check_shows_a_file_name_escaped() {
     assert!(!stdout.contains('\u{1b}'), "raw ESC: {stdout:?}");
     assert!(stdout.contains("s\\u{1b}[8mq.json: ok: `phq2`"), "{stdout}");
 }
+
+/// Point 8 (no output is an input): standard output is an output too.
+/// `symscore score v.csv >> v.csv` appended the scores to the visits file (a second header
+/// and score rows, which the next run rejects as malformed), and `trend` likewise. As `cat` does, a standard output
+/// that is an input file is refused (exit 2) before anything is written, and the input is
+/// left as it was.
+#[cfg(unix)]
+#[test]
+fn standard_output_appending_to_an_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{HEADER}\n{}", phq9("P1", "2026-03-10", 1, "0"));
+    let visits = write(dir.path(), "v.csv", &text);
+    let dosing = write(dir.path(), "d.csv", "patient_id,date\nP1,2026-03-02\n");
+    let runs: [(&[&str], &str); 4] = [
+        (&["score", &visits], &visits),
+        (&["score", "-"], &visits),
+        (&["trend", &visits, "--dosing", &dosing], &visits),
+        (&["trend", &visits, "--dosing", &dosing], &dosing),
+    ];
+    for (args, appended) in runs {
+        let before = fs::read_to_string(appended).unwrap();
+        let stdout = fs::OpenOptions::new().append(true).open(appended).unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("symscore"))
+            .env_remove("SYMSCORE_INSTRUMENTS")
+            .args(args)
+            .args(["--format", "csv"])
+            .stdin(fs::File::open(&visits).unwrap())
+            .stdout(stdout)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("standard output"), "{args:?}: {err}");
+        assert_eq!(fs::read_to_string(appended).unwrap(), before, "{args:?}");
+    }
+    // Standard output on another file is fine.
+    let other = fs::File::create(dir.path().join("out.csv")).unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("symscore"))
+        .args(["score", &visits, "--format", "csv"])
+        .stdout(other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -35,7 +35,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 
-use target::{Identity, identity, is_stream, standard_input_identity};
+use target::{Identity, identity, is_stream, standard_input_identity, standard_output_identity};
 
 /// Why an output file cannot be written. Nothing was replaced when this is returned.
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +98,34 @@ impl Inputs {
     pub fn directory(&mut self, path: &Path) -> &mut Self {
         self.dirs.push(path.to_owned());
         self
+    }
+}
+
+/// Refuses a standard output that is open on one of `inputs` (`score v.csv >> v.csv`), as
+/// `cat` does: the results would be appended to the file being read. Only a regular file is
+/// compared; a terminal, a pipe or a device cannot be an input file.
+pub fn check_standard_output_not_input(inputs: &Inputs) -> Result<(), OutputError> {
+    let Some(written) = standard_output_identity() else {
+        return Ok(());
+    };
+    let found = if inputs.standard_input.as_ref() == Some(&written) {
+        Some("the file open on standard input".to_owned())
+    } else {
+        inputs
+            .files
+            .iter()
+            .find(|input| identity(input).as_ref() == Some(&written))
+            .map(|input| format!("the input file `{}`", input.display()))
+    };
+    match found {
+        Some(found) => Err(OutputError::Refused {
+            path: PathBuf::from("standard output"),
+            found,
+            expected: "an output that is none of the inputs: inputs are never modified; \
+                       redirect standard output to another file, or give -o FILE"
+                .to_owned(),
+        }),
+        None => Ok(()),
     }
 }
 

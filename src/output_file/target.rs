@@ -303,13 +303,36 @@ pub(crate) fn standard_input_identity() -> Option<Identity> {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd as _;
-        use std::os::unix::fs::MetadataExt as _;
-        let descriptor = io::stdin().as_fd().try_clone_to_owned().ok()?;
-        let metadata = fs::File::from(descriptor).metadata().ok()?;
-        Some(Identity::Inode(metadata.dev(), metadata.ino()))
+        descriptor_identity(io::stdin().as_fd(), false)
     }
     #[cfg(not(unix))]
     {
         None
     }
+}
+
+/// The identity of the regular file standard output is open on (`>> FILE`); None for a
+/// terminal, a pipe, a device, or a closed standard output.
+pub(crate) fn standard_output_identity() -> Option<Identity> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd as _;
+        descriptor_identity(io::stdout().as_fd(), true)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// `fstat` of a duplicate of `fd`, so that the standard stream itself is never closed.
+#[cfg(unix)]
+fn descriptor_identity(fd: std::os::fd::BorrowedFd<'_>, only_regular: bool) -> Option<Identity> {
+    use std::os::unix::fs::MetadataExt as _;
+    let descriptor = fd.try_clone_to_owned().ok()?;
+    let metadata = fs::File::from(descriptor).metadata().ok()?;
+    if only_regular && !metadata.is_file() {
+        return None;
+    }
+    Some(Identity::Inode(metadata.dev(), metadata.ino()))
 }
