@@ -432,3 +432,29 @@ fn standard_output_appending_to_an_input_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// Point 7 (a device is written in place, like a shell redirect): README lists
+/// `-o /dev/stdout` among the outputs written in place, but when standard output was a
+/// regular file, `/dev/stdout` resolved to that file and it was replaced by rename:
+/// `symscore score v.csv -o /dev/stdout >> log.csv` lost every earlier line of log.csv.
+/// `/dev/stdout` is standard output itself, so `>>` appends as the shell asked.
+#[cfg(target_os = "linux")]
+#[test]
+fn dev_stdout_is_standard_output_and_an_append_redirect_appends() {
+    let dir = tempfile::tempdir().unwrap();
+    let visits = write(
+        dir.path(),
+        "v.csv",
+        &format!("{HEADER}\n{}", phq9("P1", "2026-03-10", 1, "0")),
+    );
+    let log = write(dir.path(), "log.csv", "earlier line\n");
+    let stdout = fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("symscore"))
+        .args(["score", &visits, "--format", "csv", "-o", "/dev/stdout"])
+        .stdout(stdout)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("earlier line\npatient_id,"), "{text}");
+}

@@ -206,8 +206,15 @@ pub(crate) struct OutputArgs {
 impl OutputArgs {
     /// `-o -` means standard output, as `-` means standard input for the visits file: it
     /// must not create a file named `-` holding the results. `./-` names such a file.
+    /// `-o /dev/stdout` is standard output too: followed as a link, it would name the file
+    /// standard output is open on, which would be replaced where `>>` asked to append.
     fn dash_is_standard_output(&mut self) {
-        if self.output.as_deref() == Some(std::path::Path::new("-")) {
+        let standard = ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"];
+        if self
+            .output
+            .as_deref()
+            .is_some_and(|path| standard.iter().any(|s| path == std::path::Path::new(s)))
+        {
             self.output = None;
         }
     }
