@@ -458,3 +458,51 @@ fn dev_stdout_is_standard_output_and_an_append_redirect_appends() {
     let text = fs::read_to_string(&log).unwrap();
     assert!(text.starts_with("earlier line\npatient_id,"), "{text}");
 }
+
+/// Point 8 (no output is an input; nothing is written into `--instruments-dir`): the rule
+/// held for every `-o` but not for `enter --append`, which README puts under the same
+/// policy. `enter phq9 --append defs/v.json --instruments-dir defs` created a visits CSV
+/// named `.json` among the definitions, so every later run stopped ("cannot load instrument
+/// definitions"). The append target is refused (exit 2) before any question, and nothing
+/// is created in the directory.
+#[test]
+fn enter_append_never_writes_into_the_instruments_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let defs = dir.path().join("defs");
+    fs::create_dir(&defs).unwrap();
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/screen2.json"),
+        defs.join("screen2.json"),
+    )
+    .unwrap();
+    for name in ["v.json", "visits.csv", "screen2.json"] {
+        let before = fs::read_dir(&defs).unwrap().count();
+        let original = fs::read(defs.join("screen2.json")).unwrap();
+        let out = symscore()
+            .arg("--instruments-dir")
+            .arg(&defs)
+            .args([
+                "enter",
+                "phq9",
+                "--patient",
+                "P1",
+                "--date",
+                "2026-03-10",
+                "-y",
+            ])
+            .arg("--append")
+            .arg(defs.join(name))
+            .write_stdin("1\n1\n1\n1\n1\n1\n1\n1\n2\n\n")
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains("instruments directory"), "{name}: {err}");
+        assert!(
+            !err.contains("phq9 1 ["),
+            "{name}: asked questions first: {err}"
+        );
+        assert_eq!(fs::read_dir(&defs).unwrap().count(), before, "{name}");
+        assert_eq!(fs::read(defs.join("screen2.json")).unwrap(), original);
+    }
+}

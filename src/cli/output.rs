@@ -26,6 +26,18 @@ pub(crate) fn protect_instruments_dir(dir: &Path) {
     let _ = INSTRUMENTS_DIR.set(dir.to_owned());
 }
 
+/// Refuses an `enter --append` file under the same rule as every `-o`: not in the
+/// instruments directory (a visits file there would be read as a definition, or break the
+/// directory for every later run), and not the file of answers on standard input.
+pub(crate) fn check_append_target(path: &Path) -> anyhow::Result<()> {
+    let mut inputs = Inputs::default();
+    inputs.standard_input();
+    if let Some(dir) = INSTRUMENTS_DIR.get() {
+        inputs.directory(dir);
+    }
+    Ok(symscore::output_file::check_not_input(path, &inputs)?)
+}
+
 impl Output {
     /// Opens stdout, or `path` under the output policy. `reads` are the command's input
     /// files (`-` is standard input; `None` is skipped): the output, standard output
