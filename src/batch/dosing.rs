@@ -16,6 +16,9 @@ use crate::trend::Dosing;
 /// What a dosing file holds, said in every refusal of its header.
 const EXPECTED: &str = "a dosing file has the columns `patient_id` and `date` (and optionally `label`), one row per dosing session";
 
+/// Columns that every results file of symscore has and a dosing schedule has no use for.
+const RESULT_COLUMNS: [&str; 2] = ["instrument", "total"];
+
 /// Dosing sessions by patient id, in file order within each patient.
 pub type DosingSchedule = BTreeMap<String, Vec<Dosing>>;
 
@@ -64,6 +67,14 @@ pub fn read_dosing<R: io::Read>(
             "expected a dosing schedule, found the `{}` item column `{}`: this looks like a visits file; {EXPECTED}",
             instrument.id,
             column.trim()
+        )));
+    }
+    // symscore's own results (`score` and `trend` output) hold `patient_id` and `date` too,
+    // one row per administration: read as a schedule, every scored visit would be a dosing.
+    if RESULT_COLUMNS.iter().all(|name| find(name).is_some()) {
+        return Err(header_error(format!(
+            "expected a dosing schedule, found the columns {}: this looks like symscore's results (`score` or `trend` output); {EXPECTED}",
+            RESULT_COLUMNS.map(|c| format!("`{c}`")).join(" and ")
         )));
     }
     let missing = |name: &str| {

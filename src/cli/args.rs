@@ -194,13 +194,52 @@ pub(crate) struct OutputArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub(crate) format: Option<Format>,
 
-    /// Write results to FILE instead of standard output.
+    /// Write results to FILE instead of standard output (`-` is standard output).
     ///
     /// A regular file is replaced atomically (a temporary file renamed into place when done);
     /// a device or named pipe is written in place. Refused: an input file, a file in
     /// --instruments-dir, a file you cannot write or marked read-only, a hard-linked file.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// `-o -` means standard output, as `-` means standard input for the visits file: it
+    /// must not create a file named `-` holding the results. `./-` names such a file.
+    /// `-o /dev/stdout` is standard output too: followed as a link, it would name the file
+    /// standard output is open on, which would be replaced where `>>` asked to append.
+    fn dash_is_standard_output(&mut self) {
+        let standard = ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"];
+        if self
+            .output
+            .as_deref()
+            .is_some_and(|path| standard.iter().any(|s| path == std::path::Path::new(s)))
+        {
+            self.output = None;
+        }
+    }
+}
+
+impl Cli {
+    /// Applies the `-` convention to every `-o` of the command line, so each writer sees
+    /// standard output as the absence of `-o`.
+    pub(crate) fn resolve_standard_output(&mut self) {
+        let outputs: Vec<&mut OutputArgs> = match &mut self.command {
+            Command::Score(args) => vec![&mut args.output],
+            Command::Trend(args) => vec![&mut args.output],
+            Command::Enter(args) => vec![&mut args.output],
+            Command::Instruments(args) => {
+                let mut outputs = vec![&mut args.output];
+                if let Some(InstrumentsAction::List { output }) = &mut args.action {
+                    outputs.push(output);
+                }
+                outputs
+            }
+        };
+        for output in outputs {
+            output.dash_is_standard_output();
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

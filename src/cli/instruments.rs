@@ -422,7 +422,8 @@ fn check(registry: &Registry, files: &[std::path::PathBuf]) -> ExitStatus {
                 let _ = writeln!(
                     stdout,
                     "{}: ok: `{}` {} — {} items, total {}–{}, {} bands, version {}{overrides}",
-                    path.display(),
+                    // A name from the command line may come from a glob over a shared folder.
+                    terminal_safe(&path.display().to_string()),
                     instrument.id,
                     instrument.name,
                     instrument.item_count(),

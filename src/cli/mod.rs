@@ -19,7 +19,8 @@ use args::{Cli, Command};
 pub(crate) use report::ExitStatus;
 
 /// Runs one parsed command line.
-pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+pub(crate) fn run(mut cli: Cli) -> anyhow::Result<ExitStatus> {
+    cli.resolve_standard_output();
     let checking = matches!(
         &cli.command,
         Command::Instruments(args::InstrumentsArgs {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use anyhow::{Context as _, bail};
-use symscore::output_file::{Inputs, OutputError, OutputFile};
+use symscore::output_file::{Inputs, OutputError, OutputFile, check_standard_output_not_input};
 
 use super::args::Format;
 use super::report::message;
@@ -26,19 +26,32 @@ pub(crate) fn protect_instruments_dir(dir: &Path) {
     let _ = INSTRUMENTS_DIR.set(dir.to_owned());
 }
 
+/// Refuses an `enter --append` file under the same rule as every `-o`: not in the
+/// instruments directory (a visits file there would be read as a definition, or break the
+/// directory for every later run), and not the file of answers on standard input.
+pub(crate) fn check_append_target(path: &Path) -> anyhow::Result<()> {
+    let mut inputs = Inputs::default();
+    inputs.standard_input();
+    if let Some(dir) = INSTRUMENTS_DIR.get() {
+        inputs.directory(dir);
+    }
+    Ok(symscore::output_file::check_not_input(path, &inputs)?)
+}
+
 impl Output {
     /// Opens stdout, or `path` under the output policy. `reads` are the command's input
-    /// files (`None` and `-` for standard input are skipped): the output may be none of
-    /// them, nor lie in the instruments directory.
+    /// files (`-` is standard input; `None` is skipped): the output, standard output
+    /// included, may be none of them, nor lie in the instruments directory.
     pub(crate) fn open(path: Option<&Path>, reads: &[Option<&Path>]) -> anyhow::Result<Self> {
-        let Some(target) = path else {
-            check_stdout_writable()?;
-            return Ok(Output::Stdout(io::stdout().lock()));
-        };
         let mut inputs = Inputs::default();
         for read in reads.iter().flatten() {
             inputs.file(read);
         }
+        let Some(target) = path else {
+            check_stdout_writable()?;
+            check_standard_output_not_input(&inputs)?;
+            return Ok(Output::Stdout(io::stdout().lock()));
+        };
         if let Some(dir) = INSTRUMENTS_DIR.get() {
             inputs.directory(dir);
         }

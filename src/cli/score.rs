@@ -27,7 +27,9 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
         strict,
         output,
     } = args;
-    let mut out = Output::open(output.output.as_deref(), &[input.as_deref()])?;
+    // No input argument is standard input, as `-` is: both are inputs the output may not be.
+    let visits = input.as_deref().unwrap_or(Path::new("-"));
+    let mut out = Output::open(output.output.as_deref(), &[Some(visits)])?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
     let color = use_color(to_terminal);

@@ -11,6 +11,7 @@ use symscore::batch::{
     BatchReader, DateFormat, DosingSchedule, RowOutcome, patients_are_grouped_in, read_dosing,
 };
 use symscore::instrument::{ChangeParams, Instrument};
+use symscore::record::ScoreRecord;
 use symscore::score::Flag;
 use symscore::trend::{
     Administration, Dosing, NhsTtPairs, OnTrack, PlateauRule, ReliableChange, Status, TrendOptions,
@@ -121,7 +122,11 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
 
     let mut out = Output::open(
         output.output.as_deref(),
-        &[input.as_deref(), dosing.as_deref()],
+        // No input argument is standard input, as `-` is.
+        &[
+            Some(input.as_deref().unwrap_or(std::path::Path::new("-"))),
+            dosing.as_deref(),
+        ],
     )?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
@@ -171,6 +176,9 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         let mut usable = false;
         for record in &row.records {
             let (Some(patient), Some(date)) = (record.patient_id.as_deref(), record.date) else {
+                // No window can hold it, but an endorsed or unanswered safety item is never
+                // hidden: listed as any administration outside every window is.
+                analysis.unplaced_safety(record, row.line);
                 continue;
             };
             usable = true;
@@ -243,8 +251,12 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
 
     let read = batch.summary();
     let empty = no_data_rows(&source, read.rows);
+    // A requested patient who never appears (a typo, the wrong file) is not success, as a
+    // file without visit rows is not: a pipeline must not read it as nothing to review.
+    let mut not_found = 0u64;
     for wanted in &patients {
         if !found.contains(wanted) {
+            not_found += 1;
             message(&format!(
                 "symscore: {source}: patient `{wanted}` has no scored visits"
             ));
@@ -311,7 +323,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     }
     Ok(if analysis.failed {
         ExitStatus::Condition
-    } else if read.invalid > 0 || analysis.duplicates > 0 || empty {
+    } else if read.invalid > 0 || analysis.duplicates > 0 || empty || not_found > 0 {
         ExitStatus::Rejected
     } else {
         ExitStatus::Success
@@ -454,6 +466,34 @@ impl<'i> Analysis<'_, 'i> {
             }
         }
         Ok(())
+    }
+}
+
+impl Analysis<'_, '_> {
+    /// Lists the safety flags of an administration that has no usable patient id or date
+    /// (so no trend can place it) with `!!`, and lets them trip `--fail-on safety`.
+    fn unplaced_safety(&mut self, record: &ScoreRecord<'_>, line: u64) {
+        let flags: Vec<&str> = record
+            .report
+            .flags
+            .iter()
+            .filter(|f| f.needs_safety_review())
+            .map(|f| f.name)
+            .collect();
+        if flags.is_empty() {
+            return;
+        }
+        let (who, missing) = match record.patient_id.as_deref() {
+            Some(patient) => (format!("patient `{patient}`"), "no usable date"),
+            None => ("a row".to_owned(), "no patient id"),
+        };
+        message(&format!(
+            "symscore: !! {}:{line}: {who}, {}: {} in no trend (the row has {missing}); follow it up as any safety flag",
+            self.source,
+            record.report.instrument.id,
+            flags.join(", "),
+        ));
+        self.failed |= self.fail_on.contains(&FailOn::Safety);
     }
 }
 

@@ -35,7 +35,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 
-use target::{identity, is_stream};
+use target::{Identity, identity, is_stream, standard_input_identity, standard_output_identity};
 
 /// Why an output file cannot be written. Nothing was replaced when this is returned.
 #[derive(Debug, thiserror::Error)]
@@ -70,14 +70,26 @@ pub enum OutputError {
 pub struct Inputs {
     files: Vec<PathBuf>,
     dirs: Vec<PathBuf>,
+    /// What standard input is, when it is read: a file given with `<` is an input as much
+    /// as a named one, and `-o /dev/stdin` would otherwise replace it.
+    standard_input: Option<Identity>,
 }
 
 impl Inputs {
-    /// An input file (`-`, standard input, is not a file and is skipped).
+    /// An input file; `-` is standard input ([`Inputs::standard_input`]).
     pub fn file(&mut self, path: &Path) -> &mut Self {
-        if path != Path::new("-") {
+        if path == Path::new("-") {
+            self.standard_input()
+        } else {
             self.files.push(path.to_owned());
+            self
         }
+    }
+
+    /// Standard input is read: whatever it is open on (found by `fstat`, so a file given
+    /// with `<` is known by its identity) may not be the output.
+    pub fn standard_input(&mut self) -> &mut Self {
+        self.standard_input = standard_input_identity();
         self
     }
 
@@ -86,6 +98,34 @@ impl Inputs {
     pub fn directory(&mut self, path: &Path) -> &mut Self {
         self.dirs.push(path.to_owned());
         self
+    }
+}
+
+/// Refuses a standard output that is open on one of `inputs` (`score v.csv >> v.csv`), as
+/// `cat` does: the results would be appended to the file being read. Only a regular file is
+/// compared; a terminal, a pipe or a device cannot be an input file.
+pub fn check_standard_output_not_input(inputs: &Inputs) -> Result<(), OutputError> {
+    let Some(written) = standard_output_identity() else {
+        return Ok(());
+    };
+    let found = if inputs.standard_input.as_ref() == Some(&written) {
+        Some("the file open on standard input".to_owned())
+    } else {
+        inputs
+            .files
+            .iter()
+            .find(|input| identity(input).as_ref() == Some(&written))
+            .map(|input| format!("the input file `{}`", input.display()))
+    };
+    match found {
+        Some(found) => Err(OutputError::Refused {
+            path: PathBuf::from("standard output"),
+            found,
+            expected: "an output that is none of the inputs: inputs are never modified; \
+                       redirect standard output to another file, or give -o FILE"
+                .to_owned(),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -105,6 +145,13 @@ pub fn check_not_input(output: &Path, inputs: &Inputs) -> Result<(), OutputError
         found,
         expected: expected.to_owned(),
     };
+    if inputs.standard_input.is_some() && inputs.standard_input == Some(written.clone()) {
+        return Err(refuse(
+            "the file open on standard input".to_owned(),
+            "an output that is none of the inputs: inputs are never modified; write the \
+             results somewhere else",
+        ));
+    }
     for input in &inputs.files {
         if identity(input).as_ref() == Some(&written) {
             return Err(refuse(

@@ -295,3 +295,44 @@ pub(crate) fn identity(path: &Path) -> Option<Identity> {
         Err(_) => None,
     }
 }
+
+/// The identity of the file standard input is open on, by `fstat` of a duplicate of the
+/// descriptor (the path `/dev/stdin` need not exist). None when it is closed, or where
+/// files have no inode.
+pub(crate) fn standard_input_identity() -> Option<Identity> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd as _;
+        descriptor_identity(io::stdin().as_fd(), false)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// The identity of the regular file standard output is open on (`>> FILE`); None for a
+/// terminal, a pipe, a device, or a closed standard output.
+pub(crate) fn standard_output_identity() -> Option<Identity> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd as _;
+        descriptor_identity(io::stdout().as_fd(), true)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// `fstat` of a duplicate of `fd`, so that the standard stream itself is never closed.
+#[cfg(unix)]
+fn descriptor_identity(fd: std::os::fd::BorrowedFd<'_>, only_regular: bool) -> Option<Identity> {
+    use std::os::unix::fs::MetadataExt as _;
+    let descriptor = fd.try_clone_to_owned().ok()?;
+    let metadata = fs::File::from(descriptor).metadata().ok()?;
+    if only_regular && !metadata.is_file() {
+        return None;
+    }
+    Some(Identity::Inode(metadata.dev(), metadata.ino()))
+}

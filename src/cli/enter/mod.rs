@@ -31,7 +31,7 @@ use symscore::{Registry, ScoreRecord, score};
 
 use super::ExitStatus;
 use super::args::{EnterArgs, Format};
-use super::output::{Output, resolve_format, use_color};
+use super::output::{Output, check_append_target, resolve_format, use_color};
 use super::prompt::{ANSWER_LINE_MAX, choose_prompter};
 use super::render::RecordWriter;
 use super::report::message;
@@ -56,6 +56,7 @@ pub(crate) fn run(args: EnterArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let options = resolve(args, registry, today)?;
     let check = match (&options.append, &options.patient_id) {
         (Some(path), Some(patient_id)) => {
+            check_append_target(path)?;
             if let Some(output) = &options.output
                 && same_file(path, output)
             {
@@ -77,7 +78,11 @@ pub(crate) fn run(args: EnterArgs, registry: &Registry) -> anyhow::Result<ExitSt
         _ => None,
     };
     // Opened before the questions so that a bad -o is reported before anyone types.
-    let out = Output::open(options.output.as_deref(), &[options.append.as_deref()])?;
+    // The answers come from standard input: a script of answers given with `<` is an input.
+    let out = Output::open(
+        options.output.as_deref(),
+        &[options.append.as_deref(), Some(std::path::Path::new("-"))],
+    )?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(options.format, options.output.as_deref(), to_terminal);
     let color = use_color(to_terminal);

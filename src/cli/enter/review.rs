@@ -36,19 +36,19 @@ pub(super) fn intro(options: &EnterOptions<'_>, check: Option<&FileCheck>) -> St
     );
     match (&options.append, check) {
         (Some(path), Some(check)) if !check.exists => {
-            let _ = write!(text, " Saving to `{}` (a new file).", path.display());
+            let _ = write!(text, " Saving to `{}` (a new file).", shown_path(path));
         }
         (Some(path), Some(check)) if !check.added_columns.is_empty() => {
             let _ = write!(
                 text,
                 " Saving to `{}`; its header will gain {} columns ({}…).",
-                path.display(),
+                shown_path(path),
                 check.added_columns.len(),
                 check.added_columns[0]
             );
         }
         (Some(path), _) => {
-            let _ = write!(text, " Saving to `{}`.", path.display());
+            let _ = write!(text, " Saving to `{}`.", shown_path(path));
         }
         (None, _) => text.push_str(" Nothing will be saved (no --append)."),
     }
@@ -60,6 +60,12 @@ pub(super) fn intro(options: &EnterOptions<'_>, check: Option<&FileCheck>) -> St
         "\nType each answer's number; Enter or s leaves an item blank, b goes back, ? helps, q abandons.\nAn item asked again keeps its answer on Enter; s blanks it.",
     );
     text
+}
+
+/// A file name as the prompts show it: its control and bidirectional characters escaped, as
+/// every message shows them, so that a name cannot conceal the instructions that follow.
+pub(super) fn shown_path(path: &std::path::Path) -> String {
+    symscore::answer::show_cell(&path.display().to_string())
 }
 
 /// Warnings about earlier rows for the same patient, date and instrument.
@@ -76,7 +82,7 @@ pub(super) fn repeat_warnings(
         .map(|repeat| {
             format!(
                 "!! `{}` line {} already records {} for this patient on this date; saving adds a second administration, which `score` reports as repeated.",
-                path.display(),
+                shown_path(path),
                 repeat.line,
                 repeat.instrument
             )

@@ -11,7 +11,8 @@ use symscore::{Answer, score};
 
 use super::EnterOptions;
 use super::review::{
-    display_name, instrument_intro, intro, repeat_warnings, review_text, safety_what, truncate,
+    display_name, instrument_intro, intro, repeat_warnings, review_text, safety_what, shown_path,
+    truncate,
 };
 use crate::cli::prompt::{Decision, Prompter, Question, Reply, Review, Stop, answer_text, wrap};
 
@@ -339,7 +340,7 @@ impl<'r> Session<'r> {
             })
             .collect();
         let action = match &options.append {
-            Some(path) => format!("Save this visit to `{}`", path.display()),
+            Some(path) => format!("Save this visit to `{}`", shown_path(path)),
             None => "Accept these answers and print the scores".to_owned(),
         };
         Review {
