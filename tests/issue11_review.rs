@@ -506,3 +506,84 @@ fn enter_append_never_writes_into_the_instruments_directory() {
         assert_eq!(fs::read(defs.join("screen2.json")).unwrap(), original);
     }
 }
+
+/// The safety standard, for `-i`: narrowing the output to some instruments never hides an
+/// endorsed or unknown safety answer of the others. Found in review: `score -i gad7` and
+/// `trend -i gad7 --fail-on safety` said nothing of P1's endorsed PHQ-9 item 9 and exited 0.
+/// Now the left-out instrument is read for its safety items only: its rows are counted in the
+/// `!!` line of `score` and listed by `trend` (exit 3 under `--fail-on safety`); its other
+/// cells are not reported, and a form not given (all blank) raises nothing.
+#[test]
+fn an_instrument_left_out_with_dash_i_still_has_its_safety_items_reviewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = format!("{HEADER},gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7");
+    let gad7 = ",1,1,1,1,1,1,1";
+    let visits = write(
+        dir.path(),
+        "v.csv",
+        &format!(
+            "{header}\n{}{gad7}\n{}{gad7}\n{}{gad7}\n{}{gad7}\n",
+            // Line 2: item 9 endorsed (2). Line 3: item 9 blank on a form that was given.
+            phq9("P1", "2026-03-01", 1, "2").trim_end(),
+            phq9("P1", "2026-03-08", 1, "").trim_end(),
+            // Line 4: PHQ-9 not given at all. Line 5: an unusable PHQ-9 cell, item 9 of 0.
+            "P1,2026-03-15,,,,,,,,,",
+            "P1,2026-03-22,9,1,1,1,1,1,1,1,0",
+        ),
+    );
+    let out = symscore()
+        .args(["score", &visits, "-i", "gad7", "--format", "csv"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        5,
+        "a header and four GAD-7 records: {csv}"
+    );
+    assert!(csv.lines().skip(1).all(|l| l.contains(",gad7,")), "{csv}");
+    let safety = err
+        .lines()
+        .find(|l| l.starts_with("!! "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(safety.contains("2 rows have"), "{safety}");
+    assert!(safety.contains("ITEM9_MISSING, ITEM9_POSITIVE"), "{safety}");
+    assert!(safety.contains("`phq9` (left out with -i"), "{safety}");
+    assert!(
+        safety.ends_with("lines 2, 3. Review each one; follow your local suicide-risk protocol.")
+    );
+    assert!(
+        !err.contains("phq9_1"),
+        "a left-out cell is not reported: {err}"
+    );
+
+    let out = symscore()
+        .args([
+            "trend",
+            &visits,
+            "--dosing-date",
+            "2026-02-28",
+            "-i",
+            "gad7",
+        ])
+        .args(["--fail-on", "safety", "--format", "csv"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let listed: Vec<&str> = err.lines().filter(|l| l.contains("!! ")).collect();
+    assert_eq!(
+        listed,
+        [
+            format!(
+                "symscore: !! {visits}:2: patient `P1`, phq9 on 2026-03-01: ITEM9_POSITIVE in no trend (`phq9` is left out with -i); follow it up as any safety flag"
+            ),
+            format!(
+                "symscore: !! {visits}:3: patient `P1`, phq9 on 2026-03-08: ITEM9_MISSING in no trend (`phq9` is left out with -i); follow it up as any safety flag"
+            ),
+        ],
+        "{err}"
+    );
+}

@@ -29,6 +29,10 @@ pub(crate) struct ColumnPlan<'i> {
     pub(crate) patient: usize,
     pub(crate) date: Option<usize>,
     pub(crate) instruments: Vec<InstrumentColumns<'i>>,
+    /// Instruments left out by `only` (`-i`) that have safety items and every item column in
+    /// the header: not scored, but their safety items are still looked at on every row, so
+    /// that narrowing the output never hides an endorsed or unknown safety answer.
+    pub(crate) safety_only: Vec<InstrumentColumns<'i>>,
     /// Columns named like an item of a planned instrument that it does not have.
     pub(crate) ignored: Vec<String>,
 }
@@ -103,8 +107,18 @@ pub(crate) fn plan_columns<'i>(
     }
 
     let mut instruments = Vec::new();
+    let mut safety_only = Vec::new();
     for instrument in registry.iter() {
         if !request.only.is_empty() && !request.only.contains(&instrument.id) {
+            if let Some(items) = complete_items(instrument, &find)?
+                && !instrument.safety_items.is_empty()
+            {
+                safety_only.push(InstrumentColumns {
+                    instrument,
+                    items,
+                    extras: Vec::new(),
+                });
+            }
             continue;
         }
         let mut items = Vec::new();
@@ -173,8 +187,24 @@ pub(crate) fn plan_columns<'i>(
         patient,
         date,
         instruments,
+        safety_only,
         ignored,
     })
+}
+
+/// The field index of every item column of `instrument`, or `None` when one is missing.
+fn complete_items(
+    instrument: &Instrument,
+    find: &impl Fn(&str) -> Result<Option<usize>, String>,
+) -> Result<Option<Vec<usize>>, String> {
+    let mut items = Vec::with_capacity(instrument.item_count());
+    for number in 1..=instrument.item_count() {
+        match find(&instrument.item_column(number))? {
+            Some(index) => items.push(index),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(items))
 }
 
 fn apply_renames(header: &[String], renames: &[(String, String)]) -> Result<Vec<String>, String> {

@@ -280,6 +280,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         let mut records = std::mem::take(&mut outcome.records);
         outcome.diagnostics.clear();
         outcome.duplicates.clear();
+        outcome.unselected_safety.clear();
         outcome.status = RowStatus::NotAdministered;
         loop {
             if !self.read_record()? {
@@ -294,6 +295,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         outcome.line = self.record.line();
         self.score_row(outcome, &mut records);
         outcome.records = records;
+        self.check_unselected_safety(outcome);
         if self.options.report_repeats {
             self.repeats.check(&self.plan.instruments, outcome);
         }
@@ -443,6 +445,45 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         } else {
             RowStatus::Scored
         };
+    }
+
+    /// Looks at the safety items of the instruments `only` left out (see
+    /// [`RowOutcome::unselected_safety`]). Their cells are read quietly: the user asked not to
+    /// hear about these instruments, except where a safety answer needs review.
+    fn check_unselected_safety(&mut self, outcome: &mut RowOutcome<'i>) {
+        let mut quiet = Vec::new();
+        for columns in &self.plan.safety_only {
+            let instrument = columns.instrument;
+            let mut answers = std::mem::take(&mut self.answers);
+            answers.clear();
+            answers.extend(columns.items.iter().map(|&index| {
+                std::str::from_utf8(self.record.get(index).unwrap_or_default())
+                    .ok()
+                    .and_then(|cell| {
+                        parse_answer(cell, &instrument.scale, &self.options.missing).ok()
+                    })
+                    .unwrap_or(Answer::Invalid)
+            }));
+            let refused_somewhere = self.options.missing.has_non_response_codes()
+                && columns.items.iter().any(|&index| {
+                    std::str::from_utf8(self.record.get(index).unwrap_or_default())
+                        .is_ok_and(|cell| self.options.missing.is_non_response(cell))
+                });
+            let given = !is_not_administered(&answers) || refused_somewhere;
+            if given {
+                let mut report = ScoreReport::unscored(instrument);
+                score_into(instrument, &answers, &mut report).expect("one answer per item column");
+                if report.safety.iter().any(|check| check.needs_review()) {
+                    outcome.unselected_safety.push(ScoreRecord {
+                        patient_id: self.patient_id(outcome.line, &mut quiet).map(str::to_owned),
+                        date: self.date(outcome.line, &mut quiet),
+                        report,
+                        line: Some(outcome.line),
+                    });
+                }
+            }
+            self.answers = answers;
+        }
     }
 
     /// The cell as text, or `None` (with a diagnostic) when it is not UTF-8.

@@ -66,6 +66,12 @@ pub struct RowOutcome<'i> {
     pub status: RowStatus,
     /// Administrations that repeat an earlier row's patient, date and instrument.
     pub duplicates: Vec<Duplicate<'i>>,
+    /// Instruments left out with [`BatchOptions::only`](super::BatchOptions::only) whose
+    /// safety items need review on this row (endorsed, or unknown on a form that was given).
+    /// They are not scored for output, and their cells are not reported; they are here so that
+    /// narrowing the output never hides a safety answer. Each record's report is complete, but
+    /// only its safety checks and safety flags are meant to be used.
+    pub unselected_safety: Vec<ScoreRecord<'i>>,
 }
 
 impl Default for RowOutcome<'_> {
@@ -77,6 +83,7 @@ impl Default for RowOutcome<'_> {
             diagnostics: Vec::new(),
             status: RowStatus::NotAdministered,
             duplicates: Vec::new(),
+            unselected_safety: Vec::new(),
         }
     }
 }

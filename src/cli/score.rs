@@ -79,7 +79,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
             message(&format!("{source}:{}: {duplicate}", row.line));
         }
         // Safety is recorded before --strict can stop the run, so it is never hidden.
-        safety.add(row.line, &row.records);
+        safety.add(row.line, &row.records, &row.unselected_safety);
         if strict && !row.diagnostics.is_empty() {
             let output_note = if output.output.is_some() {
                 "no output file written"
@@ -368,16 +368,21 @@ struct SafetyTally {
     /// Every row that needs review.
     rows: u64,
     flags: BTreeSet<String>,
+    /// Instruments left out with `-i` whose safety items needed review somewhere.
+    unselected: BTreeSet<String>,
 }
 
 /// How many line numbers the safety summary lists before "and N more".
 const SAFETY_LINES_SHOWN: usize = 20;
 
 impl SafetyTally {
-    fn add(&mut self, line: u64, records: &[ScoreRecord<'_>]) {
+    fn add(&mut self, line: u64, records: &[ScoreRecord<'_>], unselected: &[ScoreRecord<'_>]) {
         let mut needs_review = false;
+        self.unselected
+            .extend(unselected.iter().map(|r| r.report.instrument.id.clone()));
         for check in records
             .iter()
+            .chain(unselected)
             .flat_map(|r| &r.report.safety)
             .filter(|c| c.needs_review())
         {
@@ -436,8 +441,21 @@ fn safety_line(source: &str, safety: &SafetyTally) -> String {
         ));
     }
     let flags: Vec<&str> = safety.flags.iter().map(String::as_str).collect();
+    let unselected = if safety.unselected.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", counting {} (left out with -i, and not scored)",
+            safety
+                .unselected
+                .iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     format!(
-        "!! symscore: {source}: {} a safety item endorsed or unanswered ({}): {} {}. Review each one; follow your local suicide-risk protocol.",
+        "!! symscore: {source}: {} a safety item endorsed or unanswered ({}{unselected}): {} {}. Review each one; follow your local suicide-risk protocol.",
         if safety.rows == 1 {
             "1 row has".to_owned()
         } else {

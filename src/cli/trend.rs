@@ -173,6 +173,11 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         for diagnostic in &row.diagnostics {
             message(&diagnostic.to_string());
         }
+        // `-i` narrows the trend, never the safety review: a safety answer of an instrument
+        // left out is listed and trips `--fail-on safety`, as one outside every window is.
+        for record in &row.unselected_safety {
+            analysis.left_out_safety(record, row.line);
+        }
         let mut usable = false;
         for record in &row.records {
             let (Some(patient), Some(date)) = (record.patient_id.as_deref(), record.date) else {
@@ -491,6 +496,30 @@ impl Analysis<'_, '_> {
             "symscore: !! {}:{line}: {who}, {}: {} in no trend (the row has {missing}); follow it up as any safety flag",
             self.source,
             record.report.instrument.id,
+            flags.join(", "),
+        ));
+        self.failed |= self.fail_on.contains(&FailOn::Safety);
+    }
+
+    /// Lists the safety flags of an instrument left out with `-i` (read only for its safety
+    /// items) with `!!`, and lets them trip `--fail-on safety`.
+    fn left_out_safety(&mut self, record: &ScoreRecord<'_>, line: u64) {
+        let flags: Vec<&str> = record
+            .report
+            .flags
+            .iter()
+            .filter(|f| f.needs_safety_review())
+            .map(|f| f.name)
+            .collect();
+        let who = record
+            .patient_id
+            .as_deref()
+            .map_or_else(|| "a row".to_owned(), |p| format!("patient `{p}`"));
+        let when = record.date.map(|d| format!(" on {d}")).unwrap_or_default();
+        let id = &record.report.instrument.id;
+        message(&format!(
+            "symscore: !! {}:{line}: {who}, {id}{when}: {} in no trend (`{id}` is left out with -i); follow it up as any safety flag",
+            self.source,
             flags.join(", "),
         ));
         self.failed |= self.fail_on.contains(&FailOn::Safety);
