@@ -473,7 +473,11 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             if given {
                 let mut report = ScoreReport::unscored(instrument);
                 score_into(instrument, &answers, &mut report).expect("one answer per item column");
-                if report.safety.iter().any(|check| check.needs_review()) {
+                if report
+                    .safety
+                    .iter()
+                    .any(crate::score::SafetyCheck::needs_review)
+                {
                     outcome.unselected_safety.push(ScoreRecord {
                         patient_id: self.patient_id(outcome.line, &mut quiet).map(str::to_owned),
                         date: self.date(outcome.line, &mut quiet),
