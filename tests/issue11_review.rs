@@ -587,3 +587,48 @@ fn an_instrument_left_out_with_dash_i_still_has_its_safety_items_reviewed() {
         "{err}"
     );
 }
+
+/// Every input accounted for, for columns: found in review, an export with `GAD7_1`…`GAD7_7`
+/// beside `phq9_*` scored the PHQ-9 alone, with no word about the GAD-7 (exit 0), and a `Date`
+/// column was read as no dates at all. Names are still matched exactly (a rename is the
+/// user's call), but each such column is named on stderr with the `--map` that reads it.
+#[test]
+fn a_column_that_differs_only_in_case_is_named_with_the_map_that_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = HEADER.replace(",date,", ",Date,");
+    let visits = write(
+        dir.path(),
+        "v.csv",
+        &format!(
+            "{header},GAD7_1,GAD7_2,GAD7_3,GAD7_4,GAD7_5,GAD7_6,GAD7_7\n{},3,3,3,3,3,3,3\n",
+            phq9("P1", "2026-03-01", 1, "0").trim_end()
+        ),
+    );
+    let out = symscore()
+        .args(["score", &visits, "--format", "csv"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    let warned: Vec<&str> = err.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warned.len(), 8, "{err}");
+    assert_eq!(
+        warned[0],
+        format!(
+            "symscore: warning: {visits}: column `Date` is ignored: column names are matched exactly, and symscore reads `date`; add --map 'Date=date' to read it"
+        )
+    );
+    assert!(
+        warned[1].contains("column `GAD7_1` is ignored")
+            && warned[1].contains("--map 'GAD7_1=gad7_1'")
+    );
+    // What the warning says to do reads the GAD-7 (total 21) and the date.
+    let mut mapped = symscore();
+    mapped.args(["score", &visits, "--format", "csv", "--map", "Date=date"]);
+    for n in 1..=7 {
+        mapped.args(["--map", &format!("GAD7_{n}=gad7_{n}")]);
+    }
+    let out = mapped.output().unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.contains("P1,2026-03-01,gad7,21,"), "{csv}");
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+}

@@ -33,6 +33,10 @@ pub(crate) struct ColumnPlan<'i> {
     /// the header: not scored, but their safety items are still looked at on every row, so
     /// that narrowing the output never hides an endorsed or unknown safety answer.
     pub(crate) safety_only: Vec<InstrumentColumns<'i>>,
+    /// Columns whose name differs only in letter case from a column symscore reads
+    /// (`GAD7_1` for `gad7_1`, `Date` for `date`), each with the name it would have to have:
+    /// ignored, as names are matched exactly, and worth telling the user about.
+    pub(crate) case_mismatched: Vec<(String, String)>,
     /// Columns named like an item of a planned instrument that it does not have.
     pub(crate) ignored: Vec<String>,
 }
@@ -182,14 +186,42 @@ pub(crate) fn plan_columns<'i>(
         })
         .cloned()
         .collect();
+    let case_mismatched = case_mismatched(&names, registry);
     Ok(ColumnPlan {
         names,
         patient,
         date,
         instruments,
         safety_only,
+        case_mismatched,
         ignored,
     })
+}
+
+/// The columns of `names` that match a column symscore reads (an item or extra-item column
+/// of any instrument in the registry, or `date`) only when letter case is ignored.
+fn case_mismatched(names: &[String], registry: &Registry) -> Vec<(String, String)> {
+    let mut known: BTreeMap<String, String> = BTreeMap::new();
+    let mut add = |column: String| {
+        known.insert(column.to_lowercase(), column);
+    };
+    add(DEFAULT_DATE_COLUMN.to_owned());
+    for instrument in registry.iter() {
+        for number in 1..=instrument.item_count() {
+            add(instrument.item_column(number));
+        }
+        for extra in &instrument.extra_items {
+            add(instrument.extra_column(extra));
+        }
+    }
+    names
+        .iter()
+        .filter_map(|name| {
+            let expected = known.get(&name.to_lowercase())?;
+            (expected != name && !names.contains(expected))
+                .then(|| (name.clone(), expected.clone()))
+        })
+        .collect()
 }
 
 /// The field index of every item column of `instrument`, or `None` when one is missing.

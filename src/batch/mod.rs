@@ -213,6 +213,13 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         &self.plan.ignored
     }
 
+    /// Header columns whose name differs only in letter case from a column symscore reads,
+    /// each with the name it needs (`GAD7_1`, `gad7_1`): ignored, and worth telling the user
+    /// about, since a whole instrument may go unscored.
+    pub fn case_mismatched_columns(&self) -> &[(String, String)] {
+        &self.plan.case_mismatched
+    }
+
     /// Whether the input has a date column.
     pub fn has_dates(&self) -> bool {
         self.plan.date.is_some()

@@ -50,6 +50,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let mut writer = RecordWriter::new(format, &mut out, color);
     let mut safety = SafetyTally::default();
     warn_ignored_columns(&source, batch.ignored_item_like_columns());
+    warn_case_mismatched_columns(&source, batch.case_mismatched_columns());
     let mut output_closed = false;
     let mut row = RowOutcome::default();
     loop {
@@ -356,6 +357,16 @@ pub(crate) fn warn_ignored_columns(source: &str, columns: &[String]) {
     for column in columns {
         message(&format!(
             "symscore: warning: {source}: column `{column}` looks like an item column, but its instrument has no such item; it is ignored"
+        ));
+    }
+}
+
+/// Names the columns that would be read if their letter case matched (`GAD7_1`), with the
+/// `--map` that reads them.
+pub(crate) fn warn_case_mismatched_columns(source: &str, columns: &[(String, String)]) {
+    for (found, expected) in columns {
+        message(&format!(
+            "symscore: warning: {source}: column `{found}` is ignored: column names are matched exactly, and symscore reads `{expected}`; add --map '{found}={expected}' to read it"
         ));
     }
 }

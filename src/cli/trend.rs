@@ -29,7 +29,10 @@ use super::args::{FailOn, PlateauRuleArg, TrendArgs};
 use super::output::{Output, resolve_format, use_color};
 use super::render::{TrendRow, TrendWriter, UncoveredRow, terminal_safe};
 use super::report::message;
-use super::score::{batch_options, check_date_layout, count, no_data_rows, warn_ignored_columns};
+use super::score::{
+    batch_options, check_date_layout, count, no_data_rows, warn_case_mismatched_columns,
+    warn_ignored_columns,
+};
 
 /// A patient id with, per planned instrument, that patient's administrations.
 type PatientVisits<'i> = (String, Vec<Vec<Administration<'i>>>);
@@ -118,6 +121,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     };
     let mut batch = BatchReader::new(registry, reader, &source, batch_options)?;
     warn_ignored_columns(&source, batch.ignored_item_like_columns());
+    warn_case_mismatched_columns(&source, batch.case_mismatched_columns());
     let plan: Vec<&Instrument> = batch.instruments().collect();
 
     let mut out = Output::open(
