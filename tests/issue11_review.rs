@@ -632,3 +632,33 @@ fn a_column_that_differs_only_in_case_is_named_with_the_map_that_reads_it() {
     assert!(csv.contains("P1,2026-03-01,gad7,21,"), "{csv}");
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
 }
+
+/// Point 24's rule (plain ASCII digits, as in answers) for every numeric option: found in
+/// review, `--baseline-days +3` was accepted by clap's integer parser while `--param +3` was
+/// refused. Now both are usage errors (exit 2), and a plain value at the bound is read.
+#[test]
+fn a_signed_baseline_days_is_refused_like_a_signed_param() {
+    for (value, code) in [("+3", 2), (" 3", 2), ("367", 2), ("366", 0), ("0", 0)] {
+        let out = symscore()
+            .args([
+                "trend",
+                "-",
+                "--dosing-date",
+                "2026-03-02",
+                "--format",
+                "csv",
+            ])
+            .args(["--baseline-days", value])
+            .write_stdin(format!("{HEADER}\n{}", phq9("P1", "2026-03-01", 0, "0")))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{value}: {}", stderr(&out));
+        if code == 2 {
+            assert!(
+                stderr(&out).contains("expected a whole number of days from 0 to 366"),
+                "{}",
+                stderr(&out)
+            );
+        }
+    }
+}

@@ -297,7 +297,7 @@ pub(crate) struct TrendArgs {
         long,
         value_name = "DAYS",
         default_value_t = 30,
-        value_parser = clap::value_parser!(u32).range(0..=366)
+        value_parser = baseline_days
     )]
     pub(crate) baseline_days: u32,
 
@@ -453,4 +453,15 @@ mod tests {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
     }
+}
+
+/// `--baseline-days`: plain ASCII digits, as answers and `--param` values are (`+3` is
+/// refused, where clap's own integer parser would take it), from 0 to 366.
+fn baseline_days(text: &str) -> Result<u32, String> {
+    text.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| text.parse::<u32>().ok())
+        .flatten()
+        .filter(|days| *days <= 366)
+        .ok_or_else(|| format!("expected a whole number of days from 0 to 366, found `{text}`"))
 }
