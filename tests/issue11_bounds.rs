@@ -206,7 +206,7 @@ fn numeric_options_past_their_bounds_are_usage_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "invalid value '7304485' for '--baseline-days <DAYS>': 7304485 is not in 0..=366",
+            "invalid value '7304485' for '--baseline-days <DAYS>': expected a whole number of days from 0 to 366, found `7304485`",
         ));
     // 613566757 weeks is 2^32 + 3 days: a wrapping product would read it as 3 days.
     symscore()

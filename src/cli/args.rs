@@ -446,15 +446,6 @@ pub(crate) struct EnterArgs {
     pub(crate) output: OutputArgs,
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cli_definition_is_consistent() {
-        use clap::CommandFactory;
-        super::Cli::command().debug_assert();
-    }
-}
-
 /// `--baseline-days`: plain ASCII digits, as answers and `--param` values are (`+3` is
 /// refused, where clap's own integer parser would take it), from 0 to 366.
 fn baseline_days(text: &str) -> Result<u32, String> {
@@ -464,4 +455,13 @@ fn baseline_days(text: &str) -> Result<u32, String> {
         .flatten()
         .filter(|days| *days <= 366)
         .ok_or_else(|| format!("expected a whole number of days from 0 to 366, found `{text}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }
