@@ -84,6 +84,11 @@ pub(crate) fn message_lines(text: &str) {
 }
 
 fn write_line(text: &str) {
-    // writeln! rather than eprintln!: a closed stderr must not become a panic.
-    let _ = writeln!(io::stderr().lock(), "{text}");
+    // One write of the whole line: stderr is unbuffered, and `writeln!` would make the text
+    // and the line break two system calls (a file with a million repeated visits writes a
+    // million messages). A closed stderr is ignored rather than turned into a panic.
+    let mut line = String::with_capacity(text.len() + 1);
+    line.push_str(text);
+    line.push('\n');
+    let _ = io::stderr().lock().write_all(line.as_bytes());
 }
