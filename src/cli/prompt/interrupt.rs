@@ -33,9 +33,10 @@ use super::Stop;
 #[derive(Debug)]
 pub(crate) struct Interrupt {
     caught: Arc<AtomicBool>,
-    /// Keeps the process-wide handler from ending the process on SIGINT meanwhile.
+    /// Keeps the process-wide handler from ending the process on SIGINT meanwhile; kept for
+    /// good once a SIGINT was caught (see `Drop`).
     #[cfg(unix)]
-    _taken: crate::cli::signals::SigintTaken,
+    taken: Option<crate::cli::signals::SigintTaken>,
     #[cfg(unix)]
     catcher: signal_hook::SigId,
     /// Readable once SIGINT has arrived.
@@ -57,7 +58,7 @@ impl Interrupt {
         let waker = signal_hook::low_level::pipe::register(SIGINT, wake_writer)?;
         Ok(Interrupt {
             caught,
-            _taken: taken,
+            taken: Some(taken),
             catcher,
             wake,
             waker,
@@ -106,5 +107,14 @@ impl Drop for Interrupt {
     fn drop(&mut self) {
         signal_hook::low_level::unregister(self.catcher);
         signal_hook::low_level::unregister(self.waker);
+        // The process-wide handler sees a signal on its own thread, possibly after this
+        // prompter has already stopped for it. Releasing SIGINT then would let that thread
+        // end the process before `enter` says nothing was saved, so a caught SIGINT keeps it
+        // taken until the process ends (enter is on its way out with status 130). `caught`
+        // is set inside the signal handler, and the catcher is unregistered above, so a
+        // SIGINT either counts here or reaches the process-wide handler as usual.
+        if self.caught.load(Ordering::SeqCst) {
+            std::mem::forget(self.taken.take());
+        }
     }
 }
