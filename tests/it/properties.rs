@@ -103,7 +103,7 @@ proptest! {
 
     #[test]
     fn a_damaged_definition_is_rejected_not_panicked_on(cut in 0usize..4000, insert in prop::sample::select(vec!["", "}", "\"", "-1", "[", "9999999999", "null"])) {
-        let text = include_str!("../instruments/pcl5.json");
+        let text = include_str!("../../instruments/pcl5.json");
         // Replace up to 7 bytes at `cut` with `insert`, on character boundaries.
         let boundary = |mut i: usize| {
             i = i.min(text.len());
