@@ -12,6 +12,7 @@ mod cli;
 mod definitions;
 mod enter;
 mod enter_safety;
+mod fuzz;
 mod input_limits;
 mod known_answers;
 mod output_files;
