@@ -13,6 +13,7 @@ mod definitions;
 mod enter;
 mod enter_safety;
 mod fuzz;
+mod help;
 mod input_limits;
 mod known_answers;
 mod output_files;
