@@ -1,6 +1,6 @@
 //! `-h` and `--help` of the program and of every subcommand, as file snapshots in
 //! `tests/it/snapshots/`. Help is product surface: a change to it shows in review as a
-//! changed snapshot. Update them with `INSTA_UPDATE=always cargo test --test it help` (or
+//! changed snapshot. Update them with `INSTA_UPDATE=always cargo test --test it help::` (or
 //! `cargo insta review`) and read the diff; with `CI=true` a mismatch fails the test and
 //! nothing is written.
 
