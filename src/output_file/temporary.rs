@@ -26,7 +26,7 @@ fn registry() -> MutexGuard<'static, Vec<PathBuf>> {
 }
 
 /// The listed temporary files (not removed: a unit test must not remove the files of the
-/// tests running beside it; the signal tests in `tests/issue11_output.rs` do that).
+/// tests running beside it; the signal tests in `tests/it/output_files.rs` do that).
 #[cfg(test)]
 pub(crate) fn registry_snapshot() -> Vec<PathBuf> {
     registry().clone()

@@ -5,8 +5,8 @@ use std::fs;
 use symscore::instrument::parse_definition;
 use symscore::{DefinitionError, Registry};
 
-const GAD7: &str = include_str!("../instruments/gad7.json");
-const PCL5: &str = include_str!("../instruments/pcl5.json");
+const GAD7: &str = include_str!("../../instruments/gad7.json");
+const PCL5: &str = include_str!("../../instruments/pcl5.json");
 
 fn problems(text: &str) -> String {
     match parse_definition("t.json", text) {

@@ -2,35 +2,24 @@
 //! definition directories load completely or not at all, no two instruments share a column,
 //! and the smaller option and input checks.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
+#[cfg(unix)]
+use crate::support::mkfifo;
+use crate::support::{self, PHQ9_HEADER, stderr, write_file as write};
 
-const PHQ9_HEADER: &str =
-    "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9";
 const ESC: u8 = 0x1b;
 
+/// `symscore ARGS` in `dir`, without colour, in UTC.
 fn symscore(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("symscore")
-        .unwrap()
+    support::symscore()
         .current_dir(dir)
-        .env_remove("SYMSCORE_INSTRUMENTS")
         .env("NO_COLOR", "1")
         .env("TZ", "UTC")
         .args(args)
         .output()
         .unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The example PHQ-2 definition with some of its fields replaced.
@@ -384,15 +373,10 @@ fn entries_that_are_not_files_are_refused_without_blocking() {
     let dir = tempfile::tempdir().unwrap();
     let defs = dir.path().join("defs");
     std::fs::create_dir(&defs).unwrap();
-    let status = std::process::Command::new("mkfifo")
-        .arg(defs.join("pcl5.json"))
-        .status()
-        .unwrap();
-    assert!(status.success());
+    mkfifo(&defs.join("pcl5.json"));
     std::fs::create_dir(defs.join("old.json")).unwrap();
     write(&defs, "broken.json", "{");
-    let out = Command::cargo_bin("symscore")
-        .unwrap()
+    let out = support::symscore()
         .current_dir(dir.path())
         .env_remove("SYMSCORE_INSTRUMENTS")
         .args([
@@ -451,8 +435,7 @@ fn two_instruments_claiming_one_column_are_refused_at_load() {
 
     // `enter` stops before asking anything, and the visits file is not touched.
     let visits = write(dir.path(), "v.csv", "patient_id,date\n");
-    let out = Command::cargo_bin("symscore")
-        .unwrap()
+    let out = support::symscore()
         .current_dir(dir.path())
         .env_remove("SYMSCORE_INSTRUMENTS")
         .args([
@@ -521,8 +504,7 @@ fn an_unknown_time_zone_is_reported_once_and_today_is_taken_in_utc() {
     let dir = tempfile::tempdir().unwrap();
     let warning = "symscore: warning: TZ=`Europe/Londn` names no time zone known to this system; today's date is taken in UTC";
     let run = |tz: &str| {
-        Command::cargo_bin("symscore")
-            .unwrap()
+        support::symscore()
             .current_dir(dir.path())
             .env("TZ", tz)
             .args(["enter", "gad7"])

@@ -5,29 +5,13 @@ use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 use serde_json::Value;
 
+use crate::support::{BINARY, PHQ9_HEADER, json_lines, symscore};
+
 const NHANES_MAP: &str = "DPQ010=phq9_1,DPQ020=phq9_2,DPQ030=phq9_3,DPQ040=phq9_4,DPQ050=phq9_5,\
 DPQ060=phq9_6,DPQ070=phq9_7,DPQ080=phq9_8,DPQ090=phq9_9,DPQ100=phq9_difficulty";
-
-const PHQ9_HEADER: &str =
-    "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9";
-
-fn symscore() -> assert_cmd::Command {
-    let mut cmd = cargo_bin_cmd!("symscore");
-    cmd.env_remove("SYMSCORE_INSTRUMENTS")
-        .env_remove("NO_COLOR");
-    cmd
-}
-
-fn json_lines(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 #[test]
 fn scores_one_administration_from_items() {
@@ -493,7 +477,7 @@ fn a_closed_pipe_is_success() {
         writeln!(file, "P{i},2026-03-02,1,1,1,1,1,1,1,1,0").unwrap();
     }
     drop(file);
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("symscore"))
+    let mut child = Command::new(BINARY)
         .args(["score", "--format", "csv"])
         .arg(&input)
         .stdout(Stdio::piped())
@@ -718,7 +702,7 @@ fn line_numbers_count_blank_lines_and_every_line_ending() {
 
 #[test]
 fn a_closed_pipe_still_reports_every_row_and_safety() {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("symscore"))
+    let mut child = Command::new(BINARY)
         .args(["score", "examples/visits.csv", "--format", "csv"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -1023,7 +1007,7 @@ fn killing_score_mid_write_leaves_the_previous_output_untouched() {
     drop(file);
     let target = dir.path().join("scores.csv");
     fs::write(&target, "previous results\n").unwrap();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("symscore"))
+    let mut child = Command::new(BINARY)
         .arg("score")
         .arg(&input)
         .arg("-o")

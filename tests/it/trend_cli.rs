@@ -8,41 +8,18 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
 
-const HEADER: &str =
-    "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9";
-
-fn symscore() -> assert_cmd::Command {
-    let mut cmd = cargo_bin_cmd!("symscore");
-    cmd.env_remove("SYMSCORE_INSTRUMENTS")
-        .env_remove("NO_COLOR")
-        .env_remove("SYMSCORE_TEST_BETWEEN_PASSES");
-    cmd.timeout(Duration::from_secs(60));
-    cmd
-}
-
-fn json_lines(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+use crate::support::{PHQ9_HEADER, json_lines, mkfifo, stderr, symscore, write_file};
 
 /// A PHQ-9 row: eight items of `each`, item 9 as given.
 fn phq9(patient: &str, date: &str, each: u8, item9: u8) -> String {
     format!("{patient},{date},{}{item9}\n", format!("{each},").repeat(8))
 }
 
+/// Writes `dir/name`; its path as an argument.
 fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    write_file(dir, name, text).display().to_string()
 }
 
 /// Point 3: P1 doses on 2 March. Its visits of 1 March (baseline) and 10 March (in the
@@ -55,7 +32,7 @@ fn an_administration_outside_every_window_is_reported_and_its_safety_flag_fails(
         dir.path(),
         "v.csv",
         &format!(
-            "{HEADER}\n{}{}{}",
+            "{PHQ9_HEADER}\n{}{}{}",
             phq9("P1", "2026-03-01", 2, 0),
             phq9("P1", "2026-03-10", 1, 0),
             phq9("P1", "2026-05-01", 2, 1)
@@ -225,7 +202,7 @@ fn patient_filter_skips_other_patients_before_scoring() {
         dir.path(),
         "v.csv",
         &format!(
-            "{HEADER}\n{}P2,2026-03-03,9,1,1,1,1,1,1,1,0\n{}",
+            "{PHQ9_HEADER}\n{}P2,2026-03-03,9,1,1,1,1,1,1,1,0\n{}",
             phq9("P1", "2026-03-01", 1, 0),
             phq9("P1", "2026-03-05", 1, 0)
         ),
@@ -332,11 +309,7 @@ fn dev_stdin_and_a_fifo_are_read_once() {
 
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("visits.fifo");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    mkfifo(&fifo);
     let writer = {
         let fifo = fifo.clone();
         std::thread::spawn(move || {
@@ -376,7 +349,7 @@ impl NonBlocking for fs::OpenOptions {
 /// Two patients, grouped; and the same file after `enter --append` added a P1 visit.
 fn grouped_visits() -> (String, String) {
     let before = format!(
-        "{HEADER}\n{}{}{}{}",
+        "{PHQ9_HEADER}\n{}{}{}{}",
         phq9("P1", "2026-03-01", 2, 0),
         phq9("P1", "2026-03-10", 1, 0),
         phq9("P2", "2026-03-01", 2, 0),
@@ -559,7 +532,7 @@ fn nhs_pairing_of_one_patients_many_visits_is_not_quadratic() {
 #[test]
 fn ten_thousand_patient_ids_are_looked_up_not_scanned() {
     let dir = tempfile::tempdir().unwrap();
-    let mut text = format!("{HEADER}\n");
+    let mut text = format!("{PHQ9_HEADER}\n");
     for i in 0..100_000 {
         text.push_str(&phq9(&format!("P{:05}", i / 10), "2026-03-10", 1, 0));
     }

@@ -37,7 +37,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use assert_cmd::cargo::cargo_bin_cmd;
+use crate::support::{PHQ9_HEADER, symscore};
 
 const KNOWN_FAIL: &str = "KNOWN-FAIL:";
 /// The separator between several expected substrings in one cell.
@@ -45,8 +45,6 @@ const AND: &str = " && ";
 /// A diagnostic quotes a cell in part; no run on this corpus needs more stderr than this.
 const MAX_STDERR: usize = 64 * 1024;
 
-const PHQ9_HEADER: &str =
-    "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9";
 const MIB: usize = 1 << 20;
 
 struct Case {
@@ -226,9 +224,7 @@ fn run(case: &Case, dir: &Path, generated: &Path) -> Outcome {
         .split_whitespace()
         .map(|a| a.replace("{file}", &path))
         .collect();
-    let output = cargo_bin_cmd!("symscore")
-        .env_remove("SYMSCORE_INSTRUMENTS")
-        .env_remove("NO_COLOR")
+    let output = symscore()
         .current_dir(dir)
         .args(&args)
         .write_stdin(Vec::<u8>::new())

@@ -4,29 +4,11 @@
 //! with long cells cut, and a rule over many blank items is decided without enumerating.
 
 use std::fmt::Write as _;
-use std::fs;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 use proptest::prelude::*;
 
-const PHQ9_HEADER: &str =
-    "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9";
-
-fn symscore() -> assert_cmd::Command {
-    let mut cmd = cargo_bin_cmd!("symscore");
-    cmd.env_remove("SYMSCORE_INSTRUMENTS")
-        .env_remove("NO_COLOR");
-    cmd
-}
-
-/// A file in a fresh temporary directory (kept alive by the returned guard).
-fn file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(name);
-    fs::write(&path, bytes).unwrap();
-    (dir, path)
-}
+use crate::support::{PHQ9_HEADER, symscore, temp_file};
 
 // ---- 14: one record, one definition file ----
 
@@ -47,7 +29,7 @@ fn score_of_dev_zero_stops_at_the_record_limit_with_its_line() {
 fn a_record_past_four_mebibytes_in_a_visits_file_stops_with_its_line() {
     let mut bytes = format!("{PHQ9_HEADER}\nP1,2026-01-01,1,1,1,1,1,1,1,1,0\n").into_bytes();
     bytes.extend(std::iter::repeat_n(0u8, 5 << 20)); // NULs, never a line break
-    let (_dir, path) = file("visits.csv", &bytes);
+    let (_dir, path) = temp_file("visits.csv", &bytes);
     symscore()
         .args(["score", path.to_str().unwrap(), "--format", "csv"])
         .assert()
@@ -61,7 +43,7 @@ fn a_record_past_four_mebibytes_in_a_visits_file_stops_with_its_line() {
 fn a_record_past_four_mebibytes_in_a_dosing_file_stops_with_its_line() {
     let mut bytes = b"patient_id,date,label\nP001,2026-01-01,x\n".to_vec();
     bytes.extend(std::iter::repeat_n(0u8, 5 << 20));
-    let (_dir, path) = file("dosing.csv", &bytes);
+    let (_dir, path) = temp_file("dosing.csv", &bytes);
     symscore()
         .args(["trend", "examples/visits.csv", "--dosing"])
         .arg(&path)
@@ -77,7 +59,7 @@ fn a_record_past_four_mebibytes_in_a_dosing_file_stops_with_its_line() {
 fn a_header_of_a_million_columns_stops_at_the_field_limit() {
     // 1M one-letter columns fit in 2 MB, under the record's byte limit.
     let header = format!("patient_id,{}\n", vec!["x"; 1_000_000].join(","));
-    let (_dir, path) = file("wide.csv", header.as_bytes());
+    let (_dir, path) = temp_file("wide.csv", header.as_bytes());
     symscore()
         .args(["score", path.to_str().unwrap(), "--format", "csv"])
         .assert()
@@ -105,7 +87,7 @@ fn a_definition_past_one_mebibyte_in_the_instruments_dir_stops_the_run() {
     // Valid JSON, padded with whitespace to just over the limit.
     let mut text = b"{}".to_vec();
     text.resize((1 << 20) + 1, b' ');
-    let (dir, _path) = file("big.json", &text);
+    let (dir, _path) = temp_file("big.json", &text);
     symscore()
         .arg("--instruments-dir")
         .arg(dir.path())
@@ -250,7 +232,7 @@ fn phq9_rows(count: usize) -> String {
 
 #[test]
 fn a_long_table_is_drawn_in_blocks_of_1000_rows_with_the_same_columns() {
-    let (_dir, path) = file("visits.csv", phq9_rows(2500).as_bytes());
+    let (_dir, path) = temp_file("visits.csv", phq9_rows(2500).as_bytes());
     let out = symscore()
         .args(["score", path.to_str().unwrap(), "--format", "table"])
         .assert()
@@ -285,7 +267,7 @@ fn a_200_kb_patient_id_is_cut_in_the_table_and_whole_in_csv() {
     let text = format!(
         "{PHQ9_HEADER}\n{id},2026-01-01,1,1,1,1,1,1,1,1,0\nP2,2026-01-01,1,1,1,1,1,1,1,1,0\n"
     );
-    let (_dir, path) = file("visits.csv", text.as_bytes());
+    let (_dir, path) = temp_file("visits.csv", text.as_bytes());
     let table = symscore()
         .args(["score", path.to_str().unwrap(), "--format", "table"])
         .assert()
@@ -321,8 +303,8 @@ fn a_long_patient_id_is_cut_in_the_trend_table() {
         "{PHQ9_HEADER}\n{id},2026-01-01,3,3,3,3,3,3,3,3,0\n{id},2026-01-20,1,1,1,1,1,1,1,1,0\n"
     );
     let dosing = format!("patient_id,date\n{id},2026-01-02\n");
-    let (_dir, visits_path) = file("visits.csv", visits.as_bytes());
-    let (_dir2, dosing_path) = file("dosing.csv", dosing.as_bytes());
+    let (_dir, visits_path) = temp_file("visits.csv", visits.as_bytes());
+    let (_dir2, dosing_path) = temp_file("dosing.csv", dosing.as_bytes());
     let out = symscore()
         .args(["trend", visits_path.to_str().unwrap(), "--dosing"])
         .arg(&dosing_path)
@@ -347,7 +329,7 @@ fn a_trend_window_of_1200_administrations_is_drawn_in_two_blocks() {
             .unwrap();
         writeln!(visits, "P1,{date},1,1,1,1,1,1,1,1,0").unwrap();
     }
-    let (_dir, path) = file("visits.csv", visits.as_bytes());
+    let (_dir, path) = temp_file("visits.csv", visits.as_bytes());
     let out = symscore()
         .args([
             "trend",

@@ -4,30 +4,25 @@
 //! Scores are checked against values computed by hand from the scoring reference.
 
 use std::fs;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 
-const PHQ9_HEADER: &str = "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9,phq9_difficulty";
+use crate::support::process::{spawn_reading_stderr, wait_for};
+use crate::support::{
+    BINARY, PATIENCE, PHQ9_ENTER_HEADER, dir_listing, json_lines, lines, stderr, symscore,
+};
+
 const GAD7_COLUMNS: &str = "gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7,gad7_difficulty";
 
 /// The PHQ-9 item 9 notices, from `instruments/phq9.json`.
 const POSITIVE_NOTICE: &str = "suicide-risk protocol now";
 const MISSING_NOTICE: &str = "suicide-risk status is unknown";
-
-fn symscore() -> assert_cmd::Command {
-    let mut cmd = cargo_bin_cmd!("symscore");
-    cmd.env_remove("SYMSCORE_INSTRUMENTS")
-        .env_remove("NO_COLOR");
-    cmd
-}
 
 /// `enter` with a fixed date, saving to `file`, JSON Lines on stdout.
 fn enter(ids: &[&str], patient: &str, file: &Path) -> assert_cmd::Command {
@@ -45,30 +40,6 @@ fn enter(ids: &[&str], patient: &str, file: &Path) -> assert_cmd::Command {
         .arg("--append")
         .arg(file);
     cmd
-}
-
-fn lines(answers: &[&str]) -> String {
-    answers.iter().flat_map(|a| [*a, "\n"]).collect()
-}
-
-fn json_lines(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn dir_listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
@@ -102,7 +73,7 @@ fn complete_entry_is_saved_scored_and_readable_by_score() {
     assert_eq!(r["line"], 2);
     assert_eq!(
         fs::read_to_string(&file).unwrap(),
-        format!("{PHQ9_HEADER}\nP017,2026-05-04,1,2,0,3,1,0,0,2,1,\n")
+        format!("{PHQ9_ENTER_HEADER}\nP017,2026-05-04,1,2,0,3,1,0,0,2,1,\n")
     );
     assert!(stderr(output).contains("saved the visit to"));
 
@@ -176,7 +147,7 @@ fn a_typo_is_refused_and_the_item_asked_again() {
 fn q_abandons_and_leaves_the_file_exactly_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("visits.csv");
-    let before = format!("{PHQ9_HEADER}\r\nP0,2026-01-01,0,0,0,0,0,0,0,0,0,\r\n");
+    let before = format!("{PHQ9_ENTER_HEADER}\r\nP0,2026-01-01,0,0,0,0,0,0,0,0,0,\r\n");
     fs::write(&file, &before).unwrap();
     let listing = dir_listing(dir.path());
     let out = enter(&["gad7"], "P1", &file)
@@ -289,7 +260,7 @@ fn one_visit_with_three_instruments_is_one_row() {
     let pcl5: Vec<String> = (1..=20).map(|n| format!("pcl5_{n}")).collect();
     assert_eq!(
         rows[0],
-        format!("{PHQ9_HEADER},{GAD7_COLUMNS},{}", pcl5.join(","))
+        format!("{PHQ9_ENTER_HEADER},{GAD7_COLUMNS},{}", pcl5.join(","))
     );
     assert_eq!(
         rows[1],
@@ -476,7 +447,7 @@ fn a_second_visit_on_the_same_day_is_pointed_out_before_the_questions() {
     fs::write(
         &file,
         format!(
-            "{PHQ9_HEADER}\nP1,2026-05-04,0,0,0,0,0,0,0,0,0,\nP2,2026-05-04,1,1,1,1,1,1,1,1,1,\n"
+            "{PHQ9_ENTER_HEADER}\nP1,2026-05-04,0,0,0,0,0,0,0,0,0,\nP2,2026-05-04,1,1,1,1,1,1,1,1,1,\n"
         ),
     )
     .unwrap();
@@ -529,7 +500,7 @@ fn without_append_it_scores_and_saves_nothing() {
 /// the message, no prompt, nothing written. Returns stderr.
 fn refused_before_any_question(cmd: &mut assert_cmd::Command, message: &str) -> String {
     let out = cmd
-        .timeout(Duration::from_secs(60))
+        .timeout(PATIENCE)
         .write_stdin(lines(&["1"; 12]))
         .assert()
         .code(2);
@@ -557,7 +528,7 @@ fn a_file_with_only_a_byte_order_mark_is_a_new_file() {
         let line = json_lines(&out.get_output().stdout)[0]["line"].clone();
         let mut expected = before.to_vec();
         expected.extend_from_slice(
-            format!("{PHQ9_HEADER}\nP1,2026-05-04,1,2,0,3,1,0,0,2,1,\n").as_bytes(),
+            format!("{PHQ9_ENTER_HEADER}\nP1,2026-05-04,1,2,0,3,1,0,0,2,1,\n").as_bytes(),
         );
         assert_eq!(fs::read(&file).unwrap(), expected);
         let scored = symscore()
@@ -577,7 +548,7 @@ fn line_numbers_with_bare_cr_endings_match_score() {
     fs::write(
         &file,
         format!(
-            "{PHQ9_HEADER}\rP0,2026-01-01,0,0,0,0,0,0,0,0,0,\r\rP1,2026-01-02,1,1,1,1,1,1,1,1,1,\r"
+            "{PHQ9_ENTER_HEADER}\rP0,2026-01-01,0,0,0,0,0,0,0,0,0,\r\rP1,2026-01-02,1,1,1,1,1,1,1,1,1,\r"
         ),
     )
     .unwrap();
@@ -695,7 +666,7 @@ fn an_all_blank_visit_exits_1_and_saves_nothing() {
 fn a_file_with_dates_in_another_layout_is_refused_before_any_question() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("visits.csv");
-    let before = format!("{PHQ9_HEADER}\nP0,04/05/2026,0,0,0,0,0,0,0,0,0,\n");
+    let before = format!("{PHQ9_ENTER_HEADER}\nP0,04/05/2026,0,0,0,0,0,0,0,0,0,\n");
     fs::write(&file, &before).unwrap();
     refused_before_any_question(
         &mut enter(&["phq9"], "P1", &file),
@@ -744,13 +715,7 @@ fn only_a_regular_file_can_be_appended_to() {
         "found a directory, not a regular file",
     );
     let fifo = dir.path().join("visits.csv");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    crate::support::mkfifo(&fifo);
     refused_before_any_question(
         &mut enter(&["gad7"], "P1", &fifo),
         "found a named pipe (FIFO), not a regular file",
@@ -763,7 +728,7 @@ fn only_a_regular_file_can_be_appended_to() {
 fn a_visits_file_with_another_hard_link_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("visits.csv");
-    let before = format!("{PHQ9_HEADER}\n");
+    let before = format!("{PHQ9_ENTER_HEADER}\n");
     fs::write(&file, &before).unwrap();
     fs::hard_link(&file, dir.path().join("backup.csv")).unwrap();
     refused_before_any_question(
@@ -822,7 +787,7 @@ mod other_user {
         }
 
         pub(super) fn enter(&self, id: &str, file: &Path) -> assert_cmd::Command {
-            let binary = env!("CARGO_BIN_EXE_symscore");
+            let binary = BINARY;
             let mut cmd = if self.root {
                 let mut cmd = assert_cmd::Command::new("setpriv");
                 cmd.args([
@@ -871,7 +836,7 @@ mod other_user {
         };
         let dir = shared_dir(0o777);
         let file = dir.path().join("visits.csv");
-        let before = format!("{PHQ9_HEADER}\n");
+        let before = format!("{PHQ9_ENTER_HEADER}\n");
         // Read-only to everyone; and, when another user runs the binary, someone else's
         // 0644 file: both in a directory where anyone could rename over them.
         let mut modes = vec![0o444];
@@ -902,7 +867,7 @@ mod other_user {
         };
         let dir = shared_dir(0o777);
         let file = dir.path().join("visits.csv");
-        fs::write(&file, format!("{PHQ9_HEADER}\n")).unwrap();
+        fs::write(&file, format!("{PHQ9_ENTER_HEADER}\n")).unwrap();
         runner.give(&file);
         let lock = dir.path().join(".visits.csv.lock");
         fs::write(&lock, "").unwrap();
@@ -938,7 +903,7 @@ mod other_user {
         }
         let dir = shared_dir(0o1777);
         let file = dir.path().join("visits.csv");
-        let before = format!("{PHQ9_HEADER}\n");
+        let before = format!("{PHQ9_ENTER_HEADER}\n");
         fs::write(&file, &before).unwrap();
         // Writable by everyone: only the sticky bit stands in the way.
         fs::set_permissions(&file, fs::Permissions::from_mode(0o666)).unwrap();
@@ -959,48 +924,21 @@ mod other_user {
 
 /// Starts `enter` with piped stdin and stderr; a thread collects stderr.
 fn spawn_enter(args: &[&str], file: &Path) -> (Child, mpsc::Receiver<Vec<u8>>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_symscore"))
-        .env_remove("SYMSCORE_INSTRUMENTS")
-        .arg("enter")
-        .args(args)
-        .arg("--append")
-        .arg(file)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buffer = [0u8; 4096];
-        while let Ok(n) = stderr.read(&mut buffer) {
-            if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    (child, receiver)
-}
-
-/// Waits (up to a generous limit) until stderr shows `needle`.
-fn wait_for(receiver: &mpsc::Receiver<Vec<u8>>, seen: &mut Vec<u8>, needle: &str) {
-    while !String::from_utf8_lossy(seen).contains(needle) {
-        match receiver.recv_timeout(Duration::from_secs(60)) {
-            Ok(chunk) => seen.extend(chunk),
-            Err(err) => panic!(
-                "waiting for {needle:?}: {err}; stderr so far:\n{}",
-                String::from_utf8_lossy(seen)
-            ),
-        }
-    }
+    spawn_reading_stderr(
+        Command::new(BINARY)
+            .env_remove("SYMSCORE_INSTRUMENTS")
+            .arg("enter")
+            .args(args)
+            .arg("--append")
+            .arg(file),
+    )
 }
 
 #[test]
 fn killing_the_process_mid_entry_leaves_the_file_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("visits.csv");
-    let before = format!("{PHQ9_HEADER}\nP0,2026-01-01,0,0,0,0,0,0,0,0,0,\n");
+    let before = format!("{PHQ9_ENTER_HEADER}\nP0,2026-01-01,0,0,0,0,0,0,0,0,0,\n");
     fs::write(&file, &before).unwrap();
     let listing = dir_listing(dir.path());
 
@@ -1024,14 +962,14 @@ fn killing_the_process_mid_entry_leaves_the_file_unchanged() {
 fn racing_appends_both_land() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("visits.csv");
-    fs::write(&file, format!("{PHQ9_HEADER}\n")).unwrap();
+    fs::write(&file, format!("{PHQ9_ENTER_HEADER}\n")).unwrap();
     // Start every process before any has its answers, then release them together; half
     // enter GAD-7, so some saves also extend the header while others append.
     let mut children: Vec<Child> = (0..6)
         .map(|n| {
             let patient = format!("R{n}");
             let id = if n % 2 == 0 { "phq9" } else { "gad7" };
-            Command::new(env!("CARGO_BIN_EXE_symscore"))
+            Command::new(BINARY)
                 .args(["enter", id, "--patient", &patient, "--date", "2026-05-04"])
                 .arg("--append")
                 .arg(&file)
@@ -1079,36 +1017,15 @@ fn racing_appends_both_land() {
 #[cfg(unix)]
 mod terminal {
     use super::*;
+    use crate::support::terminal::{expect, spawn_in_terminal};
     use pretty_assertions::assert_eq;
     use rexpect::process::{Signal, WaitStatus};
-    use rexpect::session::{PtySession, spawn_command};
+    use rexpect::session::PtySession;
 
-    /// Generous: CI machines are slow and share two cores.
-    const TIMEOUT_MS: u64 = 60_000;
-
-    fn spawn(args: &[&str], file: &PathBuf) -> PtySession {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_symscore"));
-        command
-            .env_remove("SYMSCORE_INSTRUMENTS")
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm")
-            .arg("enter")
-            .args(args)
-            .arg("--append")
-            .arg(file);
-        spawn_command(command, Some(TIMEOUT_MS)).unwrap()
-    }
-
-    /// rexpect turns each byte of output into one `char`, so non-ASCII text is matched in
-    /// that form.
-    fn bytes(text: &str) -> String {
-        text.bytes().map(char::from).collect()
-    }
-
-    fn expect(session: &mut PtySession, text: &str) {
-        if let Err(err) = session.exp_string(&bytes(text)) {
-            panic!("expected {text:?}: {err}");
-        }
+    fn spawn(args: &[&str], file: &Path) -> PtySession {
+        let mut command = Command::new(BINARY);
+        command.arg("enter").args(args).arg("--append").arg(file);
+        spawn_in_terminal(command)
     }
 
     /// Answers one item: waits for its prompt, types, waits for the terminal prompter's
@@ -1174,7 +1091,7 @@ mod terminal {
         assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
         assert_eq!(
             fs::read_to_string(&file).unwrap(),
-            format!("{PHQ9_HEADER}\nT1,2026-05-04,1,2,0,3,1,0,0,2,1,\n")
+            format!("{PHQ9_ENTER_HEADER}\nT1,2026-05-04,1,2,0,3,1,0,0,2,1,\n")
         );
     }
 
@@ -1184,7 +1101,7 @@ mod terminal {
     fn ctrl_d_on_the_terminal_abandons_the_visit() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("visits.csv");
-        let before = format!("{PHQ9_HEADER}\n");
+        let before = format!("{PHQ9_ENTER_HEADER}\n");
         fs::write(&file, &before).unwrap();
         let mut session = spawn(&["gad7", "--patient", "T3", "--date", "2026-05-04"], &file);
         answer(&mut session, "gad7 1", "2", "2  More than half the days");
@@ -1214,7 +1131,7 @@ mod terminal {
     fn ctrl_c_on_the_terminal_saves_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("visits.csv");
-        let before = format!("{PHQ9_HEADER}\n");
+        let before = format!("{PHQ9_ENTER_HEADER}\n");
         fs::write(&file, &before).unwrap();
         let mut session = spawn(&["phq9", "--patient", "T2"], &file);
         answer(&mut session, "phq9 1", "3", "3  Nearly every day");

@@ -7,24 +7,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
 
-const PHQ9_HEADER: &str =
-    "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9";
+#[cfg(unix)]
+use crate::support::mkfifo;
+use crate::support::{BINARY, PHQ9_HEADER, dir_listing, stderr, symscore, temp_file};
+
 /// Two PHQ-9 visits: totals 9 and 18.
 const VISITS: &str = "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9\n\
 P1,2026-01-05,1,1,1,1,1,1,1,1,1\nP1,2026-02-05,2,2,2,2,2,2,2,2,2\n";
 const DOSING: &str = "patient_id,date\nP1,2026-01-01\n";
 const PREVIOUS: &str = "previous results\n";
-
-fn symscore() -> assert_cmd::Command {
-    let mut cmd = cargo_bin_cmd!("symscore");
-    cmd.env_remove("SYMSCORE_INSTRUMENTS")
-        .env_remove("NO_COLOR")
-        .timeout(Duration::from_secs(60));
-    cmd
-}
 
 /// `symscore score VISITS -o TARGET`.
 fn score_to(visits: &Path, target: &Path) -> assert_cmd::Command {
@@ -33,27 +26,15 @@ fn score_to(visits: &Path, target: &Path) -> assert_cmd::Command {
     cmd
 }
 
-fn binary() -> &'static str {
-    env!("CARGO_BIN_EXE_symscore")
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// A temporary directory with `visits.csv` in it.
 fn with_visits() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let visits = dir.path().join("visits.csv");
-    fs::write(&visits, VISITS).unwrap();
-    (dir, visits)
+    temp_file("visits.csv", VISITS)
 }
 
 /// Names in `dir` that look like a temporary output file.
 fn temporary_files(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    dir_listing(dir)
+        .into_iter()
         .filter(|name| {
             name.starts_with('.') && Path::new(name).extension().is_some_and(|e| e == "tmp")
         })
@@ -103,13 +84,7 @@ fn a_fifo_output_is_written_in_place_for_its_reader() {
     use std::os::unix::fs::FileTypeExt as _;
     let (dir, visits) = with_visits();
     let fifo = dir.path().join("scores.fifo");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&fifo);
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || {
@@ -275,16 +250,10 @@ fn signal_mid_run(signal: &str, number: i32) {
     }
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input.fifo");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&input)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&input);
     let target = dir.path().join("scores.csv");
     fs::write(&target, PREVIOUS).unwrap();
-    let mut child = Command::new(binary())
+    let mut child = Command::new(BINARY)
         .env_remove("SYMSCORE_INSTRUMENTS")
         .arg("score")
         .arg(&input)
@@ -359,18 +328,12 @@ fn sighup_during_score_removes_the_temporary_file() {
 fn an_ignored_sighup_stays_ignored() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input.fifo");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&input)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&input);
     let target = dir.path().join("scores.csv");
     let mut child = Command::new("sh")
         .arg("-c")
         .arg("trap '' HUP; exec \"$0\" score \"$1\" -o \"$2\"")
-        .arg(binary())
+        .arg(BINARY)
         .arg(&input)
         .arg(&target)
         .env_remove("SYMSCORE_INSTRUMENTS")
@@ -445,7 +408,7 @@ fn another_users_file_is_not_replaced_through_the_directory() {
         return;
     }
     let mut cmd = assert_cmd::Command::new("setpriv");
-    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary()])
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", BINARY])
         .env_remove("SYMSCORE_INSTRUMENTS")
         .arg("score")
         .arg(&visits)
@@ -556,7 +519,7 @@ fn a_closed_standard_output_is_an_error() {
         let out = Command::new("sh")
             .arg("-c")
             .arg(format!("exec \"$0\" score \"$1\" {redirect}"))
-            .arg(binary())
+            .arg(BINARY)
             .arg(&visits)
             .env_remove("SYMSCORE_INSTRUMENTS")
             .output()
@@ -572,7 +535,7 @@ fn a_closed_standard_output_is_an_error() {
     let out = Command::new("sh")
         .arg("-c")
         .arg("exec \"$0\" score \"$1\" > /dev/null")
-        .arg(binary())
+        .arg(BINARY)
         .arg(&visits)
         .env_remove("SYMSCORE_INSTRUMENTS")
         .output()

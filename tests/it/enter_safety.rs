@@ -9,46 +9,34 @@
 //! (§2.3), item 9 endorsed (§2.4).
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{Read as _, Write};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 
-const PHQ9_HEADER: &str = "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9,phq9_difficulty";
+use crate::support::process::{rest, spawn_reading_stderr, wait_for, wait_with_patience};
+use crate::support::{BINARY, PATIENCE, PHQ9_ENTER_HEADER, json_lines, lines, symscore};
 
 /// The issue's reproduction: eight items 1, item 9 answered 2, `b` from the difficulty
 /// question, then Enter (at item 9), then Enter (the difficulty question, left blank).
 const BACK_THEN_ENTER: [&str; 12] = ["1", "1", "1", "1", "1", "1", "1", "1", "2", "b", "", ""];
 
-/// How long a test waits for the program before it fails; generous, as CI shares two cores.
-const PATIENCE: Duration = Duration::from_secs(60);
-
 /// `enter phq9` for patient P1 on a fixed date, saving to `file`, JSON Lines on stdout.
 fn enter(file: &Path) -> assert_cmd::Command {
-    let mut cmd = cargo_bin_cmd!("symscore");
-    cmd.env_remove("SYMSCORE_INSTRUMENTS")
-        .args(["enter", "phq9", "--patient", "P1", "--date", "2026-05-04"])
+    let mut cmd = symscore();
+    cmd.args(["enter", "phq9", "--patient", "P1", "--date", "2026-05-04"])
         .args(["--format", "jsonl", "--append"])
         .arg(file);
     cmd
 }
 
-fn lines(answers: &[&str]) -> String {
-    answers.iter().flat_map(|a| [*a, "\n"]).collect()
-}
-
 fn one_record(stdout: &[u8]) -> Value {
-    let text = String::from_utf8_lossy(stdout);
-    let records: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(records.len(), 1, "{text}");
+    let records = json_lines(stdout);
+    assert_eq!(records.len(), 1, "{}", String::from_utf8_lossy(stdout));
     records.into_iter().next().unwrap()
 }
 
@@ -84,21 +72,6 @@ fn interrupt(pid: u32) {
         .status()
         .unwrap();
     assert!(status.success());
-}
-
-/// Waits for `child` to end, at most [`PATIENCE`]; kills it (by its id) and fails otherwise.
-fn wait_with_patience(child: &mut Child) -> ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if start.elapsed() > PATIENCE {
-            child.kill().unwrap();
-            panic!("the program did not end within {PATIENCE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -212,7 +185,7 @@ fn lowering_item9_asks_and_the_review_marks_every_change() {
 fn an_answer_line_without_an_end_is_refused_with_its_location() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("visits.csv");
-    fs::write(&file, format!("{PHQ9_HEADER}\n")).unwrap();
+    fs::write(&file, format!("{PHQ9_ENTER_HEADER}\n")).unwrap();
     let input = format!("1\n2\n{}", "x".repeat(5000));
     let out = enter(&file).write_stdin(input).assert().code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr);
@@ -225,7 +198,7 @@ fn an_answer_line_without_an_end_is_refused_with_its_location() {
     assert!(stderr.contains("nothing was saved"), "{stderr}");
     assert_eq!(
         fs::read_to_string(&file).unwrap(),
-        format!("{PHQ9_HEADER}\n")
+        format!("{PHQ9_ENTER_HEADER}\n")
     );
     // A line of exactly 4096 bytes, line end included, is read (and refused as a typo).
     let input = format!("{}\n", "7".repeat(4095));
@@ -240,7 +213,7 @@ fn an_answer_line_without_an_end_is_refused_with_its_location() {
 /// Endless input on stdin: `enter` stops after the first 4 KiB; it does not read the rest.
 #[test]
 fn endless_stdin_is_not_read_past_one_line() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_symscore"))
+    let mut child = Command::new(BINARY)
         .env_remove("SYMSCORE_INSTRUMENTS")
         .args(["enter", "phq9"])
         .stdin(Stdio::piped())
@@ -283,7 +256,7 @@ fn dev_zero_on_stdin_exits_2_with_the_location() {
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(r#"ulimit -v 1000000 && exec "$0" enter phq9"#)
-        .arg(env!("CARGO_BIN_EXE_symscore"))
+        .arg(BINARY)
         .env_remove("SYMSCORE_INSTRUMENTS")
         .stdin(fs::File::open("/dev/zero").unwrap())
         .stdout(Stdio::null())
@@ -310,52 +283,19 @@ fn dev_zero_on_stdin_exits_2_with_the_location() {
 
 /// Starts `enter` with piped stdin (kept open) and a thread collecting stderr.
 fn spawn_line_prompter(extra: &[&str]) -> (Child, mpsc::Receiver<Vec<u8>>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_symscore"))
-        .env_remove("SYMSCORE_INSTRUMENTS")
-        .args(["enter", "phq9", "--date", "2026-05-04"])
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buffer = [0u8; 4096];
-        while let Ok(n) = stderr.read(&mut buffer) {
-            if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    (child, receiver)
-}
-
-fn wait_for(receiver: &mpsc::Receiver<Vec<u8>>, seen: &mut Vec<u8>, needle: &str) {
-    while !String::from_utf8_lossy(seen).contains(needle) {
-        match receiver.recv_timeout(PATIENCE) {
-            Ok(chunk) => seen.extend(chunk),
-            Err(err) => panic!(
-                "waiting for {needle:?}: {err}; stderr so far:\n{}",
-                String::from_utf8_lossy(seen)
-            ),
-        }
-    }
-}
-
-fn rest(receiver: &mpsc::Receiver<Vec<u8>>, seen: &mut Vec<u8>) -> String {
-    while let Ok(chunk) = receiver.recv_timeout(PATIENCE) {
-        seen.extend(chunk);
-    }
-    String::from_utf8_lossy(seen).into_owned()
+    spawn_reading_stderr(
+        Command::new(BINARY)
+            .env_remove("SYMSCORE_INSTRUMENTS")
+            .args(["enter", "phq9", "--date", "2026-05-04"])
+            .args(extra),
+    )
 }
 
 #[test]
 fn sigint_while_a_piped_line_is_awaited_says_nothing_was_saved() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("visits.csv");
-    let before = format!("{PHQ9_HEADER}\n");
+    let before = format!("{PHQ9_ENTER_HEADER}\n");
     fs::write(&file, &before).unwrap();
     let file_arg = file.to_str().unwrap();
     for extra in [vec!["--patient", "P1", "--append", file_arg], vec![]] {
@@ -416,39 +356,17 @@ fn sigint_during_enter_with_an_output_file_says_so_and_leaves_no_file() {
 #[cfg(unix)]
 mod terminal {
     use super::*;
+    use crate::support::terminal::{bytes, exit_code, expect, spawn_in_terminal};
     use pretty_assertions::assert_eq;
-    use rexpect::process::{Signal, WaitStatus};
-    use rexpect::session::{PtySession, spawn_command};
+    use rexpect::process::Signal;
+    use rexpect::session::PtySession;
 
     fn spawn(extra: &[&str]) -> PtySession {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_symscore"));
+        let mut command = Command::new(BINARY);
         command
-            .env_remove("SYMSCORE_INSTRUMENTS")
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm")
             .args(["enter", "phq9", "--date", "2026-05-04", "--format", "csv"])
             .args(extra);
-        spawn_command(command, Some(PATIENCE.as_millis().try_into().unwrap())).unwrap()
-    }
-
-    /// rexpect turns each byte of output into one `char`, so non-ASCII text is matched in
-    /// that form.
-    fn bytes(text: &str) -> String {
-        text.bytes().map(char::from).collect()
-    }
-
-    fn expect(session: &mut PtySession, text: &str) -> String {
-        match session.exp_string(&bytes(text)) {
-            Ok(before) => before,
-            Err(err) => panic!("expected {text:?}: {err}"),
-        }
-    }
-
-    fn exit_code(session: &PtySession) -> Option<i32> {
-        match session.process().wait().unwrap() {
-            WaitStatus::Exited(_, code) => Some(code),
-            _ => None,
-        }
+        spawn_in_terminal(command)
     }
 
     /// The issue's exact reproduction at the terminal, where it was seen.
@@ -529,7 +447,7 @@ mod terminal {
     fn ctrl_c_at_an_item_says_nothing_was_saved() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("visits.csv");
-        let before = format!("{PHQ9_HEADER}\n");
+        let before = format!("{PHQ9_ENTER_HEADER}\n");
         fs::write(&file, &before).unwrap();
         let mut session = spawn(&["--patient", "T2", "--append", file.to_str().unwrap()]);
         expect(&mut session, "phq9 1 [");
@@ -576,12 +494,8 @@ mod terminal {
         command
             .arg("-c")
             .arg(r#"echo "pid=$$;" && exec "$0" enter phq9"#)
-            .arg(env!("CARGO_BIN_EXE_symscore"))
-            .env_remove("SYMSCORE_INSTRUMENTS")
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm");
-        let mut session =
-            spawn_command(command, Some(PATIENCE.as_millis().try_into().unwrap())).unwrap();
+            .arg(BINARY);
+        let mut session = spawn_in_terminal(command);
         expect(&mut session, "pid=");
         let pid: u32 = expect(&mut session, ";").trim().parse().unwrap();
         expect(&mut session, "phq9 1 [");

@@ -1,0 +1,23 @@
+//! symscore's integration tests, in one test binary: cargo links one executable instead of
+//! one per file, and the modules share `support`.
+//!
+//! Each module tests one subject through the public surface: the real binary (run as users
+//! and pipelines do) or the library's public API. Fixtures are in `tests/fixtures/`, `--help`
+//! snapshots in `tests/it/snapshots/`.
+
+mod support;
+
+mod bad_inputs;
+mod cli;
+mod definitions;
+mod enter;
+mod enter_safety;
+mod fuzz;
+mod help;
+mod input_limits;
+mod known_answers;
+mod output_files;
+mod properties;
+mod trend;
+mod trend_cli;
+mod untrusted_text;
