@@ -7,6 +7,7 @@
 
 mod support;
 
+mod attack_review;
 mod bad_inputs;
 mod cli;
 mod definitions;

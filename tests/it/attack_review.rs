@@ -3,21 +3,8 @@
 
 use std::fs;
 use std::path::Path;
-use std::time::Duration;
 
-use assert_cmd::cargo::cargo_bin_cmd;
-
-const HEADER: &str =
-    "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9";
-
-fn symscore() -> assert_cmd::Command {
-    let mut cmd = cargo_bin_cmd!("symscore");
-    cmd.env_remove("SYMSCORE_INSTRUMENTS")
-        .env_remove("NO_COLOR")
-        .env_remove("SYMSCORE_TEST_BETWEEN_PASSES");
-    cmd.timeout(Duration::from_secs(60));
-    cmd
-}
+use crate::support::{PHQ9_HEADER as HEADER, stderr, symscore};
 
 /// A PHQ-9 row: eight items of `each`, item 9 as given.
 fn phq9(patient: &str, date: &str, each: u8, item9: &str) -> String {
@@ -28,10 +15,6 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     fs::write(&path, text).unwrap();
     path.display().to_string()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Point 3 (every administration accounted for; no safety answer hidden): a row whose date
