@@ -7,6 +7,7 @@
 
 mod coverage;
 mod nhs_tt;
+mod params;
 mod plateau;
 
 use jiff::civil::Date;
@@ -14,6 +15,7 @@ use serde::Serialize;
 
 pub use coverage::{Uncovered, UncoveredPoint, uncovered};
 pub use nhs_tt::{NHS_TT_RULE, NhsTtClass, NhsTtOutcome, NhsTtPairs};
+pub use params::{ParamError, plain_number, resolve_params};
 pub use plateau::{
     EligiblePoint, OnTrack, OnTrackParams, PlateauRule, Status, StatusDecision, on_track,
     plateau_status, slope,
