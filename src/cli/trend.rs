@@ -13,8 +13,8 @@ use symscore::batch::{
 use symscore::instrument::{ChangeParams, Instrument};
 use symscore::score::Flag;
 use symscore::trend::{
-    Administration, Dosing, NhsTtPairs, OnTrack, PlateauRule, ReliableChange, Status, TrendOptions,
-    WindowSummary, analyze, uncovered,
+    Administration, Condition, Dosing, NhsTtPairs, PlateauRule, TrendOptions, WindowSummary,
+    analyze, uncovered,
 };
 
 mod input;
@@ -24,7 +24,7 @@ use input::{VisitsInput, between_passes_hook};
 use params::{parse_window, resolve_params};
 
 use super::ExitStatus;
-use super::args::{FailOn, PlateauRuleArg, TrendArgs};
+use super::args::{PlateauRuleArg, TrendArgs};
 use super::output::{Output, resolve_format, use_color};
 use super::render::{TrendRow, TrendWriter, UncoveredRow, terminal_safe};
 use super::report::message;
@@ -126,6 +126,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let to_terminal = out.is_terminal();
     let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
     let mut writer = TrendWriter::new(format, &mut out, use_color(to_terminal));
+    let conditions: Vec<Condition> = fail_on.into_iter().map(Condition::from).collect();
     let mut analysis = Analysis {
         source: &source,
         plan: &plan,
@@ -133,7 +134,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         options: &options,
         schedule: schedule.as_ref(),
         common_dosing,
-        fail_on: &fail_on,
+        fail_on: &conditions,
         flagged_only,
         patients: 0,
         summaries: 0,
@@ -326,7 +327,7 @@ struct Analysis<'a, 'i> {
     options: &'a TrendOptions,
     schedule: Option<&'a DosingSchedule>,
     common_dosing: Option<jiff::civil::Date>,
-    fail_on: &'a [FailOn],
+    fail_on: &'a [Condition],
     flagged_only: bool,
     patients: u64,
     summaries: u64,
@@ -400,10 +401,7 @@ impl<'i> Analysis<'_, 'i> {
                 self.counts.in_window += summary.points.len() as u64;
                 let is_flagged = summary.is_flagged();
                 self.flagged += u64::from(is_flagged);
-                self.failed |= self
-                    .fail_on
-                    .iter()
-                    .any(|condition| fails(*condition, summary));
+                self.failed |= self.fail_on.iter().any(|c| c.met_by(summary));
                 if self.flagged_only && !is_flagged {
                     continue;
                 }
@@ -441,7 +439,7 @@ impl<'i> Analysis<'_, 'i> {
                         flags.join(", "),
                         point.status_reason
                     ));
-                    self.failed |= self.fail_on.contains(&FailOn::Safety);
+                    self.failed |= self.fail_on.iter().any(|c| c.met_by_uncovered(point));
                 }
                 if self.flagged_only && !safety {
                     continue;
@@ -519,24 +517,5 @@ fn attach_nhs_tt(
                 summary.nhs_tt.clone_from(&outcome);
             }
         }
-    }
-}
-
-fn fails(condition: FailOn, s: &WindowSummary<'_>) -> bool {
-    match condition {
-        FailOn::Plateau => s.status.is_plateau(),
-        FailOn::Deterioration => {
-            s.status == Status::Deterioration
-                || s.reliable_change == Some(ReliableChange::ReliableDeterioration)
-        }
-        FailOn::Safety => s.needs_safety_review(),
-        FailOn::NotOnTrack => s.on_track == OnTrack::NotOnTrack,
-        FailOn::LateFollowup => s
-            .flags
-            .contains(&symscore::trend::window_flag::LATE_FIRST_FOLLOWUP),
-        FailOn::FollowupGap => s
-            .flags
-            .contains(&symscore::trend::window_flag::FOLLOWUP_GAP),
-        FailOn::InsufficientData => s.status == Status::InsufficientData,
     }
 }

@@ -5,6 +5,7 @@
 //! change metrics, the plateau status and the schedule and safety flags. Pure: no I/O, and
 //! the input order of administrations does not matter.
 
+mod condition;
 mod coverage;
 mod nhs_tt;
 mod params;
@@ -13,6 +14,7 @@ mod plateau;
 use jiff::civil::Date;
 use serde::Serialize;
 
+pub use condition::Condition;
 pub use coverage::{Uncovered, UncoveredPoint, uncovered};
 pub use nhs_tt::{NHS_TT_RULE, NhsTtClass, NhsTtOutcome, NhsTtPairs};
 pub use params::{ParamError, plain_number, resolve_params};
