@@ -13,8 +13,7 @@ use symscore::batch::{
 use symscore::instrument::{ChangeParams, Instrument};
 use symscore::score::Flag;
 use symscore::trend::{
-    Administration, Condition, Dosing, NhsTtPairs, PlateauRule, TrendOptions, WindowSummary,
-    analyze, uncovered,
+    Administration, Condition, Dosing, PlateauRule, TrendOptions, Uncovered, analyze_patient,
 };
 
 mod input;
@@ -32,10 +31,6 @@ use super::score::{batch_options, check_date_layout, count, no_data_rows, warn_i
 
 /// A patient id with, per planned instrument, that patient's administrations.
 type PatientVisits<'i> = (String, Vec<Vec<Administration<'i>>>);
-
-/// PHQ-9 and GAD-7 form the NHS Talking Therapies pair for depression, GAD and mixed
-/// presentations (reference §6.3, Clark 2018 Table 2).
-const NHS_TT_PAIR: (&str, &str) = ("phq9", "gad7");
 
 pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
     let TrendArgs {
@@ -362,7 +357,6 @@ impl<'i> Analysis<'_, 'i> {
         }
         let per_instrument = &*per_instrument;
         self.patients += 1;
-        self.duplicates += report_duplicates(self.source, self.plan, patient, per_instrument);
         let common;
         let doses: &[Dosing] = match (self.schedule, self.common_dosing) {
             (Some(schedule), _) => schedule.get(patient).map_or(&[], Vec::as_slice),
@@ -375,27 +369,21 @@ impl<'i> Analysis<'_, 'i> {
         if doses.is_empty() {
             self.no_dosing.push(patient.to_owned());
         }
-        let mut results: Vec<(&Instrument, Vec<WindowSummary<'_>>)> = self
-            .plan
-            .iter()
-            .zip(per_instrument)
-            .filter(|(_, administrations)| !administrations.is_empty() && !doses.is_empty())
-            .map(|(instrument, administrations)| {
-                let params = &self.change_params[&instrument.id];
-                (
-                    *instrument,
-                    analyze(instrument, params, self.options, doses, administrations),
-                )
-            })
-            .collect();
-        attach_nhs_tt(
+        let trend = analyze_patient(
             self.plan,
             per_instrument,
             self.change_params,
             self.options,
-            &mut results,
+            doses,
         );
-        for (instrument, windows) in &results {
+        for repeat in &trend.repeats {
+            message(&format!(
+                "{}:{}: `{}` for patient `{patient}` on {} repeats line {}; both are kept, and the later line counts as the later administration",
+                self.source, repeat.line, repeat.instrument.id, repeat.date, repeat.earlier_line
+            ));
+        }
+        self.duplicates += trend.repeats.len() as u64;
+        for (instrument, windows) in &trend.windows {
             for summary in windows {
                 self.summaries += 1;
                 self.counts.in_window += summary.points.len() as u64;
@@ -414,12 +402,11 @@ impl<'i> Analysis<'_, 'i> {
         }
         // Every administration no window holds is reported too, and its safety flags are
         // never filtered out.
-        for (instrument, administrations) in self.plan.iter().zip(per_instrument) {
-            for point in &uncovered(self.options, doses, administrations) {
-                if doses.is_empty() {
-                    self.counts.no_dosing += 1;
-                } else {
-                    self.counts.outside += 1;
+        for (instrument, points) in &trend.uncovered {
+            for point in points {
+                match point.status {
+                    Uncovered::NoDosing => self.counts.no_dosing += 1,
+                    Uncovered::OutsideWindow => self.counts.outside += 1,
                 }
                 let safety = point.needs_safety_review();
                 if safety {
@@ -439,8 +426,8 @@ impl<'i> Analysis<'_, 'i> {
                         flags.join(", "),
                         point.status_reason
                     ));
-                    self.failed |= self.fail_on.iter().any(|c| c.met_by_uncovered(point));
                 }
+                self.failed |= self.fail_on.iter().any(|c| c.met_by_uncovered(point));
                 if self.flagged_only && !safety {
                     continue;
                 }
@@ -452,70 +439,5 @@ impl<'i> Analysis<'_, 'i> {
             }
         }
         Ok(())
-    }
-}
-
-/// Reports every administration that repeats an earlier one of the same patient, date and
-/// instrument, wherever it is in the file. Both are kept; the later line counts as the
-/// later administration of that day. `per_instrument` is in (date, line) order.
-fn report_duplicates(
-    source: &str,
-    plan: &[&Instrument],
-    patient: &str,
-    per_instrument: &[Vec<Administration<'_>>],
-) -> u64 {
-    let mut found = 0;
-    for (instrument, administrations) in plan.iter().zip(per_instrument) {
-        for pair in administrations.windows(2) {
-            if pair[0].date == pair[1].date {
-                found += 1;
-                message(&format!(
-                    "{source}:{}: `{}` for patient `{patient}` on {} repeats line {}; both are kept, and the later line counts as the later administration",
-                    pair[1].line, instrument.id, pair[1].date, pair[0].line
-                ));
-            }
-        }
-    }
-    found
-}
-
-/// Fills in the NHS TT paired outcome on the PHQ-9 and GAD-7 summaries of each window. The
-/// same-day pairs are found once per patient, and each window looks its pairs up.
-fn attach_nhs_tt(
-    plan: &[&Instrument],
-    per_instrument: &[Vec<Administration<'_>>],
-    params: &BTreeMap<String, ChangeParams>,
-    options: &TrendOptions,
-    results: &mut [(&Instrument, Vec<WindowSummary<'_>>)],
-) {
-    let position = |id: &str| plan.iter().position(|i| i.id == id);
-    let (Some(dep), Some(anx)) = (position(NHS_TT_PAIR.0), position(NHS_TT_PAIR.1)) else {
-        return;
-    };
-    let windows: Vec<_> = results
-        .iter()
-        .find(|(i, _)| i.id == NHS_TT_PAIR.0)
-        .map(|(_, w)| w.iter().map(|s| (s.dosing_date, s.window_end)).collect())
-        .unwrap_or_default();
-    if windows.is_empty() {
-        return;
-    }
-    let pairs = NhsTtPairs::new(&per_instrument[dep], &per_instrument[anx]);
-    for (index, (dosing, end)) in windows.into_iter().enumerate() {
-        let from = symscore::trend::baseline_start(dosing, options);
-        let outcome = pairs.outcome(
-            &params[NHS_TT_PAIR.0],
-            &params[NHS_TT_PAIR.1],
-            from,
-            dosing,
-            end,
-        );
-        for (instrument, summaries) in results.iter_mut() {
-            if (instrument.id == NHS_TT_PAIR.0 || instrument.id == NHS_TT_PAIR.1)
-                && let Some(summary) = summaries.get_mut(index)
-            {
-                summary.nhs_tt.clone_from(&outcome);
-            }
-        }
     }
 }

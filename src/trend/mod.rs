@@ -9,6 +9,7 @@ mod condition;
 mod coverage;
 mod nhs_tt;
 mod params;
+mod patient;
 mod plateau;
 
 use jiff::civil::Date;
@@ -18,6 +19,7 @@ pub use condition::Condition;
 pub use coverage::{Uncovered, UncoveredPoint, uncovered};
 pub use nhs_tt::{NHS_TT_RULE, NhsTtClass, NhsTtOutcome, NhsTtPairs};
 pub use params::{ParamError, plain_number, resolve_params};
+pub use patient::{PatientTrend, Repeat, analyze_patient};
 pub use plateau::{
     EligiblePoint, OnTrack, OnTrackParams, PlateauRule, Status, StatusDecision, on_track,
     plateau_status, slope,
