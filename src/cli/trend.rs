@@ -24,10 +24,10 @@ use params::{parse_window, resolve_params};
 
 use super::ExitStatus;
 use super::args::{PlateauRuleArg, TrendArgs};
+use super::input::{batch_options, check_date_layout, count, no_data_rows, warn_ignored_columns};
 use super::output::{Output, resolve_format, use_color};
 use super::render::{TrendRow, TrendWriter, UncoveredRow, terminal_safe};
 use super::report::message;
-use super::score::{batch_options, check_date_layout, count, no_data_rows, warn_ignored_columns};
 
 /// A patient id with, per planned instrument, that patient's administrations.
 type PatientVisits<'i> = (String, Vec<Vec<Administration<'i>>>);

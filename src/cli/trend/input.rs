@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use symscore::batch::FileStamp;
 
-use crate::cli::score::{open_input, refuse_overwrite};
+use crate::cli::input::{open_input, refuse_overwrite};
 
 /// The visits input, opened once.
 pub(super) enum VisitsInput {
