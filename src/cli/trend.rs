@@ -3,13 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::io::Read;
 
 use anyhow::Context as _;
 use symscore::Registry;
-use symscore::batch::{
-    BatchReader, DateFormat, DosingSchedule, RowOutcome, patients_are_grouped_in, read_dosing,
-};
+use symscore::batch::{BatchReader, DateFormat, DosingSchedule, RowOutcome, read_dosing};
 use symscore::instrument::{ChangeParams, Instrument};
 use symscore::score::Flag;
 use symscore::trend::{
@@ -19,7 +16,7 @@ use symscore::trend::{
 mod input;
 mod params;
 
-use input::{VisitsInput, between_passes_hook};
+use input::{between_passes_hook, open_visits};
 use params::{parse_window, resolve_params};
 
 use super::ExitStatus;
@@ -90,26 +87,10 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     if !selected.is_empty() {
         batch_options.patients = Some(selected.clone());
     }
-    let (visits, source) = VisitsInput::open(input.as_deref(), output.output.as_deref())?;
-    let (mut regular, stream) = match visits {
-        VisitsInput::Regular { file, stamp } => (Some((file, stamp)), None),
-        VisitsInput::Stream(stream) => (None, Some(stream)),
-    };
-    // A file whose rows are grouped by patient is analysed one patient at a time, so memory is
-    // bounded by one patient; finding out costs one quick pass over the patient column,
-    // through the same handle. A stream cannot be read twice, and it is collected whole, as
-    // an ungrouped file is.
-    let grouped = match &mut regular {
-        Some((file, _)) => patients_are_grouped_in(registry, file, &source, &batch_options)?,
-        None => false,
-    };
+    let (mut visits, source) = open_visits(input.as_deref(), output.output.as_deref())?;
+    let grouped = visits.patients_are_grouped(registry, &source, &batch_options)?;
     between_passes_hook()?;
-    let reader: Box<dyn Read + '_> = match (&regular, stream) {
-        // No further than the grouping pass read; a change in place is found at the end.
-        (Some((file, stamp)), _) => Box::new(file.take(stamp.len())),
-        (None, Some(stream)) => stream,
-        (None, None) => unreachable!("an input is a regular file or a stream"),
-    };
+    let (reader, unchanged) = visits.analysis_reader();
     let mut batch = BatchReader::new(registry, reader, &source, batch_options)?;
     warn_ignored_columns(&source, batch.ignored_item_like_columns());
     let plan: Vec<&Instrument> = batch.instruments().collect();
@@ -228,8 +209,8 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     for (patient, per_instrument) in &mut visits {
         analysis.patient(patient, per_instrument, &mut writer)?;
     }
-    if let Some((file, stamp)) = &regular
-        && let Err(err) = stamp.check_unchanged(file, &source)
+    if let Some(unchanged) = unchanged
+        && let Err(err) = unchanged.check(&source)
     {
         let _ = writer.abandon();
         return Err(err.into());

@@ -7,6 +7,7 @@
 
 mod condition;
 mod coverage;
+mod input;
 mod nhs_tt;
 mod params;
 mod patient;
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 pub use condition::Condition;
 pub use coverage::{Uncovered, UncoveredPoint, uncovered};
+pub use input::{UnchangedCheck, VisitsInput};
 pub use nhs_tt::{NHS_TT_RULE, NhsTtClass, NhsTtOutcome, NhsTtPairs};
 pub use params::{ParamError, plain_number, resolve_params};
 pub use patient::{PatientTrend, Repeat, analyze_patient};
