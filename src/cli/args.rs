@@ -355,6 +355,21 @@ pub(crate) enum FailOn {
     InsufficientData,
 }
 
+impl From<FailOn> for symscore::trend::Condition {
+    fn from(flag: FailOn) -> Self {
+        use symscore::trend::Condition;
+        match flag {
+            FailOn::Plateau => Condition::Plateau,
+            FailOn::Deterioration => Condition::Deterioration,
+            FailOn::Safety => Condition::Safety,
+            FailOn::NotOnTrack => Condition::NotOnTrack,
+            FailOn::LateFollowup => Condition::LateFollowup,
+            FailOn::FollowupGap => Condition::FollowupGap,
+            FailOn::InsufficientData => Condition::InsufficientData,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct InstrumentsArgs {
     #[command(subcommand)]

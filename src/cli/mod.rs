@@ -2,6 +2,7 @@
 
 pub(crate) mod args;
 mod enter;
+mod input;
 mod instruments;
 mod output;
 mod prompt;

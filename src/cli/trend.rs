@@ -3,43 +3,35 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::io::Read;
 
 use anyhow::Context as _;
 use symscore::Registry;
-use symscore::batch::{
-    BatchReader, DateFormat, DosingSchedule, RowOutcome, patients_are_grouped_in, read_dosing,
-};
+use symscore::batch::{BatchReader, DateFormat, DosingSchedule, RowOutcome, read_dosing};
 use symscore::instrument::{ChangeParams, Instrument};
 use symscore::record::ScoreRecord;
 use symscore::score::Flag;
 use symscore::trend::{
-    Administration, Dosing, NhsTtPairs, OnTrack, PlateauRule, ReliableChange, Status, TrendOptions,
-    WindowSummary, analyze, uncovered,
+    Administration, Condition, Dosing, PlateauRule, TrendOptions, Uncovered, analyze_patient,
 };
 
 mod input;
 mod params;
 
-use input::{VisitsInput, between_passes_hook};
+use input::{between_passes_hook, open_visits};
 use params::{parse_window, resolve_params};
 
 use super::ExitStatus;
-use super::args::{FailOn, PlateauRuleArg, TrendArgs};
-use super::output::{Output, resolve_format, use_color};
-use super::render::{TrendRow, TrendWriter, UncoveredRow, terminal_safe};
-use super::report::message;
-use super::score::{
+use super::args::{PlateauRuleArg, TrendArgs};
+use super::input::{
     batch_options, check_date_layout, count, no_data_rows, warn_case_mismatched_columns,
     warn_ignored_columns,
 };
+use super::output::{Output, resolve_format, use_color};
+use super::render::{TrendRow, TrendWriter, UncoveredRow, terminal_safe};
+use super::report::message;
 
 /// A patient id with, per planned instrument, that patient's administrations.
 type PatientVisits<'i> = (String, Vec<Vec<Administration<'i>>>);
-
-/// PHQ-9 and GAD-7 form the NHS Talking Therapies pair for depression, GAD and mixed
-/// presentations (reference §6.3, Clark 2018 Table 2).
-const NHS_TT_PAIR: (&str, &str) = ("phq9", "gad7");
 
 pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
     let TrendArgs {
@@ -99,26 +91,10 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     if !selected.is_empty() {
         batch_options.patients = Some(selected.clone());
     }
-    let (visits, source) = VisitsInput::open(input.as_deref(), output.output.as_deref())?;
-    let (mut regular, stream) = match visits {
-        VisitsInput::Regular { file, stamp } => (Some((file, stamp)), None),
-        VisitsInput::Stream(stream) => (None, Some(stream)),
-    };
-    // A file whose rows are grouped by patient is analysed one patient at a time, so memory is
-    // bounded by one patient; finding out costs one quick pass over the patient column,
-    // through the same handle. A stream cannot be read twice, and it is collected whole, as
-    // an ungrouped file is.
-    let grouped = match &mut regular {
-        Some((file, _)) => patients_are_grouped_in(registry, file, &source, &batch_options)?,
-        None => false,
-    };
+    let (mut visits, source) = open_visits(input.as_deref(), output.output.as_deref())?;
+    let grouped = visits.patients_are_grouped(registry, &source, &batch_options)?;
     between_passes_hook()?;
-    let reader: Box<dyn Read + '_> = match (&regular, stream) {
-        // No further than the grouping pass read; a change in place is found at the end.
-        (Some((file, stamp)), _) => Box::new(file.take(stamp.len())),
-        (None, Some(stream)) => stream,
-        (None, None) => unreachable!("an input is a regular file or a stream"),
-    };
+    let (reader, unchanged) = visits.analysis_reader();
     let mut batch = BatchReader::new(registry, reader, &source, batch_options)?;
     warn_ignored_columns(&source, batch.ignored_item_like_columns());
     warn_case_mismatched_columns(&source, batch.case_mismatched_columns());
@@ -135,6 +111,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let to_terminal = out.is_terminal();
     let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
     let mut writer = TrendWriter::new(format, &mut out, use_color(to_terminal));
+    let conditions: Vec<Condition> = fail_on.into_iter().map(Condition::from).collect();
     let mut analysis = Analysis {
         source: &source,
         plan: &plan,
@@ -142,7 +119,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         options: &options,
         schedule: schedule.as_ref(),
         common_dosing,
-        fail_on: &fail_on,
+        fail_on: &conditions,
         flagged_only,
         patients: 0,
         summaries: 0,
@@ -249,8 +226,8 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     for (patient, per_instrument) in &mut visits {
         analysis.patient(patient, per_instrument, &mut writer)?;
     }
-    if let Some((file, stamp)) = &regular
-        && let Err(err) = stamp.check_unchanged(file, &source)
+    if let Some(unchanged) = unchanged
+        && let Err(err) = unchanged.check(&source)
     {
         let _ = writer.abandon();
         return Err(err.into());
@@ -347,7 +324,7 @@ struct Analysis<'a, 'i> {
     options: &'a TrendOptions,
     schedule: Option<&'a DosingSchedule>,
     common_dosing: Option<jiff::civil::Date>,
-    fail_on: &'a [FailOn],
+    fail_on: &'a [Condition],
     flagged_only: bool,
     patients: u64,
     summaries: u64,
@@ -382,7 +359,6 @@ impl<'i> Analysis<'_, 'i> {
         }
         let per_instrument = &*per_instrument;
         self.patients += 1;
-        self.duplicates += report_duplicates(self.source, self.plan, patient, per_instrument);
         let common;
         let doses: &[Dosing] = match (self.schedule, self.common_dosing) {
             (Some(schedule), _) => schedule.get(patient).map_or(&[], Vec::as_slice),
@@ -395,36 +371,27 @@ impl<'i> Analysis<'_, 'i> {
         if doses.is_empty() {
             self.no_dosing.push(patient.to_owned());
         }
-        let mut results: Vec<(&Instrument, Vec<WindowSummary<'_>>)> = self
-            .plan
-            .iter()
-            .zip(per_instrument)
-            .filter(|(_, administrations)| !administrations.is_empty() && !doses.is_empty())
-            .map(|(instrument, administrations)| {
-                let params = &self.change_params[&instrument.id];
-                (
-                    *instrument,
-                    analyze(instrument, params, self.options, doses, administrations),
-                )
-            })
-            .collect();
-        attach_nhs_tt(
+        let trend = analyze_patient(
             self.plan,
             per_instrument,
             self.change_params,
             self.options,
-            &mut results,
+            doses,
         );
-        for (instrument, windows) in &results {
+        for repeat in &trend.repeats {
+            message(&format!(
+                "{}:{}: `{}` for patient `{patient}` on {} repeats line {}; both are kept, and the later line counts as the later administration",
+                self.source, repeat.line, repeat.instrument.id, repeat.date, repeat.earlier_line
+            ));
+        }
+        self.duplicates += trend.repeats.len() as u64;
+        for (instrument, windows) in &trend.windows {
             for summary in windows {
                 self.summaries += 1;
                 self.counts.in_window += summary.points.len() as u64;
                 let is_flagged = summary.is_flagged();
                 self.flagged += u64::from(is_flagged);
-                self.failed |= self
-                    .fail_on
-                    .iter()
-                    .any(|condition| fails(*condition, summary));
+                self.failed |= self.fail_on.iter().any(|c| c.met_by(summary));
                 if self.flagged_only && !is_flagged {
                     continue;
                 }
@@ -437,12 +404,11 @@ impl<'i> Analysis<'_, 'i> {
         }
         // Every administration no window holds is reported too, and its safety flags are
         // never filtered out.
-        for (instrument, administrations) in self.plan.iter().zip(per_instrument) {
-            for point in &uncovered(self.options, doses, administrations) {
-                if doses.is_empty() {
-                    self.counts.no_dosing += 1;
-                } else {
-                    self.counts.outside += 1;
+        for (instrument, points) in &trend.uncovered {
+            for point in points {
+                match point.status {
+                    Uncovered::NoDosing => self.counts.no_dosing += 1,
+                    Uncovered::OutsideWindow => self.counts.outside += 1,
                 }
                 let safety = point.needs_safety_review();
                 if safety {
@@ -462,8 +428,8 @@ impl<'i> Analysis<'_, 'i> {
                         flags.join(", "),
                         point.status_reason
                     ));
-                    self.failed |= self.fail_on.contains(&FailOn::Safety);
                 }
+                self.failed |= self.fail_on.iter().any(|c| c.met_by_uncovered(point));
                 if self.flagged_only && !safety {
                     continue;
                 }
@@ -502,7 +468,7 @@ impl Analysis<'_, '_> {
             record.report.instrument.id,
             flags.join(", "),
         ));
-        self.failed |= self.fail_on.contains(&FailOn::Safety);
+        self.failed |= self.fail_on.contains(&Condition::Safety);
     }
 
     /// Lists the safety flags of an instrument left out with `-i` (read only for its safety
@@ -526,90 +492,6 @@ impl Analysis<'_, '_> {
             self.source,
             flags.join(", "),
         ));
-        self.failed |= self.fail_on.contains(&FailOn::Safety);
-    }
-}
-
-/// Reports every administration that repeats an earlier one of the same patient, date and
-/// instrument, wherever it is in the file. Both are kept; the later line counts as the
-/// later administration of that day. `per_instrument` is in (date, line) order.
-fn report_duplicates(
-    source: &str,
-    plan: &[&Instrument],
-    patient: &str,
-    per_instrument: &[Vec<Administration<'_>>],
-) -> u64 {
-    let mut found = 0;
-    for (instrument, administrations) in plan.iter().zip(per_instrument) {
-        for pair in administrations.windows(2) {
-            if pair[0].date == pair[1].date {
-                found += 1;
-                message(&format!(
-                    "{source}:{}: `{}` for patient `{patient}` on {} repeats line {}; both are kept, and the later line counts as the later administration",
-                    pair[1].line, instrument.id, pair[1].date, pair[0].line
-                ));
-            }
-        }
-    }
-    found
-}
-
-/// Fills in the NHS TT paired outcome on the PHQ-9 and GAD-7 summaries of each window. The
-/// same-day pairs are found once per patient, and each window looks its pairs up.
-fn attach_nhs_tt(
-    plan: &[&Instrument],
-    per_instrument: &[Vec<Administration<'_>>],
-    params: &BTreeMap<String, ChangeParams>,
-    options: &TrendOptions,
-    results: &mut [(&Instrument, Vec<WindowSummary<'_>>)],
-) {
-    let position = |id: &str| plan.iter().position(|i| i.id == id);
-    let (Some(dep), Some(anx)) = (position(NHS_TT_PAIR.0), position(NHS_TT_PAIR.1)) else {
-        return;
-    };
-    let windows: Vec<_> = results
-        .iter()
-        .find(|(i, _)| i.id == NHS_TT_PAIR.0)
-        .map(|(_, w)| w.iter().map(|s| (s.dosing_date, s.window_end)).collect())
-        .unwrap_or_default();
-    if windows.is_empty() {
-        return;
-    }
-    let pairs = NhsTtPairs::new(&per_instrument[dep], &per_instrument[anx]);
-    for (index, (dosing, end)) in windows.into_iter().enumerate() {
-        let from = symscore::trend::baseline_start(dosing, options);
-        let outcome = pairs.outcome(
-            &params[NHS_TT_PAIR.0],
-            &params[NHS_TT_PAIR.1],
-            from,
-            dosing,
-            end,
-        );
-        for (instrument, summaries) in results.iter_mut() {
-            if (instrument.id == NHS_TT_PAIR.0 || instrument.id == NHS_TT_PAIR.1)
-                && let Some(summary) = summaries.get_mut(index)
-            {
-                summary.nhs_tt.clone_from(&outcome);
-            }
-        }
-    }
-}
-
-fn fails(condition: FailOn, s: &WindowSummary<'_>) -> bool {
-    match condition {
-        FailOn::Plateau => s.status.is_plateau(),
-        FailOn::Deterioration => {
-            s.status == Status::Deterioration
-                || s.reliable_change == Some(ReliableChange::ReliableDeterioration)
-        }
-        FailOn::Safety => s.needs_safety_review(),
-        FailOn::NotOnTrack => s.on_track == OnTrack::NotOnTrack,
-        FailOn::LateFollowup => s
-            .flags
-            .contains(&symscore::trend::window_flag::LATE_FIRST_FOLLOWUP),
-        FailOn::FollowupGap => s
-            .flags
-            .contains(&symscore::trend::window_flag::FOLLOWUP_GAP),
-        FailOn::InsufficientData => s.status == Status::InsufficientData,
+        self.failed |= self.fail_on.contains(&Condition::Safety);
     }
 }

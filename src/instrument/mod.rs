@@ -5,6 +5,7 @@
 //! may say lives in `validate`; code that holds an `Instrument` never re-checks it.
 
 mod builtin;
+mod change_bounds;
 mod directory;
 mod locate;
 mod parse;
@@ -12,6 +13,7 @@ mod raw;
 mod validate;
 
 pub use builtin::builtin_definitions;
+pub use change_bounds::{CHANGE_FIELDS, ChangeField};
 pub use directory::{definition_files, looks_like_definition};
 pub use parse::{load_definition_file, parse_definition};
 

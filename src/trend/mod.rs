@@ -5,15 +5,23 @@
 //! change metrics, the plateau status and the schedule and safety flags. Pure: no I/O, and
 //! the input order of administrations does not matter.
 
+mod condition;
 mod coverage;
+mod input;
 mod nhs_tt;
+mod params;
+mod patient;
 mod plateau;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
+pub use condition::Condition;
 pub use coverage::{Uncovered, UncoveredPoint, uncovered};
+pub use input::{UnchangedCheck, VisitsInput};
 pub use nhs_tt::{NHS_TT_RULE, NhsTtClass, NhsTtOutcome, NhsTtPairs};
+pub use params::{ParamError, plain_number, resolve_params};
+pub use patient::{PatientTrend, Repeat, analyze_patient};
 pub use plateau::{
     EligiblePoint, OnTrack, OnTrackParams, PlateauRule, Status, StatusDecision, on_track,
     plateau_status, slope,

@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::bail;
+use anyhow::{anyhow, bail};
 use symscore::Registry;
-use symscore::instrument::ChangeParams;
+use symscore::instrument::{CHANGE_FIELDS, ChangeParams};
+use symscore::trend::{self, ParamError, plain_number};
 
 /// `42` → 42 days, `6w` → 42 days, `10d` → 10 days.
 pub(super) fn parse_window(text: &str) -> anyhow::Result<u32> {
@@ -21,76 +22,34 @@ pub(super) fn parse_window(text: &str) -> anyhow::Result<u32> {
     }
 }
 
-/// A whole number written with ASCII digits only, as answers are read: `+3`, `٣` or `3.5`
-/// is not a parameter value, however Rust's integer parser would take it.
-fn plain_number(text: &str) -> Option<u32> {
-    let text = text.trim();
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
-}
-
-/// Each instrument's change parameters after `--param ID.NAME=VALUE` overrides.
+/// Each instrument's change parameters after the `--param` overrides; a refusal is told in
+/// terms of the flag.
 pub(super) fn resolve_params(
     registry: &Registry,
     overrides: &[String],
 ) -> anyhow::Result<BTreeMap<String, ChangeParams>> {
-    let mut params: BTreeMap<String, ChangeParams> = registry
-        .iter()
-        .map(|i| (i.id.clone(), i.change.clone()))
-        .collect();
-    for item in overrides {
-        let parsed = item
-            .split_once('=')
-            .and_then(|(key, value)| Some((key.split_once('.')?, plain_number(value)?)));
-        let Some(((id, name), value)) = parsed else {
-            bail!(
-                "--param expects ID.NAME=VALUE with a whole number, such as `pcl5.reliable_change=15`; found `{item}`"
-            );
-        };
-        let targets: Vec<String> = if id == "*" {
-            params.keys().cloned().collect()
-        } else if params.contains_key(id) {
-            vec![id.to_owned()]
-        } else {
-            bail!(
-                "--param `{item}`: expected an instrument id ({}) or `*`, found `{id}`",
-                registry.ids()
-            );
-        };
-        for target in targets {
-            let instrument = registry.get(&target).expect("listed above");
-            let p = params.get_mut(&target).expect("listed above");
-            let (min, max) = (instrument.total_min(), instrument.total_max());
-            let (field, lo, hi) = match name {
-                "reliable_change" => (&mut p.reliable_change, 1, max - min),
-                "mcid" => (&mut p.mcid, 1, max - min),
-                "target" => (&mut p.target, min + 1, max),
-                "caseness" => (&mut p.caseness, min + 1, max),
-                "response_pct" => (&mut p.response_pct, 1, 100),
-                "points" => (&mut p.plateau.points, 2, 52),
-                "min_span_days" => (&mut p.plateau.min_span_days, 0, 366),
-                "min_days_since_dose" => (&mut p.plateau.min_days_since_dose, 0, 366),
-                "horizon_days" => (&mut p.plateau.horizon_days, 1, 366),
-                other => bail!(
-                    "--param `{item}`: expected a parameter name (reliable_change, mcid, target, caseness, response_pct, points, min_span_days, min_days_since_dose, horizon_days), found `{other}`"
-                ),
-            };
-            if !(lo..=hi).contains(&value) {
-                bail!(
-                    "--param `{item}`: expected a value from {lo} to {hi} for `{target}`, found {value}"
-                );
-            }
-            *field = value;
+    trend::resolve_params(registry, overrides).map_err(|err| match err {
+        ParamError::Syntax { text } => anyhow!(
+            "--param expects ID.NAME=VALUE with a whole number, such as `pcl5.reliable_change=15`; found `{text}`"
+        ),
+        ParamError::UnknownInstrument { text, id } => anyhow!(
+            "--param `{text}`: expected an instrument id ({}) or `*`, found `{id}`",
+            registry.ids()
+        ),
+        ParamError::UnknownName { text, name } => {
+            let names: Vec<&str> = CHANGE_FIELDS.iter().map(|f| f.name()).collect();
+            anyhow!(
+                "--param `{text}`: expected a parameter name ({}), found `{name}`",
+                names.join(", ")
+            )
         }
-    }
-    Ok(params)
+        out_of_range @ ParamError::OutOfRange { .. } => anyhow!("--param {out_of_range}"),
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_window, plain_number};
+    use super::parse_window;
 
     #[test]
     fn windows_in_days_or_weeks() {
@@ -103,14 +62,5 @@ mod tests {
         assert!(parse_window("+6w").is_err());
         assert!(parse_window("999999999w").is_err());
         assert!(parse_window("4294967295w").is_err());
-    }
-
-    #[test]
-    fn parameter_values_are_plain_digits() {
-        assert_eq!(plain_number("3"), Some(3));
-        assert_eq!(plain_number(" 12 "), Some(12));
-        for text in ["+3", "-3", "3.0", "", " ", "\u{663}", "99999999999"] {
-            assert_eq!(plain_number(text), None, "{text:?}");
-        }
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{MAX_ANSWER, Problems};
+use crate::instrument::change_bounds::CHANGE_FIELDS;
 use crate::instrument::raw::{RawBand, RawChange, RawCriterion, RawScale};
 use crate::instrument::{
     Anchor, Band, ChangeParams, Criterion, PlateauParams, RciParams, Scale, Subscale,
@@ -296,58 +297,31 @@ pub(super) fn check_change(
     total_min: u32,
     total_max: u32,
 ) -> ChangeParams {
-    let span = total_max.saturating_sub(total_min);
-    for (field, value) in [("reliable_change", raw.reliable_change), ("mcid", raw.mcid)] {
-        p.check(
-            (1..=span.max(1)).contains(&value),
-            || format!("change.{field}"),
-            || format!("expected a change from 1 to {span} points, found {value}"),
-        );
-    }
-    for (field, value) in [("target", raw.target), ("caseness", raw.caseness)] {
-        p.check(
-            total_min < value && value <= total_max,
-            || format!("change.{field}"),
-            || {
-                format!(
-                    "expected a total from {} to {total_max}, found {value}",
-                    total_min.saturating_add(1)
-                )
-            },
-        );
-    }
-    p.check(
-        (1..=100).contains(&raw.response_pct),
-        || "change.response_pct".into(),
-        || {
-            format!(
-                "expected a percentage from 1 to 100, found {}",
-                raw.response_pct
-            )
-        },
-    );
     let plateau = &raw.plateau;
-    p.check(
-        (2..=52).contains(&plateau.points),
-        || "change.plateau.points".into(),
-        || format!("expected 2 to 52 administrations, found {}", plateau.points),
-    );
-    for (field, value) in [
-        ("min_span_days", plateau.min_span_days),
-        ("min_days_since_dose", plateau.min_days_since_dose),
-        ("horizon_days", plateau.horizon_days),
-    ] {
+    let mut change = ChangeParams {
+        reliable_change: raw.reliable_change,
+        mcid: raw.mcid,
+        target: raw.target,
+        caseness: raw.caseness,
+        response_pct: raw.response_pct,
+        plateau: PlateauParams {
+            points: plateau.points,
+            min_span_days: plateau.min_span_days,
+            min_days_since_dose: plateau.min_days_since_dose,
+            horizon_days: plateau.horizon_days,
+        },
+        rci: None,
+        note: raw.note.clone(),
+    };
+    // The same table bounds `trend`'s overrides: a definition holds no value a run could not.
+    for field in CHANGE_FIELDS {
+        let (range, value) = (field.range(total_min, total_max), field.get(&change));
         p.check(
-            value <= 366,
-            || format!("change.plateau.{field}"),
-            || format!("expected 0 to 366 days, found {value}"),
+            range.contains(&value),
+            || field.json_path(),
+            || format!("expected {}, found {value}", field.describe(&range)),
         );
     }
-    p.check(
-        plateau.horizon_days >= 1,
-        || "change.plateau.horizon_days".into(),
-        || "expected at least 1 day, found 0".into(),
-    );
     let rci = raw.rci.as_ref().map(|r| {
         p.check(
             r.sd.is_finite() && r.sd > 0.0,
@@ -369,19 +343,6 @@ pub(super) fn check_change(
             reliability: r.reliability,
         }
     });
-    ChangeParams {
-        reliable_change: raw.reliable_change,
-        mcid: raw.mcid,
-        target: raw.target,
-        caseness: raw.caseness,
-        response_pct: raw.response_pct,
-        plateau: PlateauParams {
-            points: plateau.points,
-            min_span_days: plateau.min_span_days,
-            min_days_since_dose: plateau.min_days_since_dose,
-            horizon_days: plateau.horizon_days,
-        },
-        rci,
-        note: raw.note.clone(),
-    }
+    change.rci = rci;
+    change
 }

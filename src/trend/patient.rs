@@ -1,0 +1,230 @@
+//! One patient's whole trend: every instrument's windows, with the NHS Talking Therapies
+//! pairing filled in, the administrations no window covers, and the administrations that
+//! repeat an earlier one of the same day. The caller only renders what this returns.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use super::{
+    Administration, Dosing, NhsTtPairs, TrendOptions, UncoveredPoint, WindowSummary, analyze,
+    baseline_start, uncovered,
+};
+use crate::instrument::{ChangeParams, Instrument};
+
+/// PHQ-9 and GAD-7 form the NHS Talking Therapies pair for depression, GAD and mixed
+/// presentations (reference §6.3, Clark 2018 Table 2).
+const NHS_TT_PAIR: (&str, &str) = ("phq9", "gad7");
+
+/// An administration on the same date as an earlier one of the same patient and
+/// instrument. Both are kept; the later line counts as the later administration.
+#[derive(Debug, Clone, Copy)]
+pub struct Repeat<'i> {
+    /// The instrument given twice.
+    pub instrument: &'i Instrument,
+    /// The shared date.
+    pub date: Date,
+    /// Input line of this administration.
+    pub line: u64,
+    /// Input line of the administration it repeats.
+    pub earlier_line: u64,
+}
+
+/// Everything the trend finds for one patient, in the plan's instrument order.
+#[derive(Debug)]
+pub struct PatientTrend<'a> {
+    /// Same-day repeats, wherever in the file they were.
+    pub repeats: Vec<Repeat<'a>>,
+    /// Per instrument with administrations (none without a dosing date): one summary a window.
+    pub windows: Vec<(&'a Instrument, Vec<WindowSummary<'a>>)>,
+    /// Per planned instrument: its administrations in no window.
+    pub uncovered: Vec<(&'a Instrument, Vec<UncoveredPoint<'a>>)>,
+}
+
+/// Analyses one patient: `per_instrument[i]` holds the administrations of `plan[i]` in
+/// (date, line) order, `doses` the patient's dosing sessions (none: every administration
+/// is uncovered), `params` every planned instrument's change parameters.
+pub fn analyze_patient<'a>(
+    plan: &[&'a Instrument],
+    per_instrument: &'a [Vec<Administration<'a>>],
+    params: &BTreeMap<String, ChangeParams>,
+    options: &TrendOptions,
+    doses: &'a [Dosing],
+) -> PatientTrend<'a> {
+    let mut windows: Vec<(&Instrument, Vec<WindowSummary<'_>>)> = plan
+        .iter()
+        .zip(per_instrument)
+        .filter(|(_, administrations)| !administrations.is_empty() && !doses.is_empty())
+        .map(|(instrument, administrations)| {
+            let change = &params[&instrument.id];
+            (
+                *instrument,
+                analyze(instrument, change, options, doses, administrations),
+            )
+        })
+        .collect();
+    attach_nhs_tt(plan, per_instrument, params, options, &mut windows);
+    PatientTrend {
+        repeats: repeats(plan, per_instrument),
+        windows,
+        uncovered: plan
+            .iter()
+            .zip(per_instrument)
+            .map(|(instrument, administrations)| {
+                (*instrument, uncovered(options, doses, administrations))
+            })
+            .collect(),
+    }
+}
+
+/// Every administration that repeats the one before it in (date, line) order: the whole
+/// patient is at hand, so a repeat is found wherever in the file it was.
+fn repeats<'a>(
+    plan: &[&'a Instrument],
+    per_instrument: &[Vec<Administration<'_>>],
+) -> Vec<Repeat<'a>> {
+    let mut found = Vec::new();
+    for (instrument, administrations) in plan.iter().zip(per_instrument) {
+        for pair in administrations.windows(2) {
+            if pair[0].date == pair[1].date {
+                found.push(Repeat {
+                    instrument,
+                    date: pair[1].date,
+                    line: pair[1].line,
+                    earlier_line: pair[0].line,
+                });
+            }
+        }
+    }
+    found
+}
+
+/// Fills in the NHS TT paired outcome on the PHQ-9 and GAD-7 summaries of each window. The
+/// same-day pairs are found once per patient, and each window looks its pairs up.
+fn attach_nhs_tt(
+    plan: &[&Instrument],
+    per_instrument: &[Vec<Administration<'_>>],
+    params: &BTreeMap<String, ChangeParams>,
+    options: &TrendOptions,
+    results: &mut [(&Instrument, Vec<WindowSummary<'_>>)],
+) {
+    let position = |id: &str| plan.iter().position(|i| i.id == id);
+    let (Some(dep), Some(anx)) = (position(NHS_TT_PAIR.0), position(NHS_TT_PAIR.1)) else {
+        return;
+    };
+    let windows: Vec<_> = results
+        .iter()
+        .find(|(i, _)| i.id == NHS_TT_PAIR.0)
+        .map(|(_, w)| w.iter().map(|s| (s.dosing_date, s.window_end)).collect())
+        .unwrap_or_default();
+    if windows.is_empty() {
+        return;
+    }
+    let pairs = NhsTtPairs::new(&per_instrument[dep], &per_instrument[anx]);
+    for (index, (dosing, end)) in windows.into_iter().enumerate() {
+        let from = baseline_start(dosing, options);
+        let outcome = pairs.outcome(
+            &params[NHS_TT_PAIR.0],
+            &params[NHS_TT_PAIR.1],
+            from,
+            dosing,
+            end,
+        );
+        for (instrument, summaries) in results.iter_mut() {
+            if (instrument.id == NHS_TT_PAIR.0 || instrument.id == NHS_TT_PAIR.1)
+                && let Some(summary) = summaries.get_mut(index)
+            {
+                summary.nhs_tt.clone_from(&outcome);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::analyze_patient;
+    use crate::Registry;
+    use crate::score::{Answer, score};
+    use crate::trend::{Administration, Dosing, TrendOptions, resolve_params};
+
+    /// An administration of `id` with every item answered `value`.
+    fn given<'i>(
+        registry: &'i Registry,
+        id: &str,
+        value: u8,
+        day: i8,
+        line: u64,
+    ) -> Administration<'i> {
+        let instrument = registry.get(id).unwrap();
+        let report = score(
+            instrument,
+            &vec![Answer::Value(value); instrument.items.len()],
+        )
+        .unwrap();
+        Administration {
+            date: date(2026, 3, day),
+            total: report.total,
+            severity: report.severity.id(),
+            flags: report.flags.clone(),
+            line,
+        }
+    }
+
+    #[test]
+    fn repeats_pairing_and_uncovered_for_one_patient() {
+        let registry = Registry::builtin();
+        let plan = [registry.get("phq9").unwrap(), registry.get("gad7").unwrap()];
+        let params = resolve_params(&registry, &[]).unwrap();
+        let doses = [Dosing {
+            date: date(2026, 3, 10),
+            label: None,
+        }];
+        // Lines 2 and 90 share day 12 (the second far down the file): one repeat.
+        let per_instrument = vec![
+            vec![
+                given(&registry, "phq9", 2, 1, 5),
+                given(&registry, "phq9", 2, 8, 3),
+                given(&registry, "phq9", 1, 12, 2),
+                given(&registry, "phq9", 0, 12, 90),
+            ],
+            vec![
+                given(&registry, "gad7", 2, 8, 3),
+                given(&registry, "gad7", 0, 12, 2),
+            ],
+        ];
+        let trend = analyze_patient(
+            &plan,
+            &per_instrument,
+            &params,
+            &TrendOptions::default(),
+            &doses,
+        );
+        assert_eq!(trend.repeats.len(), 1);
+        let repeat = trend.repeats[0];
+        assert_eq!(
+            (
+                repeat.instrument.id.as_str(),
+                repeat.line,
+                repeat.earlier_line
+            ),
+            ("phq9", 90, 2)
+        );
+        // Both instruments' windows carry the same NHS Talking Therapies outcome.
+        assert_eq!(trend.windows.len(), 2);
+        let phq9_nhs = &trend.windows[0].1[0].nhs_tt;
+        assert!(phq9_nhs.is_some());
+        assert_eq!(phq9_nhs, &trend.windows[1].1[0].nhs_tt);
+        // Before the dose is in no window, the day-8 baselines included.
+        let lines = |i: usize| {
+            trend.uncovered[i]
+                .1
+                .iter()
+                .map(|p| p.line)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(0), [5, 3]);
+        assert_eq!(lines(1), [3]);
+    }
+}
