@@ -412,12 +412,6 @@ impl<'i> Analysis<'_, 'i> {
                 }
                 let safety = point.needs_safety_review();
                 if safety {
-                    let flags: Vec<&str> = point
-                        .flags
-                        .iter()
-                        .filter(|f| f.needs_safety_review())
-                        .map(|f| f.name)
-                        .collect();
                     message(&format!(
                         "symscore: !! {}:{}: patient `{}`, {} on {}: {} outside every window ({}); follow it up as any safety flag",
                         self.source,
@@ -425,7 +419,7 @@ impl<'i> Analysis<'_, 'i> {
                         terminal_safe(patient),
                         instrument.id,
                         point.date,
-                        flags.join(", "),
+                        safety_flag_names(point.flags),
                         point.status_reason
                     ));
                 }
@@ -448,13 +442,7 @@ impl Analysis<'_, '_> {
     /// Lists the safety flags of an administration that has no usable patient id or date
     /// (so no trend can place it) with `!!`, and lets them trip `--fail-on safety`.
     fn unplaced_safety(&mut self, record: &ScoreRecord<'_>, line: u64) {
-        let flags: Vec<&str> = record
-            .report
-            .flags
-            .iter()
-            .filter(|f| f.needs_safety_review())
-            .map(|f| f.name)
-            .collect();
+        let flags = safety_flag_names(&record.report.flags);
         if flags.is_empty() {
             return;
         }
@@ -463,10 +451,8 @@ impl Analysis<'_, '_> {
             None => ("a row".to_owned(), "no patient id"),
         };
         message(&format!(
-            "symscore: !! {}:{line}: {who}, {}: {} in no trend (the row has {missing}); follow it up as any safety flag",
-            self.source,
-            record.report.instrument.id,
-            flags.join(", "),
+            "symscore: !! {}:{line}: {who}, {}: {flags} in no trend (the row has {missing}); follow it up as any safety flag",
+            self.source, record.report.instrument.id,
         ));
         self.failed |= self.fail_on.contains(&Condition::Safety);
     }
@@ -474,13 +460,7 @@ impl Analysis<'_, '_> {
     /// Lists the safety flags of an instrument left out with `-i` (read only for its safety
     /// items) with `!!`, and lets them trip `--fail-on safety`.
     fn left_out_safety(&mut self, record: &ScoreRecord<'_>, line: u64) {
-        let flags: Vec<&str> = record
-            .report
-            .flags
-            .iter()
-            .filter(|f| f.needs_safety_review())
-            .map(|f| f.name)
-            .collect();
+        let flags = safety_flag_names(&record.report.flags);
         let who = record
             .patient_id
             .as_deref()
@@ -488,10 +468,20 @@ impl Analysis<'_, '_> {
         let when = record.date.map(|d| format!(" on {d}")).unwrap_or_default();
         let id = &record.report.instrument.id;
         message(&format!(
-            "symscore: !! {}:{line}: {who}, {id}{when}: {} in no trend (`{id}` is left out with -i); follow it up as any safety flag",
+            "symscore: !! {}:{line}: {who}, {id}{when}: {flags} in no trend (`{id}` is left out with -i); follow it up as any safety flag",
             self.source,
-            flags.join(", "),
         ));
         self.failed |= self.fail_on.contains(&Condition::Safety);
     }
+}
+
+/// The safety flags among `flags`, as listed after `!!` (`ITEM9_POSITIVE, …`); empty when
+/// none needs review.
+fn safety_flag_names(flags: &[Flag<'_>]) -> String {
+    flags
+        .iter()
+        .filter(|f| f.needs_safety_review())
+        .map(|f| f.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
