@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use symscore::batch::{BatchReader, BatchSummary, RowOutcome};
-use symscore::score::SafetyStatus;
+use symscore::score::SafetyCheck;
 use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score};
 
 use super::ExitStatus;
@@ -181,20 +181,8 @@ fn score_items(
         bail!("--items: every answer is blank; there is nothing to score");
     }
     let report = score(instrument, &answers)?;
-    for check in &report.safety {
-        if let Some(notice) = check.notice() {
-            let what = match check.status {
-                SafetyStatus::Endorsed(value) => format!(
-                    "{} (item {} = {value})",
-                    check.item.positive_flag, check.item.item
-                ),
-                _ => format!(
-                    "{} (item {} unanswered or unusable)",
-                    check.item.missing_flag, check.item.item
-                ),
-            };
-            message(&format!("!! {what}: {notice}"));
-        }
+    for notice in report.safety.iter().filter_map(SafetyCheck::notice) {
+        message(&notice.sentence().to_string());
     }
     let invalid = report.is_invalid();
     let mut writer = RecordWriter::new(format, out, color);
@@ -249,19 +237,14 @@ impl SafetyTally {
         let mut needs_review = false;
         self.unselected
             .extend(unselected.iter().map(|r| r.report.instrument.id.clone()));
-        for check in records
+        for notice in records
             .iter()
             .chain(unselected)
             .flat_map(|r| &r.report.safety)
-            .filter(|c| c.needs_review())
+            .filter_map(SafetyCheck::notice)
         {
             needs_review = true;
-            let flag = if matches!(check.status, SafetyStatus::Endorsed(_)) {
-                &check.item.positive_flag
-            } else {
-                &check.item.missing_flag
-            };
-            self.flags.insert(flag.clone());
+            self.flags.insert(notice.flag().to_owned());
         }
         if needs_review {
             self.rows += 1;

@@ -5,13 +5,15 @@
 
 mod algorithm;
 mod fraction;
+mod safety;
 
 use serde::Serialize;
 
 pub use algorithm::{Truth, evaluate};
 pub use fraction::Fraction;
+pub use safety::{SAFETY_MARK, SafetyCheck, SafetyNotice, SafetyStatus};
 
-use crate::instrument::{Band, Instrument, SafetyItem};
+use crate::instrument::{Band, Instrument};
 
 /// One item's answer as read, before scoring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -104,43 +106,6 @@ impl<'i> Severity<'i> {
         match self {
             Severity::Band(band) => &band.id,
             Severity::Invalid => "invalid",
-        }
-    }
-}
-
-/// The state of one safety item. There is deliberately no "safe" state: a zero is only
-/// "not endorsed on this form" (reference §2.4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SafetyStatus {
-    /// Answered at or above the item's threshold.
-    Endorsed(u8),
-    /// Answered below the threshold.
-    NotEndorsed(u8),
-    /// Blank or unusable: status unknown.
-    Unknown,
-}
-
-/// A safety item with its status on this form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SafetyCheck<'i> {
-    /// The rule from the definition.
-    pub item: &'i SafetyItem,
-    /// What the form says.
-    pub status: SafetyStatus,
-}
-
-impl SafetyCheck<'_> {
-    /// Whether the clinician must be told: endorsed or unknown.
-    pub fn needs_review(&self) -> bool {
-        !matches!(self.status, SafetyStatus::NotEndorsed(_))
-    }
-
-    /// The notice for the clinician, when review is needed.
-    pub fn notice(&self) -> Option<&str> {
-        match self.status {
-            SafetyStatus::Endorsed(_) => Some(&self.item.positive_notice),
-            SafetyStatus::Unknown => Some(&self.item.missing_notice),
-            SafetyStatus::NotEndorsed(_) => None,
         }
     }
 }

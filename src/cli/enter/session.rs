@@ -11,8 +11,7 @@ use symscore::{Answer, score};
 
 use super::EnterOptions;
 use super::review::{
-    display_name, instrument_intro, intro, repeat_warnings, review_text, safety_what, shown_path,
-    truncate,
+    display_name, instrument_intro, intro, repeat_warnings, review_text, shown_path, truncate,
 };
 use crate::cli::prompt::{Decision, Prompter, Question, Reply, Review, Stop, answer_text, wrap};
 
@@ -304,9 +303,9 @@ impl<'r> Session<'r> {
             let mut lines = vec![format!(
                 "SAFETY · {} · {}",
                 display_name(instrument),
-                safety_what(&check)
+                notice.heading()
             )];
-            lines.extend(wrap(notice, 72));
+            lines.extend(wrap(notice.words(), 72));
             prompter.alert(&lines)?;
         }
         Ok(())
