@@ -4,12 +4,12 @@
 //! interactive entry both come through [`score`], so every path applies the same rules.
 
 mod algorithm;
+mod flag;
 mod fraction;
 mod safety;
 
-use serde::Serialize;
-
 pub use algorithm::{Truth, evaluate};
+pub use flag::{Flag, FlagKind, status_flag};
 pub use fraction::Fraction;
 pub use safety::{SAFETY_MARK, SafetyCheck, SafetyNotice, SafetyStatus};
 
@@ -33,61 +33,6 @@ impl Answer {
             Answer::Value(v) => Some(v),
             Answer::Missing | Answer::Invalid => None,
         }
-    }
-}
-
-/// The scorer's own status flags (reference §5.3).
-pub mod status_flag {
-    /// The total was prorated from the answered items.
-    pub const PRORATED: &str = "PRORATED";
-    /// More items were blank than the instrument allows: no total.
-    pub const INVALID_TOO_MANY_MISSING: &str = "INVALID_TOO_MANY_MISSING";
-    /// At least one answer was unusable: no total.
-    pub const INVALID_VALUE: &str = "INVALID_VALUE";
-}
-
-/// What kind of rule raised a flag; renderers use it to make safety flags stand out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FlagKind {
-    /// A safety item endorsed or unknown: always needs clinician review.
-    Safety,
-    /// The scorer's status: prorated or invalid.
-    Status,
-    /// A cut-off on the total.
-    Threshold,
-    /// A symptom-count algorithm, definite or indeterminate.
-    Algorithm,
-    /// The follow-up schedule of a trend window: late or with a gap.
-    Schedule,
-}
-
-/// A raised flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Flag<'i> {
-    /// The flag's name, as in the reference vocabulary.
-    pub name: &'i str,
-    /// The kind of rule that raised it.
-    pub kind: FlagKind,
-}
-
-impl Flag<'_> {
-    /// Whether a clinician must review this flag before anything else: a safety item
-    /// (the definition's `safety_items`) endorsed or unanswered.
-    pub fn needs_safety_review(&self) -> bool {
-        self.kind == FlagKind::Safety
-    }
-}
-
-/// A flag reads as its name, so `flags == ["ITEM9_POSITIVE"]` says what a test means.
-impl PartialEq<&str> for Flag<'_> {
-    fn eq(&self, name: &&str) -> bool {
-        self.name == *name
-    }
-}
-
-impl Serialize for Flag<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name)
     }
 }
 

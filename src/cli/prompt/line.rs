@@ -199,13 +199,7 @@ impl<R: Read, W: Write> Prompter for LinePrompter<R, W> {
     }
 
     /// As at the terminal: the next line must be `y` to confirm; anything else keeps.
-    fn confirm_change(
-        &mut self,
-        notice: &[String],
-        question: &str,
-        keep: &str,
-    ) -> Result<bool, Stop> {
-        self.alert(notice)?;
+    fn ask_to_change(&mut self, question: &str, keep: &str) -> Result<bool, Stop> {
         write!(
             self.out,
             "{question} Type y to confirm; anything else keeps {keep}: "

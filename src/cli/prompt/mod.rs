@@ -125,13 +125,19 @@ pub(crate) trait Prompter {
     /// Asks whether to abandon the visit after `q`; `false` goes on with the same item.
     fn confirm_abandon(&mut self) -> Result<bool, Stop>;
     /// Shows `notice` as an alert and asks `question`; only a typed `y` (or `yes`) confirms,
-    /// anything else keeps the answer shown as `keep`.
+    /// anything else keeps the answer shown as `keep`. Provided, so that no prompter can ask
+    /// without showing the notice first.
     fn confirm_change(
         &mut self,
         notice: &[String],
         question: &str,
         keep: &str,
-    ) -> Result<bool, Stop>;
+    ) -> Result<bool, Stop> {
+        self.alert(notice)?;
+        self.ask_to_change(question, keep)
+    }
+    /// Asks `question` after [`Prompter::confirm_change`] has shown its notice.
+    fn ask_to_change(&mut self, question: &str, keep: &str) -> Result<bool, Stop>;
 }
 
 /// The terminal prompter when standard input and standard error are both terminals, the

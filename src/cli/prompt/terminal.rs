@@ -279,13 +279,7 @@ impl Prompter for TerminalPrompter {
     }
 
     /// Enter (or `n`) keeps the answer; only `y` changes it.
-    fn confirm_change(
-        &mut self,
-        notice: &[String],
-        question: &str,
-        keep: &str,
-    ) -> Result<bool, Stop> {
-        self.alert(notice)?;
+    fn ask_to_change(&mut self, question: &str, keep: &str) -> Result<bool, Stop> {
         self.ask_yes_or_enter(
             &format!("{question} [y changes it, Enter keeps {keep}]"),
             &format!("y to change it, or Enter to keep {keep}"),

@@ -124,14 +124,10 @@ mod tests {
     use super::*;
     use symscore::Registry;
 
-    fn phq9_scale() -> Scale {
-        Registry::builtin().get("phq9").unwrap().scale.clone()
-    }
-
     #[test]
     fn scale_lines_show_every_anchor() {
         assert_eq!(
-            scale_line(&phq9_scale()),
+            scale_line(&Registry::builtin().get("phq9").unwrap().scale),
             "0 Not at all · 1 Several days · 2 More than half the days · 3 Nearly every day"
         );
         let wide = Scale {
