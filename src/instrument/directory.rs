@@ -15,7 +15,7 @@ use crate::shown_text::show_cell;
 /// Whether a directory entry is meant as a definition: its name ends in `.json` in any case
 /// (`pcl5.json`, `PCL5.JSON`) and does not start with `.` (hidden files, as editors' lock and
 /// backup files are, such as Emacs's `.#pcl5.json`).
-pub fn looks_like_definition(name: &OsStr) -> bool {
+pub(crate) fn looks_like_definition(name: &OsStr) -> bool {
     let name = name.as_encoded_bytes();
     name.len() > ".json".len()
         && !name.starts_with(b".")
@@ -27,7 +27,7 @@ pub fn looks_like_definition(name: &OsStr) -> bool {
 /// entry of another kind (a dangling link, a directory, a FIFO), which the caller reports
 /// with the other failing files. The type is checked before anything is opened, so a FIFO
 /// cannot block the run. Only a directory that cannot be listed fails as a whole.
-pub fn definition_files(
+pub(crate) fn definition_files(
     dir: &Path,
 ) -> Result<Vec<Result<PathBuf, DefinitionError>>, DefinitionError> {
     let read_error = |source| DefinitionError::Read {
