@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use symscore::batch::{BatchReader, BatchSummary, RowOutcome};
-use symscore::score::SafetyCheck;
+use symscore::score::{SAFETY_MARK, SafetyCheck};
 use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score};
 
 use super::ExitStatus;
@@ -298,7 +298,7 @@ fn safety_line(source: &str, safety: &SafetyTally) -> String {
         )
     };
     format!(
-        "!! symscore: {source}: {} a safety item endorsed or unanswered ({}{unselected}): {} {}. Review each one; follow your local suicide-risk protocol.",
+        "{SAFETY_MARK} symscore: {source}: {} a safety item endorsed or unanswered ({}{unselected}): {} {}. Review each one; follow your local suicide-risk protocol.",
         if safety.rows == 1 {
             "1 row has".to_owned()
         } else {

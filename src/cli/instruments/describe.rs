@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use comfy_table::Cell;
 use symscore::instrument::{Algorithm, Instrument};
-use symscore::score::status_flag;
+use symscore::score::{SAFETY_MARK, status_flag};
 
 use crate::cli::render::new_table;
 
@@ -113,14 +113,14 @@ pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
     flags.set_header(["flag", "raised when"]);
     for safety in &i.safety_items {
         flags.add_row([
-            Cell::new(format!("!! {}", safety.positive_flag)),
+            Cell::new(format!("{SAFETY_MARK} {}", safety.positive_flag)),
             Cell::new(format!(
                 "item {} ≥ {}, whatever the total (safety: always review)",
                 safety.item, safety.min_value
             )),
         ]);
         flags.add_row([
-            Cell::new(format!("!! {}", safety.missing_flag)),
+            Cell::new(format!("{SAFETY_MARK} {}", safety.missing_flag)),
             Cell::new(format!(
                 "item {} blank or unusable: status unknown, never \"safe\"",
                 safety.item
