@@ -244,7 +244,10 @@ impl SafetyTally {
             .filter_map(SafetyCheck::notice)
         {
             needs_review = true;
-            self.flags.insert(notice.flag().to_owned());
+            // Most flagged rows repeat a flag already listed: no allocation for those.
+            if !self.flags.contains(notice.flag()) {
+                self.flags.insert(notice.flag().to_owned());
+            }
         }
         if needs_review {
             self.rows += 1;

@@ -178,13 +178,16 @@ impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for Shown<F> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::LazyLock;
+
     use super::*;
     use crate::score::{Answer, FlagKind, score};
     use crate::{Registry, score::status_flag};
 
+    static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::builtin);
+
     fn phq9() -> &'static Instrument {
-        let registry = Box::leak(Box::new(Registry::builtin()));
-        registry.get("phq9").expect("phq9 is built in")
+        REGISTRY.get("phq9").expect("phq9 is built in")
     }
 
     fn notice_for_item9(answer: Answer) -> Option<SafetyNotice<'static>> {
