@@ -2,10 +2,11 @@
 //! renderer shows the clinician for an item that needs review.
 //!
 //! The notice's wording lives here, and only here: the score table's cell, the lines on
-//! standard error, the entry screen's alert and review, and trend's window and
-//! outside-every-window lines all come from [`SafetyNotice`]. When one of them said
-//! something the others did not, a clinician reading two outputs for the same form would
-//! have to wonder which is right.
+//! standard error, and the entry screen's alert and review come from [`SafetyNotice`], and
+//! a trend window's lines take the flag and the definition's words from
+//! [`SafetyNotice::for_flag`]. Worded in several places, the notices drifted apart; a
+//! clinician reading two outputs about the same form should not have to wonder which is
+//! right.
 
 use std::fmt;
 
@@ -121,40 +122,28 @@ impl<'i> SafetyNotice<'i> {
 
     /// The short form for a table cell: `!! ITEM9_POSITIVE (item 9 = 2)`,
     /// `!! ITEM9_MISSING (item 9: unknown)`.
-    pub fn cell(&self) -> impl fmt::Display + 'i {
-        let notice = *self;
-        Shown(move |f: &mut fmt::Formatter<'_>| {
-            write!(
-                f,
-                "{SAFETY_MARK} {} (item {}",
-                notice.flag(),
-                notice.item.item
-            )?;
-            match notice.finding {
-                Finding::Endorsed(Some(value)) => write!(f, " = {value})"),
-                Finding::Endorsed(None) => f.write_str(" endorsed)"),
-                Finding::Unknown => f.write_str(": unknown)"),
-            }
-        })
+    pub fn cell(&self) -> impl fmt::Display + use<'i> {
+        let what = self.described(": unknown");
+        Shown(move |f: &mut fmt::Formatter<'_>| write!(f, "{SAFETY_MARK} {what}"))
     }
 
     /// The heading of the notice on the entry screen and in its review:
     /// `ITEM9_POSITIVE (item 9 = 2)`, `ITEM9_MISSING (item 9 blank or unusable: safety unknown)`.
-    pub fn heading(&self) -> impl fmt::Display + 'i {
+    pub fn heading(&self) -> impl fmt::Display + use<'i> {
         self.described(" blank or unusable: safety unknown")
     }
 
     /// The whole notice on one line, as `score --items` prints it on standard error:
     /// `!! ITEM9_POSITIVE (item 9 = 2): <the definition's words>`, with
     /// `(item 9 unanswered or unusable)` when unknown.
-    pub fn sentence(&self) -> impl fmt::Display + 'i {
+    pub fn sentence(&self) -> impl fmt::Display + use<'i> {
         let what = self.described(" unanswered or unusable");
         let words = self.words();
         Shown(move |f: &mut fmt::Formatter<'_>| write!(f, "{SAFETY_MARK} {what}: {words}"))
     }
 
     /// `FLAG (item N = v)`, or `FLAG (item N<unknown>)` when the answer is unknown.
-    fn described(&self, unknown: &'static str) -> impl fmt::Display + 'i {
+    fn described(&self, unknown: &'static str) -> impl fmt::Display + use<'i> {
         let notice = *self;
         Shown(move |f: &mut fmt::Formatter<'_>| {
             write!(f, "{} (item {}", notice.flag(), notice.item.item)?;
