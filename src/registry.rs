@@ -39,9 +39,9 @@ impl Registry {
         Registry { entries }
     }
 
-    /// Adds every definition file in `dir` (`*.json` in any case, not hidden; see
-    /// [`definition_files`]); a definition whose id is built in replaces the built-in one,
-    /// provided it keeps every built-in safety item at least as sensitive. Two files in `dir`
+    /// Adds every definition file in `dir` (`*.json` in any case, not hidden); a definition
+    /// whose id is built in replaces the built-in one, provided it keeps every built-in
+    /// safety item at least as sensitive. Two files in `dir`
     /// with the same id are an error, as is any invalid file, an entry named like a
     /// definition that is not a readable file (a dangling link), and two instruments that
     /// claim one CSV column: a clinic's definitions must all load before anything is scored
@@ -69,9 +69,7 @@ impl Registry {
                 });
                 continue;
             }
-            if let Some(existing) = self.get(&instrument.id)
-                && let Err(problem) = keeps_safety(existing, &instrument)
-            {
+            if let Err(problem) = self.check_replacement(&instrument) {
                 errors.push(DefinitionError::WeakensSafety {
                     source_name: origin,
                     id: instrument.id,
@@ -112,8 +110,10 @@ impl Registry {
 
     /// Adds one instrument, replacing any with the same id, under the rules of
     /// [`load_dir`](Self::load_dir): a replacement keeps every safety item, and no column
-    /// belongs to two instruments. On error the registry is unchanged.
-    pub fn add(
+    /// belongs to two instruments. On error the registry is unchanged. Only the tests add
+    /// one instrument at a time; a run loads a whole directory.
+    #[cfg(test)]
+    fn add(
         &mut self,
         instrument: Instrument,
         origin: impl Into<String>,

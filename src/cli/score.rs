@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use symscore::batch::{BatchReader, BatchSummary, RowOutcome};
-use symscore::score::SafetyStatus;
+use symscore::score::{SAFETY_MARK, SafetyCheck};
 use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score};
 
 use super::ExitStatus;
@@ -181,20 +181,8 @@ fn score_items(
         bail!("--items: every answer is blank; there is nothing to score");
     }
     let report = score(instrument, &answers)?;
-    for check in &report.safety {
-        if let Some(notice) = check.notice() {
-            let what = match check.status {
-                SafetyStatus::Endorsed(value) => format!(
-                    "{} (item {} = {value})",
-                    check.item.positive_flag, check.item.item
-                ),
-                _ => format!(
-                    "{} (item {} unanswered or unusable)",
-                    check.item.missing_flag, check.item.item
-                ),
-            };
-            message(&format!("!! {what}: {notice}"));
-        }
+    for notice in report.safety.iter().filter_map(SafetyCheck::notice) {
+        message(&notice.sentence().to_string());
     }
     let invalid = report.is_invalid();
     let mut writer = RecordWriter::new(format, out, color);
@@ -249,19 +237,17 @@ impl SafetyTally {
         let mut needs_review = false;
         self.unselected
             .extend(unselected.iter().map(|r| r.report.instrument.id.clone()));
-        for check in records
+        for notice in records
             .iter()
             .chain(unselected)
             .flat_map(|r| &r.report.safety)
-            .filter(|c| c.needs_review())
+            .filter_map(SafetyCheck::notice)
         {
             needs_review = true;
-            let flag = if matches!(check.status, SafetyStatus::Endorsed(_)) {
-                &check.item.positive_flag
-            } else {
-                &check.item.missing_flag
-            };
-            self.flags.insert(flag.clone());
+            // Most flagged rows repeat a flag already listed: no allocation for those.
+            if !self.flags.contains(notice.flag()) {
+                self.flags.insert(notice.flag().to_owned());
+            }
         }
         if needs_review {
             self.rows += 1;
@@ -315,7 +301,7 @@ fn safety_line(source: &str, safety: &SafetyTally) -> String {
         )
     };
     format!(
-        "!! symscore: {source}: {} a safety item endorsed or unanswered ({}{unselected}): {} {}. Review each one; follow your local suicide-risk protocol.",
+        "{SAFETY_MARK} symscore: {source}: {} a safety item endorsed or unanswered ({}{unselected}): {} {}. Review each one; follow your local suicide-risk protocol.",
         if safety.rows == 1 {
             "1 row has".to_owned()
         } else {

@@ -4,7 +4,7 @@
 ///
 /// The files live in the package's `instruments/` folder, where clinicians can read them;
 /// `include_str!` embeds them at build time.
-pub fn builtin_definitions() -> [(&'static str, &'static str); 3] {
+pub(crate) fn builtin_definitions() -> [(&'static str, &'static str); 3] {
     [
         (
             "instruments/phq9.json",

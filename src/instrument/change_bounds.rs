@@ -62,7 +62,7 @@ impl ChangeField {
     }
 
     /// The field named `name`, if any.
-    pub fn from_name(name: &str) -> Option<Self> {
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
         CHANGE_FIELDS.into_iter().find(|field| field.name() == name)
     }
 

@@ -10,12 +10,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::DefinitionError;
+use crate::output_file::file_kind;
 use crate::shown_text::show_cell;
 
 /// Whether a directory entry is meant as a definition: its name ends in `.json` in any case
 /// (`pcl5.json`, `PCL5.JSON`) and does not start with `.` (hidden files, as editors' lock and
 /// backup files are, such as Emacs's `.#pcl5.json`).
-pub fn looks_like_definition(name: &OsStr) -> bool {
+pub(crate) fn looks_like_definition(name: &OsStr) -> bool {
     let name = name.as_encoded_bytes();
     name.len() > ".json".len()
         && !name.starts_with(b".")
@@ -27,7 +28,7 @@ pub fn looks_like_definition(name: &OsStr) -> bool {
 /// entry of another kind (a dangling link, a directory, a FIFO), which the caller reports
 /// with the other failing files. The type is checked before anything is opened, so a FIFO
 /// cannot block the run. Only a directory that cannot be listed fails as a whole.
-pub fn definition_files(
+pub(crate) fn definition_files(
     dir: &Path,
 ) -> Result<Vec<Result<PathBuf, DefinitionError>>, DefinitionError> {
     let read_error = |source| DefinitionError::Read {
@@ -50,7 +51,7 @@ fn usable_file(path: PathBuf) -> Result<PathBuf, DefinitionError> {
     match fs::metadata(&path) {
         Ok(metadata) if metadata.is_file() => Ok(path),
         Ok(metadata) => Err(DefinitionError::NotAFile {
-            found: file_kind(metadata.file_type()).to_owned(),
+            found: file_kind(&metadata).to_owned(),
             path,
         }),
         Err(source) => match fs::read_link(&path) {
@@ -66,31 +67,11 @@ fn usable_file(path: PathBuf) -> Result<PathBuf, DefinitionError> {
     }
 }
 
-fn file_kind(kind: fs::FileType) -> &'static str {
-    if kind.is_dir() {
-        return "a directory";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt as _;
-        if kind.is_fifo() {
-            return "a named pipe (FIFO)";
-        }
-        if kind.is_socket() {
-            return "a socket";
-        }
-        if kind.is_char_device() || kind.is_block_device() {
-            return "a device";
-        }
-    }
-    "not a regular file"
-}
-
 #[cfg(test)]
 mod tests {
     use std::ffi::OsStr;
 
-    use super::looks_like_definition;
+    use super::{definition_files, looks_like_definition};
 
     #[test]
     fn json_names_in_any_case_are_definitions_hidden_ones_are_not() {
@@ -108,5 +89,33 @@ mod tests {
         ] {
             assert!(!looks_like_definition(OsStr::new(name)), "{name}");
         }
+    }
+
+    /// Issue 12: an entry that is not a regular file is named the way `-o` names it (one
+    /// description of file types), never as "found not a regular file".
+    #[cfg(unix)]
+    #[test]
+    fn an_entry_that_is_not_a_file_says_what_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/null", dir.path().join("dev.json")).unwrap();
+        std::fs::create_dir(dir.path().join("folder.json")).unwrap();
+        let found: Vec<String> = definition_files(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|entry| entry.unwrap_err().to_string())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                format!(
+                    "{}: expected an instrument definition file, found a character device (such as /dev/null)",
+                    dir.path().join("dev.json").display()
+                ),
+                format!(
+                    "{}: expected an instrument definition file, found a directory",
+                    dir.path().join("folder.json").display()
+                ),
+            ]
+        );
     }
 }

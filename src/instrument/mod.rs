@@ -12,9 +12,9 @@ mod parse;
 mod raw;
 mod validate;
 
-pub use builtin::builtin_definitions;
+pub(crate) use builtin::builtin_definitions;
 pub use change_bounds::{CHANGE_FIELDS, ChangeField};
-pub use directory::{definition_files, looks_like_definition};
+pub(crate) use directory::definition_files;
 pub use parse::{load_definition_file, parse_definition};
 
 /// One questionnaire: items, answer scale, scoring rules and change parameters.

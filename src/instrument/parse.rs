@@ -95,7 +95,7 @@ pub fn parse_definition(source_name: &str, text: &str) -> Result<Instrument, Def
 /// mistyped path to a large file would be read into memory whole before being refused.
 pub(crate) const MAX_DEFINITION_BYTES: u64 = 1024 * 1024;
 
-/// Reads and parses a definition file of at most [`MAX_DEFINITION_BYTES`].
+/// Reads and parses a definition file of at most 1 MiB; a larger file is refused.
 pub fn load_definition_file(path: &Path) -> Result<Instrument, DefinitionError> {
     let read_error = |source| DefinitionError::Read {
         path: path.to_owned(),

@@ -53,16 +53,36 @@ pub enum OutputError {
         expected: String,
     },
     /// Looking, writing, syncing or renaming failed.
-    #[error("{}: cannot {action}", .path.display())]
-    Io {
-        /// The file or directory involved.
-        path: PathBuf,
-        /// What was being done (`rename the new file into place`).
-        action: &'static str,
-        /// The failure.
-        #[source]
-        source: io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] FileIoError),
+}
+
+/// Looking at, reading, writing, syncing or renaming a file or directory failed: which
+/// path, and what was being done. One type for every file symscore reads or writes, so
+/// that each says it the same way: `PATH: cannot ACTION`, caused by the system's error.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: cannot {action}", .path.display())]
+pub struct FileIoError {
+    /// The file or directory involved.
+    pub path: PathBuf,
+    /// What was being done (`rename the new file into place`).
+    pub action: &'static str,
+    /// The failure.
+    #[source]
+    pub source: io::Error,
+}
+
+impl FileIoError {
+    /// The error of `action` on `path`, for `map_err`:
+    /// `fs::metadata(dir).map_err(FileIoError::at(dir, "look at the directory"))`.
+    pub fn at(path: impl Into<PathBuf>, action: &'static str) -> impl FnOnce(io::Error) -> Self {
+        let path = path.into();
+        move |source| FileIoError {
+            path,
+            action,
+            source,
+        }
+    }
 }
 
 /// What a command reads, which its output may not be.
@@ -203,11 +223,7 @@ impl OutputFile {
                 let file = OpenOptions::new()
                     .write(true)
                     .open(path)
-                    .map_err(|source| OutputError::Io {
-                        path: shown.clone(),
-                        action: "open it for writing",
-                        source,
-                    })?;
+                    .map_err(FileIoError::at(shown.clone(), "open it for writing"))?;
                 return Ok(OutputFile {
                     shown,
                     kind: Kind::InPlace(file),
@@ -249,11 +265,8 @@ impl OutputFile {
                 temporary.install(&self.shown, &target, sync_dir)
             }
             Kind::InPlace(mut file) => {
-                file.flush().map_err(|source| OutputError::Io {
-                    path: self.shown,
-                    action: "write to it",
-                    source,
-                })?;
+                file.flush()
+                    .map_err(FileIoError::at(self.shown, "write to it"))?;
                 Ok(None)
             }
         }

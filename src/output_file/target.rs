@@ -5,7 +5,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::OutputError;
+use super::{FileIoError, OutputError};
 
 /// The file a replace would rename over: `path` is the name with symbolic links followed,
 /// `metadata` what is there now (`None` for nothing yet).
@@ -27,11 +27,11 @@ pub(crate) fn resolve_target(path: &Path) -> Result<PathBuf, OutputError> {
             Ok(target) => return Ok(target),
             Err(err) if err.kind() == io::ErrorKind::NotFound => {}
             Err(source) => {
-                return Err(OutputError::Io {
+                return Err(OutputError::Io(FileIoError {
                     path,
                     action: "find the file",
                     source,
-                });
+                }));
             }
         }
         if let Ok(link) = fs::read_link(&path) {
@@ -40,23 +40,24 @@ pub(crate) fn resolve_target(path: &Path) -> Result<PathBuf, OutputError> {
             continue;
         }
         let dir = parent_dir(&path);
-        let dir = fs::canonicalize(&dir).map_err(|source| OutputError::Io {
-            path: dir.clone(),
-            action: "find the directory of the file",
-            source,
-        })?;
-        let name = path.file_name().ok_or_else(|| OutputError::Io {
-            path: path.clone(),
-            action: "use this as a file name",
-            source: io::Error::new(io::ErrorKind::InvalidInput, "no file name"),
+        let dir = fs::canonicalize(&dir).map_err(FileIoError::at(
+            dir.clone(),
+            "find the directory of the file",
+        ))?;
+        let name = path.file_name().ok_or_else(|| {
+            OutputError::Io(FileIoError {
+                path: path.clone(),
+                action: "use this as a file name",
+                source: io::Error::new(io::ErrorKind::InvalidInput, "no file name"),
+            })
         })?;
         return Ok(dir.join(name));
     }
-    Err(OutputError::Io {
+    Err(OutputError::Io(FileIoError {
         path,
         action: "follow the symbolic links to the file",
         source: io::Error::other("too many levels of symbolic links"),
-    })
+    }))
 }
 
 /// The directory `path` is in (`.` for a bare name).
@@ -88,11 +89,11 @@ pub(crate) fn inspect_target(shown: &Path, resolved: PathBuf) -> Result<Target, 
             });
         }
         Err(source) => {
-            return Err(OutputError::Io {
+            return Err(OutputError::Io(FileIoError {
                 path: shown.to_owned(),
                 action: "look at the file",
                 source,
-            });
+            }));
         }
     };
     let refuse = |found: String, expected: &str| OutputError::Refused {
@@ -147,11 +148,11 @@ pub(crate) fn inspect_target(shown: &Path, resolved: PathBuf) -> Result<Target, 
             ) {
                 cannot_write(source.to_string())
             } else {
-                OutputError::Io {
+                OutputError::Io(FileIoError {
                     path: shown.to_owned(),
                     action: "open the file for writing",
                     source,
-                }
+                })
             },
         );
     }
@@ -234,13 +235,9 @@ pub(crate) fn check_sticky(
     probe: &File,
 ) -> Result<(), OutputError> {
     use std::os::unix::fs::MetadataExt as _;
-    let io_error = |source| OutputError::Io {
-        path: dir.to_owned(),
-        action: "look at the directory of the file",
-        source,
-    };
-    let dir_metadata = fs::metadata(dir).map_err(io_error)?;
-    let me = probe.metadata().map_err(io_error)?.uid();
+    let io_error = || FileIoError::at(dir, "look at the directory of the file");
+    let dir_metadata = fs::metadata(dir).map_err(io_error())?;
+    let me = probe.metadata().map_err(io_error())?.uid();
     let sticky = dir_metadata.mode() & 0o1000 != 0;
     // Root may replace anything (it is the superuser's CAP_FOWNER, checked by the rename).
     if sticky && me != 0 && existing.uid() != me && dir_metadata.uid() != me {

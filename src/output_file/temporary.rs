@@ -14,8 +14,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tempfile::NamedTempFile;
 
-use super::OutputError;
 use super::target::{Target, check_sticky, parent_dir};
+use super::{FileIoError, OutputError};
 
 /// The temporary files that exist now.
 static TEMPORARY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -61,13 +61,7 @@ impl Temporary {
     pub(crate) fn create(shown: &Path, target: &Target) -> Result<Self, OutputError> {
         let temporary = Temporary::create_bare(shown, target)?;
         let file = temporary.as_file();
-        let io_error = |action: &'static str| {
-            move |source| OutputError::Io {
-                path: shown.to_owned(),
-                action,
-                source,
-            }
-        };
+        let io_error = |action| FileIoError::at(shown, action);
         match &target.metadata {
             Some(metadata) => {
                 check_sticky(shown, &parent_dir(&target.path), metadata, file)?;
@@ -115,11 +109,11 @@ impl Temporary {
                     expected: format!("a file name of at most {} bytes", 255 - TEMP_NAME_EXTRA),
                 }
             } else {
-                OutputError::Io {
+                OutputError::Io(FileIoError {
                     path: dir.clone(),
                     action: "create a temporary file in this directory",
                     source,
-                }
+                })
             }
         })?;
         paths.push(file.path().to_owned());
@@ -151,11 +145,7 @@ impl Temporary {
     ) -> Result<Option<String>, OutputError> {
         self.as_file()
             .sync_all()
-            .map_err(|source| OutputError::Io {
-                path: shown.to_owned(),
-                action: "write the new file",
-                source,
-            })?;
+            .map_err(FileIoError::at(shown.to_owned(), "write the new file"))?;
         let file = self.file.take().expect("present until installed");
         {
             // Held across the rename: a signal handler waits, then finds nothing to remove.
@@ -167,11 +157,11 @@ impl Temporary {
                 // The file is still there (persist hands it back): remove it now.
                 drop(paths);
                 drop(err.file);
-                return Err(OutputError::Io {
+                return Err(OutputError::Io(FileIoError {
                     path: shown.to_owned(),
                     action: "rename the new file into place",
                     source: err.error,
-                });
+                }));
             }
         }
         let dir = parent_dir(target);

@@ -120,3 +120,29 @@ fn a_new_file_is_for_its_owner_only_and_a_replaced_one_keeps_its_mode() {
         "{err}"
     );
 }
+
+/// Issue 12: a failed look, write or rename says the path and what was being done, with the
+/// system's error as its cause, through the one `FileIoError` type.
+#[test]
+fn a_failed_file_operation_names_the_path_the_action_and_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no-such-dir").join("out.csv");
+    let err = resolve_target(&path).unwrap_err();
+    let OutputError::Io(failure) = &err else {
+        panic!("expected an I/O failure, found {err:?}");
+    };
+    assert_eq!(failure.path, dir.path().join("no-such-dir"));
+    assert_eq!(failure.action, "find the directory of the file");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: cannot find the directory of the file",
+            dir.path().join("no-such-dir").display()
+        )
+    );
+    let cause = std::error::Error::source(&err).expect("the system's error");
+    assert_eq!(
+        cause.downcast_ref::<io::Error>().map(io::Error::kind),
+        Some(io::ErrorKind::NotFound)
+    );
+}

@@ -4,14 +4,16 @@
 //! interactive entry both come through [`score`], so every path applies the same rules.
 
 mod algorithm;
+mod flag;
 mod fraction;
-
-use serde::Serialize;
+mod safety;
 
 pub use algorithm::{Truth, evaluate};
+pub use flag::{Flag, FlagKind, status_flag};
 pub use fraction::Fraction;
+pub use safety::{SAFETY_MARK, SafetyCheck, SafetyNotice, SafetyStatus};
 
-use crate::instrument::{Band, Instrument, SafetyItem};
+use crate::instrument::{Band, Instrument};
 
 /// One item's answer as read, before scoring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,61 +36,6 @@ impl Answer {
     }
 }
 
-/// The scorer's own status flags (reference §5.3).
-pub mod status_flag {
-    /// The total was prorated from the answered items.
-    pub const PRORATED: &str = "PRORATED";
-    /// More items were blank than the instrument allows: no total.
-    pub const INVALID_TOO_MANY_MISSING: &str = "INVALID_TOO_MANY_MISSING";
-    /// At least one answer was unusable: no total.
-    pub const INVALID_VALUE: &str = "INVALID_VALUE";
-}
-
-/// What kind of rule raised a flag; renderers use it to make safety flags stand out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FlagKind {
-    /// A safety item endorsed or unknown: always needs clinician review.
-    Safety,
-    /// The scorer's status: prorated or invalid.
-    Status,
-    /// A cut-off on the total.
-    Threshold,
-    /// A symptom-count algorithm, definite or indeterminate.
-    Algorithm,
-    /// The follow-up schedule of a trend window: late or with a gap.
-    Schedule,
-}
-
-/// A raised flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Flag<'i> {
-    /// The flag's name, as in the reference vocabulary.
-    pub name: &'i str,
-    /// The kind of rule that raised it.
-    pub kind: FlagKind,
-}
-
-impl Flag<'_> {
-    /// Whether a clinician must review this flag before anything else: a safety item
-    /// (the definition's `safety_items`) endorsed or unanswered.
-    pub fn needs_safety_review(&self) -> bool {
-        self.kind == FlagKind::Safety
-    }
-}
-
-/// A flag reads as its name, so `flags == ["ITEM9_POSITIVE"]` says what a test means.
-impl PartialEq<&str> for Flag<'_> {
-    fn eq(&self, name: &&str) -> bool {
-        self.name == *name
-    }
-}
-
-impl Serialize for Flag<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name)
-    }
-}
-
 /// Severity of an administration: a band, or `invalid` when there is no valid total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity<'i> {
@@ -104,43 +51,6 @@ impl<'i> Severity<'i> {
         match self {
             Severity::Band(band) => &band.id,
             Severity::Invalid => "invalid",
-        }
-    }
-}
-
-/// The state of one safety item. There is deliberately no "safe" state: a zero is only
-/// "not endorsed on this form" (reference §2.4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SafetyStatus {
-    /// Answered at or above the item's threshold.
-    Endorsed(u8),
-    /// Answered below the threshold.
-    NotEndorsed(u8),
-    /// Blank or unusable: status unknown.
-    Unknown,
-}
-
-/// A safety item with its status on this form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SafetyCheck<'i> {
-    /// The rule from the definition.
-    pub item: &'i SafetyItem,
-    /// What the form says.
-    pub status: SafetyStatus,
-}
-
-impl SafetyCheck<'_> {
-    /// Whether the clinician must be told: endorsed or unknown.
-    pub fn needs_review(&self) -> bool {
-        !matches!(self.status, SafetyStatus::NotEndorsed(_))
-    }
-
-    /// The notice for the clinician, when review is needed.
-    pub fn notice(&self) -> Option<&str> {
-        match self.status {
-            SafetyStatus::Endorsed(_) => Some(&self.item.positive_notice),
-            SafetyStatus::Unknown => Some(&self.item.missing_notice),
-            SafetyStatus::NotEndorsed(_) => None,
         }
     }
 }

@@ -252,11 +252,11 @@ impl From<crate::output_file::OutputError> for AppendError {
                 found,
                 expected,
             },
-            OutputError::Io {
+            OutputError::Io(crate::output_file::FileIoError {
                 path,
                 action,
                 source,
-            } => AppendError::Io {
+            }) => AppendError::Io {
                 path,
                 action,
                 source,

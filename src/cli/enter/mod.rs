@@ -25,7 +25,7 @@ use anyhow::{Context as _, bail};
 use jiff::civil::Date;
 use symscore::batch::DateFormat;
 use symscore::instrument::Instrument;
-use symscore::score::is_not_administered;
+use symscore::score::{SAFETY_MARK, SafetyCheck, is_not_administered};
 use symscore::visits::{self, AppendOptions, Appended, Form, Visit};
 use symscore::{Registry, ScoreRecord, score};
 
@@ -35,7 +35,6 @@ use super::output::{Output, check_append_target, resolve_format, use_color};
 use super::prompt::{ANSWER_LINE_MAX, choose_prompter};
 use super::render::RecordWriter;
 use super::report::message;
-use review::safety_what;
 use session::{Abandon, Outcome, Session};
 
 /// The resolved command line.
@@ -140,10 +139,12 @@ fn write_scores(
             continue;
         }
         let report = score(form.instrument, &form.items)?;
-        for check in &report.safety {
-            if let Some(notice) = check.notice() {
-                safety.push(format!("!! {}: {notice}", safety_what(check)));
-            }
+        for notice in report.safety.iter().filter_map(SafetyCheck::notice) {
+            safety.push(format!(
+                "{SAFETY_MARK} {}: {}",
+                notice.heading(),
+                notice.words()
+            ));
         }
         writer.write(&ScoreRecord {
             patient_id: options.patient_id.clone(),

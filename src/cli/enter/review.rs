@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use symscore::instrument::Instrument;
-use symscore::score::{SafetyCheck, SafetyStatus, is_not_administered};
+use symscore::score::{SAFETY_MARK, SafetyStatus, is_not_administered};
 use symscore::visits::{FileCheck, Form};
 use symscore::{Answer, ScoreReport, score};
 
@@ -101,20 +101,6 @@ pub(super) fn instrument_intro(instrument: &Instrument) -> String {
         let _ = write!(text, "\n   {line}");
     }
     text
-}
-
-/// `ITEM9_POSITIVE (item 9 = 2, More than half the days)` or `ITEM9_MISSING (item 9 blank)`.
-pub(super) fn safety_what(check: &SafetyCheck<'_>) -> String {
-    match check.status {
-        SafetyStatus::Endorsed(value) | SafetyStatus::NotEndorsed(value) => format!(
-            "{} (item {} = {value})",
-            check.item.positive_flag, check.item.item
-        ),
-        SafetyStatus::Unknown => format!(
-            "{} (item {} blank or unusable: safety unknown)",
-            check.item.missing_flag, check.item.item
-        ),
-    }
 }
 
 pub(super) fn truncate(text: &str, width: usize) -> String {
@@ -234,9 +220,9 @@ fn review_form(text: &mut String, form: &Form<'_>, changed: &[Option<Answer>]) {
     }
     for check in &report.safety {
         if let Some(notice) = check.notice() {
-            let _ = writeln!(text, "  !! {}", safety_what(check));
-            for line in wrap(notice, 72) {
-                let _ = writeln!(text, "  !! {line}");
+            let _ = writeln!(text, "  {SAFETY_MARK} {}", notice.heading());
+            for line in wrap(notice.words(), 72) {
+                let _ = writeln!(text, "  {SAFETY_MARK} {line}");
             }
         } else if let SafetyStatus::NotEndorsed(value) = check.status {
             // Reference §2.4: a zero is "not endorsed on this form", never "safe".

@@ -11,8 +11,9 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use super::interrupt::Interrupt;
 use super::{
     ANSWER_LINE_MAX, Decision, Parsed, Prompter, Question, Reply, Review, Stop, answer_text,
-    help_text, keys_hint, reply_to, scale_line,
+    help_text, is_yes, keys_hint, reply_to, scale_line,
 };
+use symscore::score::SAFETY_MARK;
 
 pub(crate) struct LinePrompter<R, W> {
     input: BufReader<R>,
@@ -167,7 +168,7 @@ impl<R: Read, W: Write> Prompter for LinePrompter<R, W> {
     fn alert(&mut self, lines: &[String]) -> Result<(), Stop> {
         writeln!(self.out)?;
         for line in lines {
-            writeln!(self.out, "!! {line}")?;
+            writeln!(self.out, "{SAFETY_MARK} {line}")?;
         }
         Ok(())
     }
@@ -185,9 +186,10 @@ impl<R: Read, W: Write> Prompter for LinePrompter<R, W> {
         )?;
         self.out.flush()?;
         let answer = self.read()?.ok_or(Stop::EndOfInput)?;
-        Ok(match answer.trim().to_ascii_lowercase().as_str() {
-            "y" | "yes" => Decision::Save,
-            _ => Decision::Abandon,
+        Ok(if is_yes(&answer) {
+            Decision::Save
+        } else {
+            Decision::Abandon
         })
     }
 
@@ -197,23 +199,14 @@ impl<R: Read, W: Write> Prompter for LinePrompter<R, W> {
     }
 
     /// As at the terminal: the next line must be `y` to confirm; anything else keeps.
-    fn confirm_change(
-        &mut self,
-        notice: &[String],
-        question: &str,
-        keep: &str,
-    ) -> Result<bool, Stop> {
-        self.alert(notice)?;
+    fn ask_to_change(&mut self, question: &str, keep: &str) -> Result<bool, Stop> {
         write!(
             self.out,
             "{question} Type y to confirm; anything else keeps {keep}: "
         )?;
         self.out.flush()?;
         let answer = self.read()?.ok_or(Stop::EndOfInput)?;
-        Ok(matches!(
-            answer.trim().to_ascii_lowercase().as_str(),
-            "y" | "yes"
-        ))
+        Ok(is_yes(&answer))
     }
 }
 
@@ -222,10 +215,9 @@ mod tests {
     use super::*;
     use symscore::Registry;
 
-    fn ask_all(input: &str) -> (Vec<Result<Reply, String>>, String) {
-        let registry = Registry::builtin();
-        let phq9 = registry.get("phq9").unwrap();
-        let question = Question {
+    /// PHQ-9's first item, asked for the first time.
+    fn first_item(phq9: &symscore::instrument::Instrument) -> Question<'_> {
+        Question {
             heading: "PHQ-9 item 1 of 9".into(),
             short: "phq9 1".into(),
             label: &phq9.items[0].label,
@@ -233,7 +225,13 @@ mod tests {
             scale: &phq9.scale,
             current: None,
             scored: true,
-        };
+        }
+    }
+
+    fn ask_all(input: &str) -> (Vec<Result<Reply, String>>, String) {
+        let registry = Registry::builtin();
+        let phq9 = registry.get("phq9").unwrap();
+        let question = first_item(phq9);
         let mut out = Vec::new();
         let mut prompter = LinePrompter::new(input.as_bytes(), &mut out, true);
         let mut replies = Vec::new();
@@ -285,15 +283,7 @@ mod tests {
             let mut prompter = LinePrompter::new(input.as_slice(), &mut out, false);
             let registry = symscore::Registry::builtin();
             let phq9 = registry.get("phq9").unwrap();
-            let question = Question {
-                heading: "PHQ-9 item 1 of 9".into(),
-                short: "phq9 1".into(),
-                label: &phq9.items[0].label,
-                text: None,
-                scale: &phq9.scale,
-                current: None,
-                scored: true,
-            };
+            let question = first_item(phq9);
             let mut replies = Vec::new();
             loop {
                 match prompter.ask(&question) {

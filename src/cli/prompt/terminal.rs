@@ -24,9 +24,10 @@ use dialoguer::theme::{ColorfulTheme, Theme as _};
 
 use super::interrupt::Interrupt;
 use super::{
-    Decision, Parsed, Prompter, Question, Reply, Review, Stop, answer_text, help_text, keys_hint,
-    reply_to, scale_line, shorten,
+    Decision, Parsed, Prompter, Question, Reply, Review, Stop, answer_text, help_text, is_yes,
+    keys_hint, reply_to, scale_line, shorten,
 };
+use symscore::score::SAFETY_MARK;
 
 /// Ctrl-D: the end of input on an empty line.
 const CTRL_D: char = '\u{4}';
@@ -122,10 +123,28 @@ impl TerminalPrompter {
         Ok((text, width.saturating_sub(1) / columns + 1))
     }
 
+    /// Asks `prompt` until the answer is `y` (true) or Enter or `n` (false); anything else is
+    /// refused as not the `expected` keys, and asked again.
+    fn ask_yes_or_enter(&self, prompt: &str, expected: &str) -> Result<bool, Stop> {
+        loop {
+            let (text, _) = self.read_line(prompt)?;
+            if is_yes(&text) {
+                return Ok(true);
+            }
+            match text.trim().to_ascii_lowercase().as_str() {
+                "" | "n" | "no" => return Ok(false),
+                other => self.error(&format!(
+                    "expected {expected}, found '{}'",
+                    symscore::answer::show_cell(&shorten(other))
+                ))?,
+            }
+        }
+    }
+
     /// The review line by line, with safety lines in bold red as well as marked `!!`.
     fn show_review(&self, text: &str) -> Result<(), Stop> {
         for line in text.lines() {
-            if line.trim_start().starts_with("!!") {
+            if line.trim_start().starts_with(SAFETY_MARK) {
                 self.line(&style(line).red().bold().for_stderr().to_string())?;
             } else {
                 self.line(line)?;
@@ -210,7 +229,7 @@ impl Prompter for TerminalPrompter {
         self.line("")?;
         for line in lines {
             self.line(
-                &style(format!("!! {line}"))
+                &style(format!("{SAFETY_MARK} {line}"))
                     .red()
                     .bold()
                     .for_stderr()
@@ -239,7 +258,7 @@ impl Prompter for TerminalPrompter {
             };
             let (text, _) = self.read_line(&format!("What next? [{keys}]"))?;
             match text.trim().to_ascii_lowercase().as_str() {
-                "y" | "yes" if review.can_save => return Ok(Decision::Save),
+                _ if review.can_save && is_yes(&text) => return Ok(Decision::Save),
                 "c" | "change" => {
                     if let Some(index) = self.choose_answer(review)? {
                         return Ok(Decision::Change(index));
@@ -260,41 +279,18 @@ impl Prompter for TerminalPrompter {
     }
 
     /// Enter (or `n`) keeps the answer; only `y` changes it.
-    fn confirm_change(
-        &mut self,
-        notice: &[String],
-        question: &str,
-        keep: &str,
-    ) -> Result<bool, Stop> {
-        self.alert(notice)?;
-        loop {
-            let (text, _) =
-                self.read_line(&format!("{question} [y changes it, Enter keeps {keep}]"))?;
-            match text.trim().to_ascii_lowercase().as_str() {
-                "y" | "yes" => return Ok(true),
-                "" | "n" | "no" => return Ok(false),
-                other => self.error(&format!(
-                    "expected y to change it, or Enter to keep {keep}, found '{}'",
-                    symscore::answer::show_cell(&shorten(other))
-                ))?,
-            }
-        }
+    fn ask_to_change(&mut self, question: &str, keep: &str) -> Result<bool, Stop> {
+        self.ask_yes_or_enter(
+            &format!("{question} [y changes it, Enter keeps {keep}]"),
+            &format!("y to change it, or Enter to keep {keep}"),
+        )
     }
 
     /// Enter (or `n`) goes on with the visit; only `y` abandons.
     fn confirm_abandon(&mut self) -> Result<bool, Stop> {
-        loop {
-            let (text, _) = self.read_line(
-                "Abandon this visit? Nothing will be saved [y abandons, Enter goes on]",
-            )?;
-            match text.trim().to_ascii_lowercase().as_str() {
-                "y" | "yes" => return Ok(true),
-                "" | "n" | "no" => return Ok(false),
-                other => self.error(&format!(
-                    "expected y to abandon, or Enter to go on, found '{}'",
-                    symscore::answer::show_cell(&shorten(other))
-                ))?,
-            }
-        }
+        self.ask_yes_or_enter(
+            "Abandon this visit? Nothing will be saved [y abandons, Enter goes on]",
+            "y to abandon, or Enter to go on",
+        )
     }
 }

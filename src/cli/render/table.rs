@@ -17,7 +17,6 @@ use comfy_table::{
     Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
 };
 use symscore::ScoreRecord;
-use symscore::score::{FlagKind, SafetyStatus};
 
 /// A table with the project's style; `color` decides whether cells may be styled.
 pub(crate) fn new_table(color: bool) -> Table {
@@ -100,24 +99,15 @@ impl ScoreTable {
             (Some(total), _) => total.to_string(),
             (None, _) => "—".to_owned(),
         };
-        let mut safety = Vec::new();
-        for check in &report.safety {
-            match check.status {
-                SafetyStatus::Endorsed(value) => safety.push(format!(
-                    "!! {} (item {} = {value})",
-                    check.item.positive_flag, check.item.item
-                )),
-                SafetyStatus::Unknown => safety.push(format!(
-                    "!! {} (item {}: unknown)",
-                    check.item.missing_flag, check.item.item
-                )),
-                SafetyStatus::NotEndorsed(_) => {}
-            }
-        }
+        let safety: Vec<String> = report
+            .safety
+            .iter()
+            .filter_map(|check| Some(check.notice()?.cell().to_string()))
+            .collect();
         let others: Vec<&str> = report
             .flags
             .iter()
-            .filter(|f| f.kind != FlagKind::Safety)
+            .filter(|f| !f.needs_safety_review())
             .map(|f| f.name)
             .collect();
         let mut flags = safety.join("\n");

@@ -1,136 +1,16 @@
-//! `symscore instruments`: list, show and check instrument definitions.
+//! `symscore instruments show`: an instrument described for a person: items, answer
+//! scale, bands, flags and the rules behind them.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 
-use anyhow::{Context as _, bail};
 use comfy_table::Cell;
-use serde_json::json;
-use symscore::csv_cell::spreadsheet_safe;
-use symscore::instrument::{Algorithm, Instrument, load_definition_file};
-use symscore::{DefinitionError, Registry};
+use symscore::instrument::{Algorithm, Instrument};
+use symscore::score::{SAFETY_MARK, status_flag};
 
-use super::ExitStatus;
-use super::args::{Format, InstrumentsAction, InstrumentsArgs, OutputArgs};
-use super::output::{Output, resolve_format, use_color};
-use super::render::{new_table, terminal_safe};
-use super::report::{message, message_lines};
-
-pub(crate) fn run(args: InstrumentsArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
-    let InstrumentsArgs { action, output } = args;
-    match action {
-        None => list(registry, &output),
-        Some(InstrumentsAction::List {
-            output: list_output,
-        }) => {
-            // `instruments --format json list` and `instruments list --format json` both work.
-            let merged = OutputArgs {
-                format: list_output.format.or(output.format),
-                output: list_output.output.or(output.output),
-            };
-            list(registry, &merged)
-        }
-        Some(action) => {
-            if output.format.is_some() || output.output.is_some() {
-                bail!(
-                    "--format and -o apply to the instrument list (`symscore instruments list --format json`)"
-                );
-            }
-            match action {
-                InstrumentsAction::Show { id } => show(registry, &id),
-                InstrumentsAction::Check { files } => Ok(check(registry, &files)),
-                InstrumentsAction::List { .. } => unreachable!("handled above"),
-            }
-        }
-    }
-}
-
-fn list(registry: &Registry, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
-    let mut out = Output::open(output.output.as_deref(), &[])?;
-    let to_terminal = out.is_terminal();
-    let rows: Vec<_> = registry
-        .iter()
-        .map(|i| {
-            json!({
-                "id": i.id,
-                "name": i.name,
-                "items": i.item_count(),
-                "min": i.total_min(),
-                "max": i.total_max(),
-                "version": i.version,
-                "licence": i.licence,
-                "origin": registry.origin(&i.id).unwrap_or_default(),
-            })
-        })
-        .collect();
-    match resolve_format(output.format, output.output.as_deref(), to_terminal) {
-        Format::Table => {
-            let mut table = new_table(use_color(to_terminal));
-            table.set_header(["id", "name", "items", "range", "version", "from", "licence"]);
-            for i in registry.iter() {
-                table.add_row([
-                    i.id.clone(),
-                    i.name.clone(),
-                    i.item_count().to_string(),
-                    format!("{}–{}", i.total_min(), i.total_max()),
-                    i.version.clone(),
-                    terminal_safe(registry.origin(&i.id).unwrap_or_default()),
-                    i.licence.clone(),
-                ]);
-            }
-            writeln!(out, "{table}")?;
-        }
-        Format::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut out);
-            writer.write_record([
-                "id", "name", "items", "min", "max", "version", "origin", "licence",
-            ])?;
-            // Definition text and paths are free text: a spreadsheet must not read one as
-            // a formula (ids are validated identifiers and need nothing).
-            for i in registry.iter() {
-                writer.write_record([
-                    i.id.as_str(),
-                    &spreadsheet_safe(&i.name),
-                    &i.item_count().to_string(),
-                    &i.total_min().to_string(),
-                    &i.total_max().to_string(),
-                    &spreadsheet_safe(&i.version),
-                    &spreadsheet_safe(registry.origin(&i.id).unwrap_or_default()),
-                    &spreadsheet_safe(&i.licence),
-                ])?;
-            }
-            writer.flush()?;
-        }
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
-        Format::Jsonl => {
-            for row in &rows {
-                writeln!(out, "{row}")?;
-            }
-        }
-    }
-    out.commit()?;
-    Ok(ExitStatus::Success)
-}
-
-fn show(registry: &Registry, id: &str) -> anyhow::Result<ExitStatus> {
-    let instrument = registry.get(id).with_context(|| {
-        format!(
-            "unknown instrument `{id}`; expected one of {}",
-            registry.ids()
-        )
-    })?;
-    let mut out = Output::open(None, &[])?;
-    let color = use_color(out.is_terminal());
-    // The origin is a path, which may hold anything a file name can.
-    let origin = terminal_safe(registry.origin(id).unwrap_or_default());
-    let text = describe(instrument, &origin, color);
-    out.write_all(text.as_bytes())?;
-    out.commit()?;
-    Ok(ExitStatus::Success)
-}
+use crate::cli::render::new_table;
 
 /// The full human description of an instrument, as `instruments show` prints it.
-fn describe(i: &Instrument, origin: &str, color: bool) -> String {
+pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -233,14 +113,14 @@ fn describe(i: &Instrument, origin: &str, color: bool) -> String {
     flags.set_header(["flag", "raised when"]);
     for safety in &i.safety_items {
         flags.add_row([
-            Cell::new(format!("!! {}", safety.positive_flag)),
+            Cell::new(format!("{SAFETY_MARK} {}", safety.positive_flag)),
             Cell::new(format!(
                 "item {} ≥ {}, whatever the total (safety: always review)",
                 safety.item, safety.min_value
             )),
         ]);
         flags.add_row([
-            Cell::new(format!("!! {}", safety.missing_flag)),
+            Cell::new(format!("{SAFETY_MARK} {}", safety.missing_flag)),
             Cell::new(format!(
                 "item {} blank or unusable: status unknown, never \"safe\"",
                 safety.item
@@ -262,16 +142,16 @@ fn describe(i: &Instrument, origin: &str, color: bool) -> String {
     }
     if i.max_missing > 0 {
         flags.add_row([
-            "PRORATED".to_owned(),
+            status_flag::PRORATED.to_owned(),
             format!("1–{} items blank; total prorated", i.max_missing),
         ]);
     }
     flags.add_row([
-        "INVALID_TOO_MANY_MISSING".to_owned(),
+        status_flag::INVALID_TOO_MANY_MISSING.to_owned(),
         format!("more than {} items blank; no total", i.max_missing),
     ]);
     flags.add_row([
-        "INVALID_VALUE".to_owned(),
+        status_flag::INVALID_VALUE.to_owned(),
         format!(
             "an answer outside {}–{} or not a whole number; no total",
             i.scale.min, i.scale.max
@@ -386,77 +266,6 @@ fn compact(numbers: &[usize]) -> String {
         i += 1;
     }
     parts.join(", ")
-}
-
-fn check(registry: &Registry, files: &[std::path::PathBuf]) -> ExitStatus {
-    let mut status = ExitStatus::Success;
-    let mut stdout = std::io::stdout().lock();
-    for path in files {
-        match load_definition_file(path) {
-            Ok(instrument) if registry.check_replacement(&instrument).is_err() => {
-                let problem = registry
-                    .check_replacement(&instrument)
-                    .err()
-                    .unwrap_or_default();
-                message(
-                    &DefinitionError::WeakensSafety {
-                        source_name: path.display().to_string(),
-                        id: instrument.id.clone(),
-                        problem,
-                    }
-                    .to_string(),
-                );
-                if status == ExitStatus::Success {
-                    status = ExitStatus::Rejected;
-                }
-            }
-            Ok(instrument) => {
-                let overrides = if registry.origin(&instrument.id) == Some("built-in") {
-                    format!(
-                        "; replaces the built-in `{}` when loaded with --instruments-dir",
-                        instrument.id
-                    )
-                } else {
-                    String::new()
-                };
-                let _ = writeln!(
-                    stdout,
-                    "{}: ok: `{}` {} — {} items, total {}–{}, {} bands, version {}{overrides}",
-                    // A name from the command line may come from a glob over a shared folder.
-                    terminal_safe(&path.display().to_string()),
-                    instrument.id,
-                    instrument.name,
-                    instrument.item_count(),
-                    instrument.total_min(),
-                    instrument.total_max(),
-                    instrument.bands.len(),
-                    instrument.version
-                );
-            }
-            // Too long to be a definition: not read, as an unreadable file.
-            Err(err @ DefinitionError::TooLarge { .. }) => {
-                message(&format!("error: {err}"));
-                status = ExitStatus::Error;
-            }
-            Err(err @ DefinitionError::Read { .. }) => {
-                message(&format!(
-                    "error: {err}: {}",
-                    std::error::Error::source(&err)
-                        .map(ToString::to_string)
-                        .unwrap_or_default()
-                ));
-                status = ExitStatus::Error;
-            }
-            Err(err) => {
-                message_lines(&err.to_string());
-                if status == ExitStatus::Success {
-                    status = ExitStatus::Rejected;
-                }
-            }
-        }
-    }
-    let _ = stdout.flush();
-    status
 }
 
 #[cfg(test)]

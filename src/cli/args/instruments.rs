@@ -1,0 +1,44 @@
+//! `symscore instruments`: its actions, their arguments and the long help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::OutputArgs;
+
+pub(super) const INSTRUMENTS_EXAMPLES: &str = "\
+Examples:
+  symscore instruments                        # id, name, items, range, version, licence
+  symscore instruments show phq9              # items, answer scale, bands, flags, rules
+  symscore instruments check my-scale.json    # validate your own definition
+
+Exit status: 0 valid; 1 a definition was rejected; 2 unreadable file.";
+
+#[derive(Debug, Args)]
+pub(crate) struct InstrumentsArgs {
+    #[command(subcommand)]
+    pub(crate) action: Option<InstrumentsAction>,
+
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum InstrumentsAction {
+    /// List the instruments (the default).
+    List {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Show one instrument: items, answer scale, bands, flags, missing-item rule, source.
+    Show {
+        /// Instrument id, such as `phq9`.
+        id: String,
+    },
+    /// Validate definition files without installing them.
+    Check {
+        /// Definition files (*.json).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+}

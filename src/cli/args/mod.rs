@@ -1,0 +1,183 @@
+//! The command-line interface definition: clap types only, no logic. The top level and what
+//! several subcommands share are here; each subcommand's arguments and long help are in a
+//! file of their own.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod enter;
+mod instruments;
+mod score;
+mod trend;
+
+use enter::ENTER_EXAMPLES;
+pub(crate) use enter::EnterArgs;
+use instruments::INSTRUMENTS_EXAMPLES;
+pub(crate) use instruments::{InstrumentsAction, InstrumentsArgs};
+use score::SCORE_EXAMPLES;
+pub(crate) use score::ScoreArgs;
+use trend::TREND_EXAMPLES;
+pub(crate) use trend::{PlateauRuleArg, TrendArgs};
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  everything was scored (a closed pipe, as in `| head`, also counts as success)
+  1  some input was rejected: an unusable answer, too many blanks, an unreadable
+     date or patient id; or `instruments check` rejected a definition. The rest
+     was still scored
+  2  usage error, unreadable file, malformed CSV, a header that does not fit, an
+     --instruments-dir whose definitions do not all load, an -o that may not be
+     written, or a closed standard output
+  129, 130, 143  ended by SIGHUP, SIGINT or SIGTERM (a temporary -o file is removed)
+  3  `trend --fail-on`: a listed condition occurred
+  130 `enter` was interrupted with Ctrl-C: nothing was saved (an abandoned visit is 1)
+
+symscore flags results for clinician review. It does not diagnose and does not
+recommend treatment.";
+
+/// Score symptom questionnaires (PHQ-9, GAD-7, PCL-5, or your own) from the shell or from
+/// exported CSV files.
+///
+/// Instruments are data files: `symscore instruments` lists them, and --instruments-dir adds
+/// your own. Results go to stdout; messages, safety notices and the row summary go to stderr.
+#[derive(Debug, Parser)]
+#[command(name = "symscore", version, about, long_about, help_expected = true, after_help = EXIT_CODES)]
+pub(crate) struct Cli {
+    /// Directory of extra instrument definitions (*.json); an id that is built in replaces
+    /// the built-in definition.
+    #[arg(long, global = true, value_name = "DIR", env = "SYMSCORE_INSTRUMENTS")]
+    pub(crate) instruments_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Score administrations from a CSV export, or one administration given with --items.
+    #[command(after_long_help = SCORE_EXAMPLES)]
+    Score(ScoreArgs),
+    /// Follow totals through the integration window after each dosing: change, plateau, safety.
+    #[command(after_long_help = TREND_EXAMPLES)]
+    Trend(TrendArgs),
+    /// List instruments, show one, or check a definition file.
+    #[command(after_long_help = INSTRUMENTS_EXAMPLES)]
+    Instruments(InstrumentsArgs),
+    /// Enter one visit item by item at the keyboard (or from piped lines), score it, and
+    /// optionally save it to a visits CSV.
+    #[command(after_long_help = ENTER_EXAMPLES)]
+    Enter(EnterArgs),
+}
+
+/// How to read a visits CSV; shared by every command that reads one.
+#[derive(Debug, Args)]
+pub(crate) struct InputArgs {
+    /// Column with the patient id.
+    #[arg(long, value_name = "COLUMN", default_value = "patient_id")]
+    pub(crate) patient_column: String,
+
+    /// Column with the visit date [default: `date` when the header has one].
+    #[arg(long, value_name = "COLUMN")]
+    pub(crate) date_column: Option<String>,
+
+    /// strftime layout of the dates, such as `%d/%m/%Y` [default: ISO 8601 YYYY-MM-DD].
+    #[arg(long, value_name = "LAYOUT")]
+    pub(crate) date_format: Option<String>,
+
+    /// Rename a column before anything else, as SRC=DEST (repeatable or comma-separated):
+    /// `--map DPQ010=phq9_1,DPQ020=phq9_2`.
+    #[arg(long = "map", value_name = "SRC=DEST", value_delimiter = ',')]
+    pub(crate) renames: Vec<String>,
+
+    /// More cell values that mean "no answer" (comma-separated), such as 7,9 for refused and
+    /// don't know. Blank, NA, N/A and `.` always do. A number also matches its decimal form
+    /// (7 matches 7.0).
+    #[arg(
+        long,
+        value_name = "TOKENS",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub(crate) na: Vec<String>,
+
+    /// Field delimiter: one character, or `tab`.
+    #[arg(long, value_name = "CHAR", default_value = ",")]
+    pub(crate) delimiter: String,
+}
+
+/// Where and how results are written.
+#[derive(Debug, Args)]
+pub(crate) struct OutputArgs {
+    /// Output format [default: table on a terminal, otherwise from the -o extension, else csv].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format: Option<Format>,
+
+    /// Write results to FILE instead of standard output (`-` is standard output).
+    ///
+    /// A regular file is replaced atomically (a temporary file renamed into place when done);
+    /// a device or named pipe is written in place. Refused: an input file, a file in
+    /// --instruments-dir, a file you cannot write or marked read-only, a hard-linked file.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// `-o -` means standard output, as `-` means standard input for the visits file: it
+    /// must not create a file named `-` holding the results. `./-` names such a file.
+    /// `-o /dev/stdout` is standard output too: followed as a link, it would name the file
+    /// standard output is open on, which would be replaced where `>>` asked to append.
+    fn dash_is_standard_output(&mut self) {
+        let standard = ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"];
+        if self
+            .output
+            .as_deref()
+            .is_some_and(|path| standard.iter().any(|s| path == std::path::Path::new(s)))
+        {
+            self.output = None;
+        }
+    }
+}
+
+impl Cli {
+    /// Applies the `-` convention to every `-o` of the command line, so each writer sees
+    /// standard output as the absence of `-o`.
+    pub(crate) fn resolve_standard_output(&mut self) {
+        let outputs: Vec<&mut OutputArgs> = match &mut self.command {
+            Command::Score(args) => vec![&mut args.output],
+            Command::Trend(args) => vec![&mut args.output],
+            Command::Enter(args) => vec![&mut args.output],
+            Command::Instruments(args) => {
+                let mut outputs = vec![&mut args.output];
+                if let Some(InstrumentsAction::List { output }) = &mut args.action {
+                    outputs.push(output);
+                }
+                outputs
+            }
+        };
+        for output in outputs {
+            output.dash_is_standard_output();
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned table for reading, drawn in blocks of 1000 rows as they arrive.
+    Table,
+    /// One row per administration, header first.
+    Csv,
+    /// One JSON array of records.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}
