@@ -12,6 +12,7 @@ mod nhs_tt;
 mod params;
 mod patient;
 mod plateau;
+mod run;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -25,6 +26,10 @@ pub use patient::{PatientTrend, Repeat, analyze_patient};
 pub use plateau::{
     EligiblePoint, OnTrack, OnTrackParams, PlateauRule, Status, StatusDecision, on_track,
     plateau_status, slope,
+};
+pub use run::{
+    Coverage, DosingPlan, NoTrendReason, PatientResults, PatientStream, RowEvent, RunError,
+    RunTotals,
 };
 
 use crate::instrument::{ChangeParams, Instrument};
