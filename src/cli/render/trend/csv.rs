@@ -61,7 +61,6 @@ pub(crate) struct CsvRows<W: Write> {
     prefix: Vec<u8>,
     /// The parameter cells, each preceded by a comma, and the line end.
     suffix: Vec<u8>,
-    percentages: PercentText,
 }
 
 impl<W: Write> CsvRows<W> {
@@ -70,13 +69,12 @@ impl<W: Write> CsvRows<W> {
             blocks: CsvBlocks::new(out, &CSV_HEADER),
             prefix: Vec::new(),
             suffix: Vec::new(),
-            percentages: PercentText::default(),
         }
     }
 
     pub(super) fn write(&mut self, row: &TrendRow<'_, '_>) -> std::io::Result<()> {
         self.prefix.clear();
-        push_summary_cells(&mut self.prefix, row, &mut self.percentages);
+        push_summary_cells(&mut self.prefix, row);
         self.suffix.clear();
         push_parameter_cells(&mut self.suffix, row.summary);
         self.suffix.push(b'\n');
@@ -88,7 +86,7 @@ impl<W: Write> CsvRows<W> {
         }
         for point in &row.summary.points {
             rows.extend_from_slice(&self.prefix);
-            push_point_cells(rows, point, &mut self.percentages);
+            push_point_cells(rows, point);
             rows.extend_from_slice(&self.suffix);
         }
         self.blocks.row_done()
@@ -105,45 +103,15 @@ impl<W: Write> CsvRows<W> {
     }
 }
 
-/// Percentages as `{:.1}` writes them, remembered by value: they come from small integer
-/// totals, so a run sees a few thousand distinct ones, and the exact decimal formatting of
-/// a float is slow enough to show in a half-gigabyte output. A direct-mapped table: each
-/// value has one slot, and a value that finds another there is formatted again.
-struct PercentText {
-    slots: Vec<Option<(u64, Box<[u8]>)>>,
-}
-
-impl Default for PercentText {
-    fn default() -> Self {
-        PercentText {
-            slots: vec![None; Self::SLOTS],
-        }
-    }
-}
-
-impl PercentText {
-    const SLOT_BITS: u32 = 14;
-    const SLOTS: usize = 1 << Self::SLOT_BITS;
-
-    fn push(&mut self, out: &mut Vec<u8>, value: f64) {
-        let bits = value.to_bits();
-        // Fibonacci hashing: the top bits of the product depend on every bit of the value.
-        let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::SLOT_BITS)) as usize;
-        match &self.slots[slot] {
-            Some((known, text)) if *known == bits => out.extend_from_slice(text),
-            _ => {
-                let text = format!("{value:.1}");
-                out.extend_from_slice(text.as_bytes());
-                self.slots[slot] = Some((bits, text.into_bytes().into_boxed_slice()));
-            }
-        }
-    }
-}
-
 fn push_optional<T: Copy>(out: &mut Vec<u8>, value: Option<T>, push: impl FnOnce(&mut Vec<u8>, T)) {
     if let Some(value) = value {
         push(out, value);
     }
+}
+
+/// A percentage with one decimal, as `{:.1}` writes it.
+fn push_percent(out: &mut Vec<u8>, value: f64) {
+    let _ = write!(out, "{value:.1}");
 }
 
 fn push_bool(out: &mut Vec<u8>, value: bool) {
@@ -153,7 +121,7 @@ fn push_bool(out: &mut Vec<u8>, value: bool) {
 /// The cells every row of one window shares, each followed by a comma: who, which window,
 /// and the summary. Dates, numbers and our own vocabulary never need quoting; text from the
 /// input or a definition goes through `push_csv_field`.
-fn push_summary_cells(out: &mut Vec<u8>, row: &TrendRow<'_, '_>, percentages: &mut PercentText) {
+fn push_summary_cells(out: &mut Vec<u8>, row: &TrendRow<'_, '_>) {
     let s = row.summary;
     push_csv_field(out, &spreadsheet_safe(row.patient_id));
     out.push(b',');
@@ -177,7 +145,7 @@ fn push_summary_cells(out: &mut Vec<u8>, row: &TrendRow<'_, '_>, percentages: &m
     out.push(b',');
     push_optional(out, s.change_points, push_signed);
     out.push(b',');
-    push_optional(out, s.change_pct, |out, v| percentages.push(out, v));
+    push_optional(out, s.change_pct, push_percent);
     out.push(b',');
     push_optional(out, s.reliable_change, |out, r| {
         out.extend_from_slice(r.name().as_bytes());
@@ -206,7 +174,7 @@ fn push_summary_cells(out: &mut Vec<u8>, row: &TrendRow<'_, '_>, percentages: &m
 }
 
 /// One administration's ten cells.
-fn push_point_cells(out: &mut Vec<u8>, p: &WindowPoint<'_>, percentages: &mut PercentText) {
+fn push_point_cells(out: &mut Vec<u8>, p: &WindowPoint<'_>) {
     push_date(out, p.date);
     out.push(b',');
     push_signed(out, p.days_since_dose);
@@ -219,7 +187,7 @@ fn push_point_cells(out: &mut Vec<u8>, p: &WindowPoint<'_>, percentages: &mut Pe
     out.push(b',');
     push_optional(out, p.change_points, push_signed);
     out.push(b',');
-    push_optional(out, p.change_pct, |out, v| percentages.push(out, v));
+    push_optional(out, p.change_pct, push_percent);
     out.push(b',');
     push_bool(out, p.recall_overlaps_dose);
     out.push(b',');
