@@ -10,7 +10,9 @@
 //! a callback rather than returned by an iterator: a callback needs no lending-iterator
 //! machinery, and the caller's writer stays a plain `&mut` in its closure.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+mod buffers;
+
+use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 
 use super::{
@@ -23,6 +25,7 @@ use crate::record::ScoreRecord;
 use crate::registry::Registry;
 use crate::score::Flag;
 use crate::trend::{UnchangedCheck, VisitsInput};
+use buffers::Buffers;
 
 /// Every patient's dosing sessions: a schedule read from a file, or one date for everyone.
 #[derive(Debug, Clone)]
@@ -161,9 +164,6 @@ pub struct PatientStream<'i, 'v> {
     source: String,
 }
 
-/// A patient id with, per planned instrument, that patient's administrations.
-type Buffered<'i> = (String, Vec<Vec<Administration<'i>>>);
-
 impl<'i, 'v> PatientStream<'i, 'v> {
     /// Reads the header of `input`. `grouped` is what [`VisitsInput::patients_are_grouped`]
     /// found: a grouped file is analysed one patient at a time, anything else collected.
@@ -210,12 +210,7 @@ impl<'i, 'v> PatientStream<'i, 'v> {
             options,
             totals: RunTotals::default(),
         };
-        // Grouped: the patient being read. Otherwise: every patient, indexed, in first-seen order.
-        let mut visits: Vec<Buffered<'i>> = Vec::new();
-        let mut index_of: HashMap<String, usize> = HashMap::new();
-        let mut last: Option<usize> = None;
-        // Grouped: the flag lists of the previous patients' visits, reused for the next ones.
-        let mut spare_flags: Vec<Vec<Flag<'i>>> = Vec::new();
+        let mut buffers = Buffers::new(self.grouped, plan.len());
         let mut row = RowOutcome::default();
         while self.batch.read_row(&mut row)? {
             for diagnostic in &row.diagnostics {
@@ -252,55 +247,24 @@ impl<'i, 'v> PatientStream<'i, 'v> {
                     .iter()
                     .position(|i| std::ptr::eq(*i, record.report.instrument))
                     .expect("record from a planned instrument");
-                let slot = match last.filter(|&i| visits[i].0 == patient) {
-                    Some(i) => i,
-                    None if self.grouped => {
-                        // The previous patient's rows are complete: analyse, hand over,
-                        // forget (the buffers are kept for the next patient).
-                        if let Some((done, per_instrument)) = visits.first_mut() {
-                            analysis
-                                .patient(done, per_instrument, &mut on_patient)
-                                .map_err(RunError::Visit)?;
-                            done.clear();
-                            done.push_str(patient);
-                            for administrations in per_instrument.iter_mut() {
-                                spare_flags.extend(administrations.drain(..).map(|a| a.flags));
-                            }
-                        } else {
-                            visits.push((patient.to_owned(), vec![Vec::new(); plan.len()]));
-                        }
-                        0
-                    }
-                    None => {
-                        if let Some(&index) = index_of.get(patient) {
-                            index
-                        } else {
-                            index_of.insert(patient.to_owned(), visits.len());
-                            visits.push((patient.to_owned(), vec![Vec::new(); plan.len()]));
-                            visits.len() - 1
-                        }
-                    }
-                };
-                last = Some(slot);
-                let mut flags = spare_flags.pop().unwrap_or_default();
-                flags.clear();
-                flags.extend_from_slice(&record.report.flags);
-                visits[slot].1[index].push(Administration {
-                    date,
-                    total: record.report.total,
-                    severity: record.report.severity.id(),
-                    flags,
-                    line: row.line,
-                });
+                buffers
+                    .push(
+                        patient,
+                        date,
+                        index,
+                        record,
+                        row.line,
+                        |done, per_instrument| {
+                            analysis.patient(done, per_instrument, &mut on_patient)
+                        },
+                    )
+                    .map_err(RunError::Visit)?;
             }
             if !usable && !row.diagnostics.is_empty() {
                 analysis.totals.unusable_rows += 1;
             }
         }
-        drop(index_of);
-        // Collected patients come in patient-id order, whatever the input order.
-        visits.sort_by(|a, b| a.0.cmp(&b.0));
-        for (patient, per_instrument) in &mut visits {
+        for (patient, per_instrument) in buffers.remaining() {
             analysis
                 .patient(patient, per_instrument, &mut on_patient)
                 .map_err(RunError::Visit)?;
