@@ -87,9 +87,12 @@ pub fn read_dosing<R: io::Read>(
     let date = find("date").ok_or_else(|| missing("date"))?;
     let label = find("label");
 
-    let mut schedule = DosingSchedule::new();
-    // The line of each patient's dosing date, to name both rows of a repeat.
-    let mut first_line: HashMap<(String, Date), u64> = HashMap::new();
+    // Each patient's sessions, in order of first appearance, found by id; and the line of each
+    // (patient, dosing date), to name both rows of a repeat. Keyed by the patient's position,
+    // so that a row costs one lookup of its id and no copy of it.
+    let mut sessions: Vec<(String, Vec<Dosing>)> = Vec::new();
+    let mut position: HashMap<String, usize> = HashMap::new();
+    let mut first_line: HashMap<(usize, Date), u64> = HashMap::new();
     while reader
         .read(&mut record)
         .map_err(|err| io_error(source, err))?
@@ -124,7 +127,14 @@ pub fn read_dosing<R: io::Read>(
                 .map(str::to_owned),
             None => None,
         };
-        if let Some(&earlier) = first_line.get(&(id.to_owned(), parsed)) {
+        let patient_at = if let Some(&at) = position.get(id) {
+            at
+        } else {
+            position.insert(id.to_owned(), sessions.len());
+            sessions.push((id.to_owned(), Vec::new()));
+            sessions.len() - 1
+        };
+        if let Some(&earlier) = first_line.get(&(patient_at, parsed)) {
             return Err(BatchError::Csv {
                 location: Location::at(source, line, None),
                 message: format!(
@@ -132,13 +142,15 @@ pub fn read_dosing<R: io::Read>(
                 ),
             });
         }
-        first_line.insert((id.to_owned(), parsed), line);
-        schedule.entry(id.to_owned()).or_default().push(Dosing {
+        first_line.insert((patient_at, parsed), line);
+        sessions[patient_at].1.push(Dosing {
             date: parsed,
             label,
         });
     }
-    Ok(schedule)
+    // Only the sessions are kept: the indexes go before the schedule is built.
+    drop((position, first_line));
+    Ok(sessions.into_iter().collect())
 }
 
 /// The instrument whose item (or extra item) column `name` is: `phq9_1`, `phq9_difficulty`.

@@ -24,6 +24,17 @@ pub enum Condition {
 }
 
 impl Condition {
+    /// Every condition.
+    pub const ALL: [Condition; 7] = [
+        Condition::Plateau,
+        Condition::Deterioration,
+        Condition::Safety,
+        Condition::NotOnTrack,
+        Condition::LateFollowup,
+        Condition::FollowupGap,
+        Condition::InsufficientData,
+    ];
+
     /// Whether the summary of one window meets this condition.
     pub fn met_by(self, summary: &WindowSummary<'_>) -> bool {
         match self {

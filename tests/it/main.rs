@@ -21,4 +21,5 @@ mod output_files;
 mod properties;
 mod trend;
 mod trend_cli;
+mod trend_stream;
 mod untrusted_text;

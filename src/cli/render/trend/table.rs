@@ -1,0 +1,211 @@
+//! Trend summaries as the readable table: a few lines of words per window, then its points.
+
+use std::fmt::Write as _;
+
+use comfy_table::{Attribute, Cell, Color};
+use symscore::instrument::Instrument;
+use symscore::score::Flag;
+use symscore::trend::{OnTrack, ReliableChange, Status, WindowPoint};
+
+use super::TrendRow;
+use crate::cli::render::table::{BLOCK_ROWS, new_table, table_text, terminal_safe};
+
+/// A point's flags for a table cell, each safety flag marked `!!`.
+pub(in crate::cli::render) fn flag_list(flags: &[Flag<'_>]) -> String {
+    flags
+        .iter()
+        .map(|f| {
+            if f.needs_safety_review() {
+                format!("!! {}", f.name)
+            } else {
+                f.name.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a safety flag of a window says, in the words of the definition's safety item (the
+/// notice `score` prints for one administration).
+pub(in crate::cli::render) fn safety_words<'i>(instrument: &'i Instrument, flag: &str) -> &'i str {
+    instrument
+        .safety_items
+        .iter()
+        .find_map(|item| {
+            if item.positive_flag == flag {
+                Some(item.positive_notice.as_str())
+            } else if item.missing_flag == flag {
+                Some(item.missing_notice.as_str())
+            } else {
+                None
+            }
+        })
+        .unwrap_or("a safety item needs review")
+}
+
+/// The status in words a clinician reads at a glance. Review, never "stop" (§7.3 C).
+fn status_words(status: Status) -> &'static str {
+    match status {
+        Status::InsufficientData => "not enough data for a plateau call",
+        Status::Deterioration => "WORSE: reliable deterioration from baseline — review",
+        Status::AtTarget => "at target",
+        Status::PlateauAfterImprovement => "PLATEAU after improvement — review",
+        Status::PlateauNoReliableImprovement => "PLATEAU without reliable improvement — review",
+        Status::NoPlateau => "still changing",
+    }
+}
+
+/// ▁▂▃▄▅▆▇█ scaled to the instrument's range; `·` for an administration without a total.
+fn sparkline(points: &[WindowPoint<'_>], max: u32) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    points
+        .iter()
+        .map(|p| {
+            p.total.map_or('·', |t| {
+                BARS[((t * 7 + max / 2) / max.max(1)).min(7) as usize]
+            })
+        })
+        .collect()
+}
+
+pub(super) fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
+    let s = row.summary;
+    let mut text = String::new();
+    let label = s
+        .dosing_label
+        .map(|l| format!(" ({})", table_text(l)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        text,
+        "\n{} · dosing {}{label} · window to {}",
+        row.instrument.name, s.dosing_date, s.window_end
+    );
+    // Safety outranks everything else on the screen (§7.2 point 3).
+    for flag in s.flags.iter().filter(|f| f.needs_safety_review()) {
+        let _ = writeln!(
+            text,
+            "  !! {} in this window: {}",
+            terminal_safe(flag.name),
+            terminal_safe(safety_words(row.instrument, flag.name))
+        );
+    }
+    let _ = writeln!(
+        text,
+        "  Status: {} ({})",
+        status_words(s.status),
+        s.status_reason
+    );
+    let change = match (s.baseline, s.latest) {
+        (Some(b), Some(l)) => {
+            let pct = s
+                .change_pct
+                .map(|p| format!(", {p:+.0}%"))
+                .unwrap_or_default();
+            let rc = match s.reliable_change {
+                Some(ReliableChange::ReliableImprovement) => "reliable improvement",
+                Some(ReliableChange::ReliableDeterioration) => "reliable deterioration",
+                _ => "no reliable change",
+            };
+            format!(
+                "baseline {} ({}) → latest {} (day {}): {:+}{pct}, {rc}",
+                b.total,
+                b.date,
+                l.total,
+                l.days_since_dose,
+                s.change_points.unwrap_or(0)
+            )
+        }
+        (None, _) => format!(
+            "no baseline: {}",
+            s.baseline_missing_reason.as_deref().unwrap_or("")
+        ),
+        (Some(b), None) => format!(
+            "baseline {} ({}); no valid administration in the window yet",
+            b.total, b.date
+        ),
+    };
+    let _ = writeln!(text, "  Change: {change}");
+    let yes_no = |v: Option<bool>| v.map_or("n/a", |b| if b { "yes" } else { "no" });
+    let on_track = match s.on_track {
+        OnTrack::OnTrack => "on track",
+        OnTrack::NotOnTrack => "NOT on track — review",
+        OnTrack::InsufficientData => "not enough data",
+    };
+    let _ = writeln!(
+        text,
+        "  Response: {} · remission: {} · early improvement: {on_track}",
+        yes_no(s.response),
+        yes_no(s.remission)
+    );
+    if let Some(nhs) = &s.nhs_tt {
+        let _ = writeln!(
+            text,
+            "  NHS TT (PHQ-9 with GAD-7, {}): {}",
+            nhs.rule,
+            nhs.class.name()
+        );
+    }
+    let other: Vec<&str> = s
+        .flags
+        .iter()
+        .filter(|f| !f.needs_safety_review())
+        .map(|f| f.name)
+        .collect();
+    if !other.is_empty() {
+        let _ = writeln!(text, "  Schedule: {}", other.join(", "));
+    }
+    let p = &s.parameters;
+    let _ = writeln!(
+        text,
+        "  Trend: {}   (rule {}, k={}, span ≥{}d, latest ≥ day {}, RC {}, MCID {}, target <{})",
+        sparkline(&s.points, row.instrument.total_max()),
+        p.plateau_rule.name(),
+        p.points,
+        p.min_span_days,
+        p.min_days_since_dose,
+        p.reliable_change,
+        p.mcid,
+        p.target
+    );
+    // In blocks, as the score table: one window may hold every visit of a patient.
+    for block in s.points.chunks(BLOCK_ROWS) {
+        let mut table = new_table(color);
+        table.set_header([
+            "date", "day", "total", "severity", "change", "flags", "used",
+        ]);
+        for point in block {
+            let safety = point.flags.iter().any(Flag::needs_safety_review);
+            let mut flags = Cell::new(flag_list(point.flags));
+            if safety && color {
+                flags = flags.fg(Color::Red).add_attribute(Attribute::Bold);
+            }
+            table.add_row(vec![
+                Cell::new(point.date),
+                Cell::new(point.days_since_dose),
+                Cell::new(
+                    point
+                        .total
+                        .map_or_else(|| "—".to_owned(), |t| t.to_string()),
+                ),
+                Cell::new(point.severity),
+                Cell::new(
+                    point
+                        .change_points
+                        .map_or_else(String::new, |c| format!("{c:+}")),
+                ),
+                flags,
+                Cell::new(if point.used_for_plateau {
+                    "yes"
+                } else if point.total.is_some() {
+                    "no (recall)"
+                } else {
+                    "no"
+                }),
+            ]);
+        }
+        for line in table.to_string().lines() {
+            let _ = writeln!(text, "  {line}");
+        }
+    }
+    text
+}
