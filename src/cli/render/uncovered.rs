@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use symscore::csv_cell::{push_csv_field, push_date, push_flags, push_int, spreadsheet_safe};
 use symscore::instrument::Instrument;
-use symscore::score::Flag;
+use symscore::score::{Flag, SAFETY_MARK};
 use symscore::trend::{Uncovered, UncoveredPoint};
 
 use super::table::terminal_safe;
@@ -128,9 +128,9 @@ pub(crate) fn render(row: &UncoveredRow<'_, '_>) -> String {
     for flag in row.safety_flags() {
         let _ = writeln!(
             text,
-            "  !! {} at this administration, outside every window: {}",
+            "  {SAFETY_MARK} {} at this administration, outside every window: {}",
             terminal_safe(flag.name),
-            terminal_safe(super::trend::safety_words(row.instrument, flag.name))
+            terminal_safe(super::trend::safety_words(row.instrument, flag))
         );
     }
     let flags = super::trend::flag_list(p.flags);

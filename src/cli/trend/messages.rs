@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use symscore::score::Flag;
+use symscore::score::{Flag, SAFETY_MARK};
 use symscore::trend::{
     Condition, NoTrendReason, PatientResults, RowEvent, RunTotals, WindowSummary,
 };
@@ -33,7 +33,7 @@ pub(super) fn report_row_event(source: &str, event: &RowEvent<'_, '_>) {
         NoTrendReason::InstrumentLeftOut => {
             let when = record.date.map(|d| format!(" on {d}")).unwrap_or_default();
             message(&format!(
-                "symscore: !! {source}:{line}: {who}, {id}{when}: {flags} in no trend (`{id}` is left out with -i); follow it up as any safety flag",
+                "symscore: {SAFETY_MARK} {source}:{line}: {who}, {id}{when}: {flags} in no trend (`{id}` is left out with -i); follow it up as any safety flag",
             ));
         }
         NoTrendReason::NoPatientId | NoTrendReason::NoDate => {
@@ -43,7 +43,7 @@ pub(super) fn report_row_event(source: &str, event: &RowEvent<'_, '_>) {
                 "no patient id"
             };
             message(&format!(
-                "symscore: !! {source}:{line}: {who}, {id}: {flags} in no trend (the row has {missing}); follow it up as any safety flag",
+                "symscore: {SAFETY_MARK} {source}:{line}: {who}, {id}: {flags} in no trend (the row has {missing}); follow it up as any safety flag",
             ));
         }
     }
@@ -84,7 +84,7 @@ pub(super) fn write_patient<W: Write>(
             let safety = point.needs_safety_review();
             if safety {
                 message(&format!(
-                    "symscore: !! {source}:{}: patient `{}`, {} on {}: {} outside every window ({}); follow it up as any safety flag",
+                    "symscore: {SAFETY_MARK} {source}:{}: patient `{}`, {} on {}: {} outside every window ({}); follow it up as any safety flag",
                     point.line,
                     terminal_safe(patient),
                     instrument.id,

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use comfy_table::{Attribute, Cell, Color};
 use symscore::instrument::Instrument;
-use symscore::score::Flag;
+use symscore::score::{Flag, SAFETY_MARK, SafetyNotice};
 use symscore::trend::{OnTrack, ReliableChange, Status, WindowPoint};
 
 use super::TrendRow;
@@ -16,7 +16,7 @@ pub(in crate::cli::render) fn flag_list(flags: &[Flag<'_>]) -> String {
         .iter()
         .map(|f| {
             if f.needs_safety_review() {
-                format!("!! {}", f.name)
+                format!("{SAFETY_MARK} {}", f.name)
             } else {
                 f.name.to_owned()
             }
@@ -25,22 +25,15 @@ pub(in crate::cli::render) fn flag_list(flags: &[Flag<'_>]) -> String {
         .join(", ")
 }
 
-/// What a safety flag of a window says, in the words of the definition's safety item (the
-/// notice `score` prints for one administration).
-pub(in crate::cli::render) fn safety_words<'i>(instrument: &'i Instrument, flag: &str) -> &'i str {
-    instrument
-        .safety_items
-        .iter()
-        .find_map(|item| {
-            if item.positive_flag == flag {
-                Some(item.positive_notice.as_str())
-            } else if item.missing_flag == flag {
-                Some(item.missing_notice.as_str())
-            } else {
-                None
-            }
-        })
-        .unwrap_or("a safety item needs review")
+/// What a safety flag says, in the words of the definition's safety item: the notice
+/// `score` prints for one administration ([`SafetyNotice`]). A safety flag the definition
+/// does not name still reads as needing review, never as nothing.
+pub(in crate::cli::render) fn safety_words<'i>(
+    instrument: &'i Instrument,
+    flag: &Flag<'_>,
+) -> &'i str {
+    SafetyNotice::for_flag(instrument, flag)
+        .map_or("a safety item needs review", |notice| notice.words())
 }
 
 /// The status in words a clinician reads at a glance. Review, never "stop" (§7.3 C).
@@ -84,9 +77,9 @@ pub(super) fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
     for flag in s.flags.iter().filter(|f| f.needs_safety_review()) {
         let _ = writeln!(
             text,
-            "  !! {} in this window: {}",
+            "  {SAFETY_MARK} {} in this window: {}",
             terminal_safe(flag.name),
-            terminal_safe(safety_words(row.instrument, flag.name))
+            terminal_safe(safety_words(row.instrument, flag))
         );
     }
     let _ = writeln!(
