@@ -13,7 +13,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::time::SystemTime;
 
 use super::{BatchOptions, BatchReader, grouping};
-use crate::error::BatchError;
+use crate::error::{BatchError, BatchErrorKind, Location};
 use crate::registry::Registry;
 
 /// What can tell that a file changed in place: its size and modification time.
@@ -45,10 +45,7 @@ impl FileStamp {
 
     /// An error unless `file` still has this stamp.
     pub fn check_unchanged(&self, file: &File, source: &str) -> Result<(), BatchError> {
-        let now = FileStamp::of(file).map_err(|err| BatchError::Io {
-            source_name: source.to_owned(),
-            source: err,
-        })?;
+        let now = FileStamp::of(file).map_err(|err| BatchError::io(source, err))?;
         if now == *self {
             return Ok(());
         }
@@ -57,10 +54,13 @@ impl FileStamp {
         } else {
             format!("its size went from {} to {} bytes", self.len, now.len)
         };
-        Err(BatchError::Changed {
-            source_name: source.to_owned(),
-            what,
-        })
+        Err(BatchError::new(
+            BatchErrorKind::Changed,
+            Location::file(source),
+            format!(
+                "the file changed while it was being read ({what}); nothing of this run can be trusted: run it again when nothing is writing to the file"
+            ),
+        ))
     }
 }
 
@@ -74,10 +74,7 @@ pub fn patients_are_grouped_in<R: Read + Seek>(
     source: &str,
     options: &BatchOptions,
 ) -> Result<bool, BatchError> {
-    let io = |err| BatchError::Io {
-        source_name: source.to_owned(),
-        source: err,
-    };
+    let io = |err| BatchError::io(source, err);
     input.seek(SeekFrom::Start(0)).map_err(io)?;
     let (delimiter, patient, fields) = {
         let reader = BatchReader::new(registry, &mut *input, source, options.clone())?;

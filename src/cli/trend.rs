@@ -63,9 +63,9 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let change_params = resolve_params(registry, &params)?;
     let common_dosing = dosing_date
         .map(|text| {
-            date_format
-                .parse(text.trim())
-                .map_err(|m| anyhow::anyhow!("--dosing-date: {m}"))
+            date_format.parse(text.trim()).map_err(|m| {
+                anyhow::anyhow!("--dosing-date: {m}{}", super::hints::date_hint(m.kind()))
+            })
         })
         .transpose()?;
     let schedule: Option<DosingSchedule> = match &dosing {
@@ -152,7 +152,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
             }
         }
         for diagnostic in &row.diagnostics {
-            message(&diagnostic.to_string());
+            message(&super::hints::diagnostic_text(diagnostic));
         }
         // `-i` narrows the trend, never the safety review: a safety answer of an instrument
         // left out is listed and trips `--fail-on safety`, as one outside every window is.

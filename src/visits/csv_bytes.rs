@@ -200,7 +200,7 @@ impl<'b> ParsedFile<'b> {
                 ),
                 expected: "every date in the file as YYYY-MM-DD, the only layout `enter` writes: \
                      a new row would mix two date layouts in one column, which `score` cannot \
-                     read with one --date-format (convert the file's dates to YYYY-MM-DD first)"
+                     read with one date layout (convert the file's dates to YYYY-MM-DD first)"
                     .into(),
             });
         }
