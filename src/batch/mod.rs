@@ -35,9 +35,8 @@ use records::{Record, RecordReader};
 use repeats::RepeatedVisits;
 pub use reread::{FileStamp, patients_are_grouped_in};
 
-use crate::answer::{MissingTokens, parse_answer};
+use crate::answer::{MissingTokens, common_answer, parse_answer};
 use crate::error::{BatchError, BatchErrorKind, HeaderProblem, Location};
-use crate::instrument::Scale;
 use crate::record::ScoreRecord;
 use crate::registry::Registry;
 use crate::score::{Answer, ScoreReport, is_not_administered, score_into};
@@ -369,10 +368,10 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         for columns in &self.plan.instruments {
             let instrument = columns.instrument;
             answers.clear();
-            let digits_are_answers = !self.options.missing.has_numeric_codes();
             for &index in &columns.items {
                 let cell = self.record.get(index).unwrap_or_default();
-                if let Some(answer) = quick_answer(cell, &instrument.scale, digits_are_answers) {
+                if let Some(answer) = common_answer(cell, &instrument.scale, &self.options.missing)
+                {
                     answers.push(answer);
                     continue;
                 }
@@ -394,7 +393,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             for &(index, extra_index) in &columns.extras {
                 let scale = &instrument.extra_items[extra_index].scale;
                 let cell = self.record.get(index).unwrap_or_default();
-                if quick_answer(cell, scale, digits_are_answers).is_some() {
+                if common_answer(cell, scale, &self.options.missing).is_some() {
                     continue;
                 }
                 if let Some(Err(problem)) = self
@@ -614,19 +613,6 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 blank.join(", ")
             ),
         }
-    }
-}
-
-/// The common cells, blank or one digit on the scale, read without a UTF-8 check (most of a
-/// batch run's cells); `None` sends anything else, an out-of-range digit included, the
-/// general way through `parse_answer`, which gives the same answer for these.
-fn quick_answer(cell: &[u8], scale: &Scale, digits_are_answers: bool) -> Option<Answer> {
-    match *cell {
-        [] => Some(Answer::Missing),
-        [digit @ b'0'..=b'9'] if digits_are_answers && scale.contains(digit - b'0') => {
-            Some(Answer::Value(digit - b'0'))
-        }
-        _ => None,
     }
 }
 
