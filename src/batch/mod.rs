@@ -251,27 +251,6 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         }
     }
 
-    /// [`patients_are_grouped`](Self::patients_are_grouped), answered from `same_input` (this
-    /// input again, from its first byte) by a byte scan when the file has no quotes and no
-    /// carriage returns, which is many times faster; otherwise by this reader's full pass.
-    pub fn patients_are_grouped_scanning(
-        self,
-        same_input: impl io::Read,
-    ) -> Result<bool, BatchError> {
-        let scanned = grouping::scan(
-            SkipBom::new(same_input),
-            self.options.delimiter,
-            self.plan.patient,
-            self.plan.names.len(),
-        )
-        .map_err(|err| BatchError::io(&self.source, err))?;
-        match scanned {
-            grouping::Scan::Grouped => Ok(true),
-            grouping::Scan::NotGrouped => Ok(false),
-            grouping::Scan::NeedsParser => self.patients_are_grouped(),
-        }
-    }
-
     /// Counts so far; final once `next_row` has returned `None`.
     pub fn summary(&self) -> BatchSummary {
         self.summary
