@@ -30,9 +30,6 @@ impl GroupingCheck {
 /// A patient id as the batch reader reads it: trimmed of all Unicode whitespace, so that
 /// `A` and `A` followed by a no-break space are one patient here as in the records.
 pub(super) fn trimmed_id(cell: &[u8]) -> &[u8] {
-    if super::has_nothing_to_trim(cell) {
-        return cell;
-    }
     match std::str::from_utf8(cell) {
         Ok(text) => text.trim().as_bytes(),
         Err(_) => cell.trim_ascii(),

@@ -25,6 +25,7 @@ use std::io;
 
 use jiff::civil::Date;
 
+pub(crate) use date::is_iso_shaped;
 pub use date::{DateError, DateErrorKind, DateFormat};
 pub use dosing::{DosingSchedule, read_dosing};
 pub use header::shown_delimiter;
@@ -507,7 +508,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
 
     fn patient_id(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<&str> {
         let index = self.plan.patient;
-        let id = trim_cell(self.cell(index, line, diagnostics)?);
+        let id = self.cell(index, line, diagnostics)?.trim();
         if id.is_empty() {
             diagnostics.push(self.diagnostic(
                 line,
@@ -522,10 +523,6 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
 
     fn date(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<Date> {
         let index = self.plan.date?;
-        let cell = self.record.get(index).unwrap_or_default();
-        if let Some(date) = self.options.date_format.parse_plain_iso(cell) {
-            return Some(date);
-        }
         let text = self.cell(index, line, diagnostics)?.trim();
         if text.is_empty() {
             diagnostics.push(self.diagnostic(
@@ -592,22 +589,6 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 blank.join(", ")
             ),
         }
-    }
-}
-
-/// Whether a cell starts and ends with a visible ASCII character (most ids), so that
-/// trimming it of Unicode whitespace would change nothing: known without decoding it.
-fn has_nothing_to_trim(cell: &[u8]) -> bool {
-    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-    visible(cell.first()) && visible(cell.last())
-}
-
-/// `text.trim()`, skipped when [`has_nothing_to_trim`].
-fn trim_cell(text: &str) -> &str {
-    if has_nothing_to_trim(text.as_bytes()) {
-        text
-    } else {
-        text.trim()
     }
 }
 
@@ -679,32 +660,4 @@ fn io_error(source: &str, err: io::Error) -> BatchError {
         );
     }
     BatchError::io(source, err)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::trim_cell;
-
-    #[test]
-    fn trim_cell_trims_as_str_trim_does() {
-        for text in [
-            "",
-            " ",
-            "x",
-            " x",
-            "x ",
-            "P000001",
-            " P 1 ",
-            "\tP1\r",
-            "\u{a0}P1",
-            "P1\u{a0}",
-            "\u{3000}P1\u{3000}",
-            "\u{b}P1",
-            "é",
-            "Pé",
-            "éP",
-        ] {
-            assert_eq!(trim_cell(text), text.trim(), "{text:?}");
-        }
-    }
 }

@@ -189,7 +189,7 @@ impl<'b> ParsedFile<'b> {
     fn check_dates(&self, source: &str, column: usize) -> Result<(), AppendError> {
         for record in self.records.iter().skip(1) {
             let cell = record.fields.get(column).unwrap_or_default().trim_ascii();
-            if cell.is_empty() || is_iso_shaped(cell) {
+            if cell.is_empty() || crate::batch::is_iso_shaped(cell) {
                 continue;
             }
             return Err(AppendError::File {
@@ -260,18 +260,6 @@ fn header_names(source: &str, fields: &csv::ByteRecord) -> Result<Vec<String>, A
             Ok(text.trim().to_owned())
         })
         .collect()
-}
-
-/// `YYYY-MM-DD` in shape: four digits, a dash, two digits, a dash, two digits.
-fn is_iso_shaped(cell: &[u8]) -> bool {
-    cell.len() == 10
-        && cell.iter().enumerate().all(|(index, byte)| {
-            if index == 4 || index == 7 {
-                *byte == b'-'
-            } else {
-                byte.is_ascii_digit()
-            }
-        })
 }
 
 fn escape_bytes(bytes: &[u8]) -> String {
