@@ -16,7 +16,7 @@
 //! - a row's status agrees with its records and diagnostics;
 //! - every record serialises to JSON (which parses back with the same total) and to CSV cells,
 //!   and no CSV cell starts like a spreadsheet formula;
-//! - `write_csv_row` (the fast CSV writer) reads back, with the csv crate, as exactly one row
+//! - `write_csv_row_sharing` (the fast CSV writer) with a fresh `VisitCells` reads back, with the csv crate, as exactly one row
 //!   whose cells equal `csv_fields()`, and `write_csv_row_sharing`, with one `VisitCells` for
 //!   the whole input, writes the same bytes;
 //! - reading the same input in pieces of 1 to 16 bytes (the first at least 4; sizes taken from
@@ -131,7 +131,7 @@ fn check_record(record: &ScoreRecord<'_>, visit: &mut VisitCells) {
     // its input, which a patient id may begin with.
     let mut row = symscore::record::CSV_HEADER.join(",").into_bytes();
     row.push(b'\n');
-    record.write_csv_row(&mut row);
+    record.write_csv_row_sharing(&mut row, &mut VisitCells::default());
     assert_eq!(row.last(), Some(&b'\n'));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -145,7 +145,10 @@ fn check_record(record: &ScoreRecord<'_>, visit: &mut VisitCells) {
     assert!(rows.next().is_none(), "more than one row in {row:?}");
     let parsed: Vec<&str> = parsed.iter().collect();
     let expected: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
-    assert_eq!(parsed, expected, "write_csv_row disagrees with csv_fields");
+    assert_eq!(
+        parsed, expected,
+        "write_csv_row_sharing disagrees with csv_fields"
+    );
     // The CSV writer's path, with the visit cells kept from record to record, writes the
     // same bytes: the cells of an earlier visit are never reused for this one.
     let mut shared = symscore::record::CSV_HEADER.join(",").into_bytes();
