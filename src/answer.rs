@@ -130,23 +130,8 @@ pub fn parse_answer(
     scale: &Scale,
     missing: &MissingTokens,
 ) -> Result<Answer, AnswerProblem> {
-    // The common cells, a blank or one digit, skip the general path (most of a batch run's
-    // reading time); they mean the same thing there.
-    match cell.as_bytes() {
-        [] => return Ok(Answer::Missing),
-        [digit @ b'0'..=b'9'] if missing.numbers.is_empty() => {
-            let value = digit - b'0';
-            return if scale.contains(value) {
-                Ok(Answer::Value(value))
-            } else {
-                Err(AnswerProblem {
-                    found: cell.to_owned(),
-                    min: scale.min,
-                    max: scale.max,
-                })
-            };
-        }
-        _ => {}
+    if let Some(answer) = common_answer(cell.as_bytes(), scale, missing) {
+        return Ok(answer);
     }
     let trimmed = cell.trim();
     if missing.matches(trimmed) {
@@ -159,6 +144,21 @@ pub fn parse_answer(
             min: scale.min,
             max: scale.max,
         }),
+    }
+}
+
+/// The common cells, blank or one digit on the scale, read from their bytes: most of a batch
+/// run's cells, which then skip the UTF-8 check and the general path (a quarter of `score`'s
+/// instructions). `None` sends anything else, an out-of-range digit included, the general way
+/// through [`parse_answer`], which gives the same answer for these.
+pub(crate) fn common_answer(cell: &[u8], scale: &Scale, missing: &MissingTokens) -> Option<Answer> {
+    match *cell {
+        [] => Some(Answer::Missing),
+        // A declared numeric code (`--na 7`) may make a digit mean "no answer".
+        [digit @ b'0'..=b'9'] if missing.numbers.is_empty() && scale.contains(digit - b'0') => {
+            Some(Answer::Value(digit - b'0'))
+        }
+        _ => None,
     }
 }
 
@@ -181,6 +181,49 @@ fn parse_whole_number(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The general path, without the shortcut for common cells.
+    fn general_answer(
+        cell: &str,
+        scale: &Scale,
+        missing: &MissingTokens,
+    ) -> Result<Answer, AnswerProblem> {
+        let trimmed = cell.trim();
+        if missing.matches(trimmed) {
+            return Ok(Answer::Missing);
+        }
+        match parse_whole_number(trimmed).and_then(|n| u8::try_from(n).ok()) {
+            Some(value) if scale.contains(value) => Ok(Answer::Value(value)),
+            _ => Err(AnswerProblem {
+                found: cell.to_owned(),
+                min: scale.min,
+                max: scale.max,
+            }),
+        }
+    }
+
+    proptest! {
+        /// Where the shortcut for common cells answers, the general path gives the same
+        /// answer, with and without numeric non-answer codes.
+        #[test]
+        fn common_cells_read_as_the_general_path_reads_them(
+            cell in prop_oneof![Just(String::new()), "[0-9]", "[ 0-9.,aN/A]{0,4}", any::<String>()],
+            max in 0u8..10,
+            code in prop::option::of(0u64..10),
+        ) {
+            let scale = Scale { min: 0, max, anchors: Vec::new() };
+            let mut missing = MissingTokens::default();
+            if let Some(code) = code {
+                missing.add(&code.to_string()).unwrap();
+            }
+            let general = general_answer(&cell, &scale, &missing);
+            if let Some(common) = common_answer(cell.as_bytes(), &scale, &missing) {
+                prop_assert_eq!(Ok(common), general.clone());
+            }
+            prop_assert_eq!(parse_answer(&cell, &scale, &missing), general);
+        }
+    }
 
     fn scale() -> Scale {
         Scale {

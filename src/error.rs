@@ -181,45 +181,199 @@ pub struct DefinitionProblem {
 }
 
 /// A problem that stops a batch run: the input cannot be read as the expected CSV.
-#[derive(Debug, thiserror::Error)]
+///
+/// Its [`kind`](Self::kind) says what went wrong, for a caller to match on (as the csv
+/// crate's `ErrorKind`); its text says where and what, in the library's words. Messages never
+/// name a command-line flag: a command line that wants to point at one (`add --delimiter ';'`)
+/// matches on the kind and adds it.
+///
+/// Boxed, as the csv crate boxes its error: a `Result` of it stays one word wide.
+#[derive(Debug)]
+pub struct BatchError(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    kind: BatchErrorKind,
+    location: Option<Location>,
+    message: String,
+    source: Option<io::Error>,
+}
+
+impl fmt::Display for BatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(location) = &self.0.location {
+            write!(f, "{location}: ")?;
+        }
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::error::Error for BatchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .source
+            .as_ref()
+            .map(|err| err as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What kind of problem a [`BatchError`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum BatchError {
-    /// The CSV is malformed (bad quoting, wrong number of fields) or unreadable.
-    #[error("{location}: {message}")]
-    Csv {
-        /// Where the reader stopped.
-        location: Location,
-        /// What the CSV reader found.
-        message: String,
-    },
-    /// Reading failed below the CSV layer.
-    #[error("{source_name}: read failed")]
-    Io {
-        /// The file as the user named it.
-        source_name: String,
-        /// The underlying failure.
-        #[source]
-        source: io::Error,
-    },
-    /// The header does not fit: missing columns, duplicates, partial instruments.
-    #[error("{location}: {message}")]
-    Header {
-        /// The header line.
-        location: Location,
-        /// What is wrong and what would fix it.
-        message: String,
-    },
-    /// The options ask for something this input or registry cannot provide.
-    #[error("{0}")]
-    Options(String),
+pub enum BatchErrorKind {
+    /// The input is not CSV text: a workbook, or UTF-16 or UTF-32 text.
+    NotCsv,
+    /// A header cell, or a cell of a file read whole (dosing), is not UTF-8.
+    NotUtf8,
+    /// The header does not fit what the run reads.
+    Header(HeaderProblem),
+    /// A row has more or fewer fields than the header.
+    UnequalFields,
+    /// A quoted field opens and the input ends inside it.
+    UnclosedQuote,
+    /// A record runs past the size or field limit of the reader.
+    TooLarge,
+    /// A cell of a file read whole (a dosing schedule) is unusable.
+    Cell,
+    /// A date cell of a file read whole cannot be read; the kind says why.
+    Date(crate::batch::DateErrorKind),
+    /// Reading failed below the CSV layer; the [`source`](std::error::Error::source) says why.
+    Io,
     /// A file read twice changed in between: the two reads may disagree on what it holds.
-    #[error(
-        "{source_name}: the file changed while it was being read ({what}); nothing of this run can be trusted: run it again when nothing is writing to the file"
-    )]
-    Changed {
-        /// The file as the user named it.
-        source_name: String,
-        /// What changed.
-        what: String,
+    Changed,
+    /// The options name an instrument the registry does not have.
+    UnknownInstrument,
+    /// A declared non-answer code is a real answer on an instrument of the file.
+    NonAnswerCodeIsAnAnswer {
+        /// The code.
+        code: u64,
     },
+}
+
+/// Why a header does not fit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HeaderProblem {
+    /// No header row: an empty file, or only blank lines.
+    Missing,
+    /// A single column whose name holds another common delimiter: the file looks delimited
+    /// by `delimiter`.
+    LooksDelimited {
+        /// The delimiter the name holds.
+        delimiter: char,
+    },
+    /// No patient id column of the name the options give.
+    NoPatientColumn,
+    /// No column of a name the file format fixes (a dosing schedule's `patient_id`).
+    MissingColumn,
+    /// No date column of the name the options give.
+    NoNamedDateColumn {
+        /// The name asked for.
+        name: String,
+        /// The header's columns, as listed in the message.
+        found: String,
+    },
+    /// No date column, and the run needs dates.
+    NoDateColumn,
+    /// A column the run reads appears more than once.
+    AmbiguousColumn,
+    /// No instrument has its item columns in the header.
+    NoInstrumentColumns,
+    /// Some instrument lacks some of its item columns, or an instrument asked for has none.
+    IncompleteInstrument,
+    /// The column renames do not fit the header.
+    Rename(RenameProblem),
+    /// Not the header of the file expected (a visits file given as the dosing schedule).
+    WrongFile,
+}
+
+/// Why the column renames do not fit a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RenameProblem {
+    /// One source column renamed twice.
+    SourceTwice {
+        /// The column.
+        source: String,
+        /// The first new name.
+        first: String,
+        /// The second new name.
+        second: String,
+    },
+    /// A source column that appears more than once in the header.
+    SourceRepeated {
+        /// The column.
+        source: String,
+    },
+    /// Two columns renamed to one name.
+    TargetTwice {
+        /// The first column renamed to it.
+        first: String,
+        /// The second column renamed to it.
+        second: String,
+        /// The new name.
+        target: String,
+    },
+    /// A source column the header does not have.
+    SourceAbsent {
+        /// The column.
+        source: String,
+        /// The header's columns, as listed in the message.
+        found: String,
+    },
+    /// A new name the header already has.
+    TargetExists {
+        /// The column renamed.
+        source: String,
+        /// The new name.
+        target: String,
+    },
+}
+
+impl BatchError {
+    /// An error of `kind` at `location`, described by `message`.
+    pub(crate) fn new(kind: BatchErrorKind, location: Location, message: String) -> Self {
+        BatchError(Box::new(Inner {
+            kind,
+            location: Some(location),
+            message,
+            source: None,
+        }))
+    }
+
+    /// An error of the options, tied to no place in a file.
+    pub(crate) fn options(kind: BatchErrorKind, message: String) -> Self {
+        BatchError(Box::new(Inner {
+            kind,
+            location: None,
+            message,
+            source: None,
+        }))
+    }
+
+    /// A failure to read `source_name` below the CSV layer.
+    pub(crate) fn io(source_name: &str, source: io::Error) -> Self {
+        BatchError(Box::new(Inner {
+            kind: BatchErrorKind::Io,
+            location: Some(Location::file(source_name)),
+            message: "read failed".to_owned(),
+            source: Some(source),
+        }))
+    }
+
+    /// What kind of problem this is.
+    pub fn kind(&self) -> &BatchErrorKind {
+        &self.0.kind
+    }
+
+    /// Where it is: the file, and the line and field when the problem has one; `None` for
+    /// a problem of the options.
+    pub fn location(&self) -> Option<&Location> {
+        self.0.location.as_ref()
+    }
+
+    /// What was found and what was expected, without the location.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
 }

@@ -85,18 +85,9 @@ impl ScoreRecord<'_> {
 impl ScoreRecord<'_> {
     /// Appends the record as one CSV line (with its `\n`) to `out`: the same cells as
     /// [`csv_fields`](Self::csv_fields), quoted as the csv crate would, but written straight
-    /// into a buffer the caller reuses, because a batch run writes millions of them.
-    pub fn write_csv_row(&self, out: &mut Vec<u8>) {
-        self.push_visit_cells(out);
-        self.push_score_cells(out);
-        if let Some(line) = self.line {
-            push_int(out, line);
-        }
-        self.push_version_cell(out);
-    }
-
-    /// [`write_csv_row`](Self::write_csv_row), taking the patient id, date and line cells
-    /// from `visit` when they are this record's, and encoding them into it when they are not.
+    /// into a buffer the caller reuses, because a batch run writes millions of them. The
+    /// patient id, date and line cells are taken from `visit` when they are this record's, and
+    /// encoded into it when they are not (a fresh `VisitCells` shares nothing).
     pub fn write_csv_row_sharing(&self, out: &mut Vec<u8>, visit: &mut VisitCells) {
         if !visit.belong_to(self) {
             visit.patient_id.clone_from(&self.patient_id);
@@ -270,7 +261,7 @@ mod tests {
         while let Some(row) = reader.next_row().unwrap() {
             for record in &row.records {
                 let mut line = Vec::new();
-                record.write_csv_row(&mut line);
+                record.write_csv_row_sharing(&mut line, &mut super::VisitCells::default());
                 let mut shared = Vec::new();
                 record.write_csv_row_sharing(&mut shared, &mut visit);
                 assert_eq!(shared, line, "the shared visit cells are this record's");

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use super::line_endings::{LineEndings, SkipBom};
 use super::records::{Record, RecordReader};
 use super::{DateFormat, check_unclosed_quote, io_error, not_utf8, unequal_fields};
-use crate::error::{BatchError, Location};
+use crate::error::{BatchError, BatchErrorKind, HeaderProblem, Location};
 use crate::instrument::Instrument;
 use crate::registry::Registry;
 use crate::trend::Dosing;
@@ -44,9 +44,12 @@ pub fn read_dosing<R: io::Read>(
     let header_line = record.line().max(1);
     let mut header = Vec::with_capacity(record.len());
     for (index, field) in record.iter().enumerate() {
-        let text = std::str::from_utf8(field).map_err(|err| BatchError::Header {
-            location: Location::at(source, header_line, Some(index as u64 + 1)),
-            message: not_utf8(field, &err),
+        let text = std::str::from_utf8(field).map_err(|err| {
+            BatchError::new(
+                BatchErrorKind::NotUtf8,
+                Location::at(source, header_line, Some(index as u64 + 1)),
+                not_utf8(field, &err),
+            )
         })?;
         header.push(text.to_owned());
     }
@@ -55,33 +58,45 @@ pub fn read_dosing<R: io::Read>(
             .iter()
             .position(|h| h.trim_start_matches('\u{feff}').trim() == name)
     };
-    let header_error = |message: String| BatchError::Header {
-        location: Location::at(source, header_line, None),
-        message,
+    let header_error = |problem: HeaderProblem, message: String| {
+        BatchError::new(
+            BatchErrorKind::Header(problem),
+            Location::at(source, header_line, None),
+            message,
+        )
     };
     if let Some((column, instrument)) = header
         .iter()
         .find_map(|h| item_column_owner(registry, h.trim()).map(|i| (h, i)))
     {
-        return Err(header_error(format!(
-            "expected a dosing schedule, found the `{}` item column `{}`: this looks like a visits file; {EXPECTED}",
-            instrument.id,
-            column.trim()
-        )));
+        return Err(header_error(
+            HeaderProblem::WrongFile,
+            format!(
+                "expected a dosing schedule, found the `{}` item column `{}`: this looks like a visits file; {EXPECTED}",
+                instrument.id,
+                column.trim()
+            ),
+        ));
     }
     // symscore's own results (`score` and `trend` output) hold `patient_id` and `date` too,
     // one row per administration: read as a schedule, every scored visit would be a dosing.
     if RESULT_COLUMNS.iter().all(|name| find(name).is_some()) {
-        return Err(header_error(format!(
-            "expected a dosing schedule, found the columns {}: this looks like symscore's results (`score` or `trend` output); {EXPECTED}",
-            RESULT_COLUMNS.map(|c| format!("`{c}`")).join(" and ")
-        )));
+        return Err(header_error(
+            HeaderProblem::WrongFile,
+            format!(
+                "expected a dosing schedule, found the columns {}: this looks like symscore's results (`score` or `trend` output); {EXPECTED}",
+                RESULT_COLUMNS.map(|c| format!("`{c}`")).join(" and ")
+            ),
+        ));
     }
     let missing = |name: &str| {
-        header_error(format!(
-            "expected a `{name}` column, found {:?}; {EXPECTED}",
-            header.iter().collect::<Vec<_>>()
-        ))
+        header_error(
+            HeaderProblem::MissingColumn,
+            format!(
+                "expected a `{name}` column, found {:?}; {EXPECTED}",
+                header.iter().collect::<Vec<_>>()
+            ),
+        )
     };
     let patient = find("patient_id").ok_or_else(|| missing("patient_id"))?;
     let date = find("date").ok_or_else(|| missing("date"))?;
@@ -102,25 +117,30 @@ pub fn read_dosing<R: io::Read>(
         if record.len() != header.len() {
             return Err(unequal_fields(source, line, header.len(), record.len()));
         }
-        let cell_error = |index: usize, message: String| BatchError::Csv {
-            location: Location::at(source, line, Some(index as u64 + 1)),
-            message: format!("column '{}': {message}", &header[index]),
+        let cell_error = |index: usize, kind: BatchErrorKind, message: String| {
+            BatchError::new(
+                kind,
+                Location::at(source, line, Some(index as u64 + 1)),
+                format!("column '{}': {message}", &header[index]),
+            )
         };
         let cell = |index: usize| {
             let bytes = record.get(index).unwrap_or_default();
-            std::str::from_utf8(bytes).map_err(|err| cell_error(index, not_utf8(bytes, &err)))
+            std::str::from_utf8(bytes)
+                .map_err(|err| cell_error(index, BatchErrorKind::NotUtf8, not_utf8(bytes, &err)))
         };
         let id = cell(patient)?.trim();
         if id.is_empty() {
             return Err(cell_error(
                 patient,
+                BatchErrorKind::Cell,
                 "expected a patient id, found an empty cell".into(),
             ));
         }
         let text = cell(date)?.trim();
         let parsed = date_format
             .parse(text)
-            .map_err(|message| cell_error(date, message))?;
+            .map_err(|err| cell_error(date, BatchErrorKind::Date(err.kind()), err.to_string()))?;
         let label = match label {
             Some(index) => Some(cell(index)?.trim())
                 .filter(|l| !l.is_empty())
@@ -135,12 +155,13 @@ pub fn read_dosing<R: io::Read>(
             sessions.len() - 1
         };
         if let Some(&earlier) = first_line.get(&(patient_at, parsed)) {
-            return Err(BatchError::Csv {
-                location: Location::at(source, line, None),
-                message: format!(
+            return Err(BatchError::new(
+                BatchErrorKind::Cell,
+                Location::at(source, line, None),
+                format!(
                     "patient `{id}` has a second dosing row for {parsed} (the first is line {earlier}); expected one row per dosing session: merge the two rows, keeping the right label"
                 ),
-            });
+            ));
         }
         first_line.insert((patient_at, parsed), line);
         sessions[patient_at].1.push(Dosing {

@@ -1,6 +1,6 @@
 //! Working out, from a CSV header, which columns hold what.
 //!
-//! Every decision about column names happens here, once per file: renames from `--map`,
+//! Every decision about column names happens here, once per file: the column renames,
 //! the patient and date columns, and which instruments are present. A header naming some
 //! but not all of an instrument's items is an error, because scoring it would be a silent
 //! partial sum.
@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::answer::show_cell;
+use crate::error::{HeaderProblem, RenameProblem};
 use crate::instrument::Instrument;
 use crate::registry::Registry;
 
@@ -24,7 +25,7 @@ pub(crate) struct InstrumentColumns<'i> {
 /// The resolved layout of the input.
 #[derive(Debug, Clone)]
 pub(crate) struct ColumnPlan<'i> {
-    /// Column names after `--map`, for messages.
+    /// Column names after the renames, for messages.
     pub(crate) names: Vec<String>,
     pub(crate) patient: usize,
     pub(crate) date: Option<usize>,
@@ -55,28 +56,34 @@ pub(crate) struct HeaderRequest<'a> {
 /// The conventional date column, used when the user names none.
 const DEFAULT_DATE_COLUMN: &str = "date";
 
+/// Why a header does not fit, and the message that says so.
+pub(crate) type Problem = (HeaderProblem, String);
+
 pub(crate) fn plan_columns<'i>(
     header: &[String],
     registry: &'i Registry,
     request: &HeaderRequest<'_>,
-) -> Result<ColumnPlan<'i>, String> {
+) -> Result<ColumnPlan<'i>, Problem> {
     let names = apply_renames(header, request.renames)?;
     let mut positions: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, name) in names.iter().enumerate() {
         positions.entry(name.as_str()).or_default().push(index);
     }
     // A used name must be unambiguous; unused duplicates (two `notes` columns) are harmless.
-    let find = |name: &str| -> Result<Option<usize>, String> {
+    let find = |name: &str| -> Result<Option<usize>, Problem> {
         match positions.get(name).map(Vec::as_slice) {
             None | Some([]) => Ok(None),
             Some([one]) => Ok(Some(*one)),
-            Some(many) => Err(format!(
-                "expected one column named `{name}`, found {} (columns {})",
-                many.len(),
-                many.iter()
-                    .map(|i| (i + 1).to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            Some(many) => Err((
+                HeaderProblem::AmbiguousColumn,
+                format!(
+                    "expected one column named `{name}`, found {} (columns {})",
+                    many.len(),
+                    many.iter()
+                        .map(|i| (i + 1).to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             )),
         }
     };
@@ -85,28 +92,43 @@ pub(crate) fn plan_columns<'i>(
         if let [only] = names.as_slice()
             && let Some(delimiter) = [';', '\t', '|'].into_iter().find(|d| only.contains(*d))
         {
-            let shown = if delimiter == '\t' { "tab".to_owned() } else { format!("'{delimiter}'") };
-            return format!("expected several columns, found one named `{only}`; the file looks {shown}-delimited: add --delimiter {shown}");
+            return (
+                HeaderProblem::LooksDelimited { delimiter },
+                format!(
+                    "expected several columns, found one named `{only}`; the file looks {}-delimited",
+                    shown_delimiter(delimiter)
+                ),
+            );
         }
-        format!(
-            "expected a patient id column `{}`, found columns {}; name the right one with --patient-column",
-            request.patient_column,
-            list_names(&names)
+        (
+            HeaderProblem::NoPatientColumn,
+            format!(
+                "expected a patient id column `{}`, found columns {}",
+                request.patient_column,
+                list_names(&names)
+            ),
         )
     })?;
     let date = match request.date_column {
         Some(name) => Some(find(name)?.ok_or_else(|| {
-            format!(
-                "expected the date column `{name}` named by --date-column, found columns {}",
-                list_names(&names)
+            let found = list_names(&names);
+            (
+                HeaderProblem::NoNamedDateColumn {
+                    name: name.to_owned(),
+                    found: found.clone(),
+                },
+                format!("expected the date column `{name}`, found columns {found}"),
             )
         })?),
         None => find(DEFAULT_DATE_COLUMN)?,
     };
     if request.date_required && date.is_none() {
-        return Err(format!(
-            "expected a date column `{DEFAULT_DATE_COLUMN}`, found columns {}; name it with --date-column",
-            list_names(&names)
+        return Err((
+            HeaderProblem::NoDateColumn,
+            format!(
+                "expected a date column `{DEFAULT_DATE_COLUMN}`, found columns {}",
+                list_names(&names)
+            ),
         ));
     }
 
@@ -142,24 +164,30 @@ pub(crate) fn plan_columns<'i>(
         }
         if items.is_empty() && extras.is_empty() {
             if request.only.contains(&instrument.id) {
-                return Err(format!(
-                    "expected the item columns of `{}` ({}…), found none of them",
-                    instrument.id,
-                    instrument.item_column(1)
+                return Err((
+                    HeaderProblem::IncompleteInstrument,
+                    format!(
+                        "expected the item columns of `{}` ({}…), found none of them",
+                        instrument.id,
+                        instrument.item_column(1)
+                    ),
                 ));
             }
             continue;
         }
         if !absent.is_empty() {
-            return Err(format!(
-                "`{}` needs all {} item columns; missing {} (scoring the others would be a partial sum)",
-                instrument.id,
-                instrument.item_count(),
-                absent
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            return Err((
+                HeaderProblem::IncompleteInstrument,
+                format!(
+                    "`{}` needs all {} item columns; missing {} (scoring the others would be a partial sum)",
+                    instrument.id,
+                    instrument.item_count(),
+                    absent
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ));
         }
         instruments.push(InstrumentColumns {
@@ -169,10 +197,13 @@ pub(crate) fn plan_columns<'i>(
         });
     }
     if instruments.is_empty() {
-        return Err(format!(
-            "expected item columns of an instrument ({}), such as `phq9_1`…`phq9_9`, found columns {}; rename columns with --map SRC=DEST",
-            registry.ids(),
-            list_names(&names)
+        return Err((
+            HeaderProblem::NoInstrumentColumns,
+            format!(
+                "expected item columns of an instrument ({}), such as `phq9_1`…`phq9_9`, found columns {}",
+                registry.ids(),
+                list_names(&names)
+            ),
         ));
     }
     let ignored = names
@@ -227,8 +258,8 @@ fn case_mismatched(names: &[String], registry: &Registry) -> Vec<(String, String
 /// The field index of every item column of `instrument`, or `None` when one is missing.
 fn complete_items(
     instrument: &Instrument,
-    find: &impl Fn(&str) -> Result<Option<usize>, String>,
-) -> Result<Option<Vec<usize>>, String> {
+    find: &impl Fn(&str) -> Result<Option<usize>, Problem>,
+) -> Result<Option<Vec<usize>>, Problem> {
     let mut items = Vec::with_capacity(instrument.item_count());
     for number in 1..=instrument.item_count() {
         match find(&instrument.item_column(number))? {
@@ -239,40 +270,85 @@ fn complete_items(
     Ok(Some(items))
 }
 
-fn apply_renames(header: &[String], renames: &[(String, String)]) -> Result<Vec<String>, String> {
+fn apply_renames(header: &[String], renames: &[(String, String)]) -> Result<Vec<String>, Problem> {
     let mut names = header.to_vec();
     let mut targets: BTreeMap<&str, &str> = BTreeMap::new();
     let mut sources: BTreeMap<&str, &str> = BTreeMap::new();
     for (source, target) in renames {
-        if let Some(previous) = sources.insert(source, target) {
-            return Err(format!(
-                "--map renames `{source}` twice (to `{previous}` and to `{target}`); expected each source once"
-            ));
-        }
-        if header.iter().filter(|h| *h == source).count() > 1 {
-            return Err(format!(
-                "--map names column `{source}`, which appears more than once in the header"
-            ));
-        }
-        if let Some(previous) = targets.insert(target, source) {
-            return Err(format!(
-                "--map sends both `{previous}` and `{source}` to `{target}`; expected each target once"
-            ));
-        }
-        let Some(index) = header.iter().position(|h| h == source) else {
-            return Err(format!(
-                "--map names column `{source}`, which the header does not have (columns {})",
-                list_names(header)
-            ));
+        let problem = if let Some(previous) = sources.insert(source, target) {
+            RenameProblem::SourceTwice {
+                source: source.clone(),
+                first: previous.to_owned(),
+                second: target.clone(),
+            }
+        } else if header.iter().filter(|h| *h == source).count() > 1 {
+            RenameProblem::SourceRepeated {
+                source: source.clone(),
+            }
+        } else if let Some(previous) = targets.insert(target, source) {
+            RenameProblem::TargetTwice {
+                first: previous.to_owned(),
+                second: source.clone(),
+                target: target.clone(),
+            }
+        } else if let Some(index) = header.iter().position(|h| h == source) {
+            if header.iter().any(|h| h == target) && source != target {
+                RenameProblem::TargetExists {
+                    source: source.clone(),
+                    target: target.clone(),
+                }
+            } else {
+                names[index].clone_from(target);
+                continue;
+            }
+        } else {
+            RenameProblem::SourceAbsent {
+                source: source.clone(),
+                found: list_names(header),
+            }
         };
-        if header.iter().any(|h| h == target) && source != target {
-            return Err(format!(
-                "--map renames `{source}` to `{target}`, but the header already has a `{target}` column"
-            ));
-        }
-        names[index].clone_from(target);
+        let message = rename_message(&problem);
+        return Err((HeaderProblem::Rename(problem), message));
     }
     Ok(names)
+}
+
+/// What is wrong with the renames, in the library's words (which name no flag).
+fn rename_message(problem: &RenameProblem) -> String {
+    match problem {
+        RenameProblem::SourceTwice {
+            source,
+            first,
+            second,
+        } => format!(
+            "column `{source}` is renamed twice (to `{first}` and to `{second}`); expected each source once"
+        ),
+        RenameProblem::SourceRepeated { source } => {
+            format!("the renamed column `{source}` appears more than once in the header")
+        }
+        RenameProblem::TargetTwice {
+            first,
+            second,
+            target,
+        } => format!(
+            "both `{first}` and `{second}` are renamed to `{target}`; expected each target once"
+        ),
+        RenameProblem::SourceAbsent { source, found } => {
+            format!("the renamed column `{source}` is not in the header (columns {found})")
+        }
+        RenameProblem::TargetExists { source, target } => format!(
+            "`{source}` is renamed to `{target}`, but the header already has a `{target}` column"
+        ),
+    }
+}
+
+/// A delimiter as messages show it: `tab`, or the character in quotes.
+pub fn shown_delimiter(delimiter: char) -> String {
+    if delimiter == '\t' {
+        "tab".to_owned()
+    } else {
+        format!("'{delimiter}'")
+    }
 }
 
 fn list_names(names: &[String]) -> String {

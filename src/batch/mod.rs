@@ -25,18 +25,19 @@ use std::io;
 
 use jiff::civil::Date;
 
-pub use date::DateFormat;
+pub(crate) use date::is_iso_shaped;
+pub use date::{DateError, DateErrorKind, DateFormat};
 pub use dosing::{DosingSchedule, read_dosing};
+pub use header::shown_delimiter;
 use header::{ColumnPlan, HeaderRequest, plan_columns};
 use line_endings::{LineEndings, SkipBom};
-pub use outcome::{BatchSummary, Diagnostic, Duplicate, RowOutcome, RowStatus};
+pub use outcome::{BatchSummary, Diagnostic, DiagnosticKind, Duplicate, RowOutcome, RowStatus};
 use records::{Record, RecordReader};
 use repeats::RepeatedVisits;
 pub use reread::{FileStamp, patients_are_grouped_in};
 
-use crate::answer::{MissingTokens, parse_answer};
-use crate::error::{BatchError, Location};
-use crate::instrument::Scale;
+use crate::answer::{MissingTokens, common_answer, parse_answer};
+use crate::error::{BatchError, BatchErrorKind, HeaderProblem, Location};
 use crate::record::ScoreRecord;
 use crate::registry::Registry;
 use crate::score::{Answer, ScoreReport, is_not_administered, score_into};
@@ -119,10 +120,11 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         let header_result = reader.read(&mut raw_header);
         // A workbook or a UTF-16 export fails in confusing ways further down; name it here.
         if let Some(kind) = reader.get_ref().not_csv() {
-            return Err(BatchError::Header {
-                location: Location::at(source, 1, Some(1)),
-                message: format!("expected CSV text, found {kind}"),
-            });
+            return Err(BatchError::new(
+                BatchErrorKind::NotCsv,
+                Location::at(source, 1, Some(1)),
+                format!("expected CSV text, found {kind}"),
+            ));
         }
         header_result.map_err(|err| io_error(source, err))?;
         check_unclosed_quote(&reader, source)?;
@@ -135,16 +137,20 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             } else {
                 "only blank lines"
             };
-            return Err(BatchError::Header {
-                location: header_location,
-                message: format!("expected a header row naming the columns, found {found}"),
-            });
+            return Err(BatchError::new(
+                BatchErrorKind::Header(HeaderProblem::Missing),
+                header_location,
+                format!("expected a header row naming the columns, found {found}"),
+            ));
         }
         let mut header = Vec::with_capacity(raw_header.len());
         for (index, field) in raw_header.iter().enumerate() {
-            let text = std::str::from_utf8(field).map_err(|err| BatchError::Header {
-                location: Location::at(source, raw_header.line(), Some(index as u64 + 1)),
-                message: not_utf8(field, &err),
+            let text = std::str::from_utf8(field).map_err(|err| {
+                BatchError::new(
+                    BatchErrorKind::NotUtf8,
+                    Location::at(source, raw_header.line(), Some(index as u64 + 1)),
+                    not_utf8(field, &err),
+                )
             })?;
             // Spreadsheet exports often start with a byte-order mark; it is not part of the name.
             let text = if index == 0 {
@@ -163,17 +169,18 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         };
         for id in &options.only {
             if registry.get(id).is_none() {
-                return Err(BatchError::Options(format!(
-                    "unknown instrument `{id}`; expected one of {}",
-                    registry.ids()
-                )));
+                return Err(BatchError::options(
+                    BatchErrorKind::UnknownInstrument,
+                    format!(
+                        "unknown instrument `{id}`; expected one of {}",
+                        registry.ids()
+                    ),
+                ));
             }
         }
-        let plan =
-            plan_columns(&header, registry, &request).map_err(|message| BatchError::Header {
-                location: header_location,
-                message,
-            })?;
+        let plan = plan_columns(&header, registry, &request).map_err(|(problem, message)| {
+            BatchError::new(BatchErrorKind::Header(problem), header_location, message)
+        })?;
         for columns in &plan.instruments {
             let instrument = columns.instrument;
             let extras = columns
@@ -182,10 +189,13 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 .map(|&(_, e)| &instrument.extra_items[e].scale);
             for scale in std::iter::once(&instrument.scale).chain(extras) {
                 if let Some(token) = options.missing.conflict_with(scale) {
-                    return Err(BatchError::Options(format!(
-                        "--na `{token}` is a real answer on `{}` ({}-{}); a non-answer code must lie outside every answer scale in the file",
-                        instrument.id, scale.min, scale.max
-                    )));
+                    return Err(BatchError::options(
+                        BatchErrorKind::NonAnswerCodeIsAnAnswer { code: token },
+                        format!(
+                            "`{token}` is a real answer on `{}` ({}-{}); a non-answer code must lie outside every answer scale in the file",
+                            instrument.id, scale.min, scale.max
+                        ),
+                    ));
                 }
             }
         }
@@ -239,30 +249,6 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             if !check.still_grouped(id) {
                 return Ok(false);
             }
-        }
-    }
-
-    /// [`patients_are_grouped`](Self::patients_are_grouped), answered from `same_input` (this
-    /// input again, from its first byte) by a byte scan when the file has no quotes and no
-    /// carriage returns, which is many times faster; otherwise by this reader's full pass.
-    pub fn patients_are_grouped_scanning(
-        self,
-        same_input: impl io::Read,
-    ) -> Result<bool, BatchError> {
-        let scanned = grouping::scan(
-            SkipBom::new(same_input),
-            self.options.delimiter,
-            self.plan.patient,
-            self.plan.names.len(),
-        )
-        .map_err(|err| BatchError::Io {
-            source_name: self.source.clone(),
-            source: err,
-        })?;
-        match scanned {
-            grouping::Scan::Grouped => Ok(true),
-            grouping::Scan::NotGrouped => Ok(false),
-            grouping::Scan::NeedsParser => self.patients_are_grouped(),
         }
     }
 
@@ -362,10 +348,10 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         for columns in &self.plan.instruments {
             let instrument = columns.instrument;
             answers.clear();
-            let digits_are_answers = !self.options.missing.has_numeric_codes();
             for &index in &columns.items {
                 let cell = self.record.get(index).unwrap_or_default();
-                if let Some(answer) = quick_answer(cell, &instrument.scale, digits_are_answers) {
+                if let Some(answer) = common_answer(cell, &instrument.scale, &self.options.missing)
+                {
                     answers.push(answer);
                     continue;
                 }
@@ -373,7 +359,12 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                     None => Answer::Invalid,
                     Some(cell) => parse_answer(cell, &instrument.scale, &self.options.missing)
                         .unwrap_or_else(|problem| {
-                            diagnostics.push(self.diagnostic(line, index, problem.to_string()));
+                            diagnostics.push(self.diagnostic(
+                                line,
+                                index,
+                                DiagnosticKind::Answer,
+                                problem.to_string(),
+                            ));
                             Answer::Invalid
                         }),
                 };
@@ -382,7 +373,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             for &(index, extra_index) in &columns.extras {
                 let scale = &instrument.extra_items[extra_index].scale;
                 let cell = self.record.get(index).unwrap_or_default();
-                if quick_answer(cell, scale, digits_are_answers).is_some() {
+                if common_answer(cell, scale, &self.options.missing).is_some() {
                     continue;
                 }
                 if let Some(Err(problem)) = self
@@ -392,6 +383,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                     diagnostics.push(self.diagnostic(
                         line,
                         index,
+                        DiagnosticKind::Answer,
                         format!("{problem} (unscored item; the total is unaffected)"),
                     ));
                 }
@@ -503,7 +495,12 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         match std::str::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(err) => {
-                diagnostics.push(self.diagnostic(line, index, not_utf8(bytes, &err)));
+                diagnostics.push(self.diagnostic(
+                    line,
+                    index,
+                    DiagnosticKind::NotUtf8,
+                    not_utf8(bytes, &err),
+                ));
                 None
             }
         }
@@ -511,11 +508,12 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
 
     fn patient_id(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<&str> {
         let index = self.plan.patient;
-        let id = trim_cell(self.cell(index, line, diagnostics)?);
+        let id = self.cell(index, line, diagnostics)?.trim();
         if id.is_empty() {
             diagnostics.push(self.diagnostic(
                 line,
                 index,
+                DiagnosticKind::NoPatientId,
                 "expected a patient id, found an empty cell".into(),
             ));
             return None;
@@ -525,23 +523,39 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
 
     fn date(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<Date> {
         let index = self.plan.date?;
-        let cell = self.record.get(index).unwrap_or_default();
-        if let Some(date) = self.options.date_format.parse_plain_iso(cell) {
-            return Some(date);
-        }
         let text = self.cell(index, line, diagnostics)?.trim();
-        let parsed = if text.is_empty() {
-            Err("expected a visit date, found an empty cell".to_owned())
-        } else {
-            self.options.date_format.parse(text)
-        };
-        parsed
-            .map_err(|message| diagnostics.push(self.diagnostic(line, index, message)))
+        if text.is_empty() {
+            diagnostics.push(self.diagnostic(
+                line,
+                index,
+                DiagnosticKind::NoDate,
+                "expected a visit date, found an empty cell".to_owned(),
+            ));
+            return None;
+        }
+        self.options
+            .date_format
+            .parse(text)
+            .map_err(|err| {
+                diagnostics.push(self.diagnostic(
+                    line,
+                    index,
+                    DiagnosticKind::Date(err.kind()),
+                    err.to_string(),
+                ));
+            })
             .ok()
     }
 
-    fn diagnostic(&self, line: u64, index: usize, message: String) -> Diagnostic {
+    fn diagnostic(
+        &self,
+        line: u64,
+        index: usize,
+        kind: DiagnosticKind,
+        message: String,
+    ) -> Diagnostic {
         Diagnostic {
+            kind,
             location: Location::at(self.source.as_str(), line, Some(index as u64 + 1)),
             column: self.plan.names.get(index).cloned(),
             message,
@@ -564,6 +578,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             .map(|(&index, _)| self.plan.names[index].as_str())
             .collect();
         Diagnostic {
+            kind: DiagnosticKind::TooManyMissing,
             location: Location::at(self.source.as_str(), line, None),
             column: None,
             message: format!(
@@ -574,35 +589,6 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 blank.join(", ")
             ),
         }
-    }
-}
-
-/// The common cells, blank or one digit on the scale, read without a UTF-8 check (most of a
-/// batch run's cells); `None` sends anything else, an out-of-range digit included, the
-/// general way through `parse_answer`, which gives the same answer for these.
-fn quick_answer(cell: &[u8], scale: &Scale, digits_are_answers: bool) -> Option<Answer> {
-    match *cell {
-        [] => Some(Answer::Missing),
-        [digit @ b'0'..=b'9'] if digits_are_answers && scale.contains(digit - b'0') => {
-            Some(Answer::Value(digit - b'0'))
-        }
-        _ => None,
-    }
-}
-
-/// Whether a cell starts and ends with a visible ASCII character (most ids), so that
-/// trimming it of Unicode whitespace would change nothing: known without decoding it.
-fn has_nothing_to_trim(cell: &[u8]) -> bool {
-    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-    visible(cell.first()) && visible(cell.last())
-}
-
-/// `text.trim()`, skipped when [`has_nothing_to_trim`].
-fn trim_cell(text: &str) -> &str {
-    if has_nothing_to_trim(text.as_bytes()) {
-        text
-    } else {
-        text.trim()
     }
 }
 
@@ -633,16 +619,17 @@ fn check_unclosed_quote<R: io::Read>(
     source: &str,
 ) -> Result<(), BatchError> {
     match reader.get_ref().unclosed_quote() {
-        Some((line, field)) if reader.consumed_all() => Err(BatchError::Csv {
-            location: Location::at(source, line, Some(field)),
-            message: format!(
+        Some((line, field)) if reader.consumed_all() => Err(BatchError::new(
+            BatchErrorKind::UnclosedQuote,
+            Location::at(source, line, Some(field)),
+            format!(
                 "a quoted field opens here and is never closed, so the {} after it would vanish into one cell; expected a closing `\"`",
                 match reader.line().saturating_sub(line) {
                     1 => "line".to_owned(),
                     n => format!("{n} lines"),
                 }
             ),
-        }),
+        )),
         _ => Ok(()),
     }
 }
@@ -650,12 +637,13 @@ fn check_unclosed_quote<R: io::Read>(
 /// A record whose field count differs from the header's: the columns after the stray (or
 /// missing) delimiter would be read as the wrong items.
 fn unequal_fields(source: &str, line: u64, expected: usize, found: usize) -> BatchError {
-    BatchError::Csv {
-        location: Location::at(source, line, None),
-        message: format!(
+    BatchError::new(
+        BatchErrorKind::UnequalFields,
+        Location::at(source, line, None),
+        format!(
             "expected {expected} fields like the header, found {found} (a stray delimiter or an unclosed quote?)"
         ),
-    }
+    )
 }
 
 /// A failure of the reader: a record past a limit of [`records`] is a problem of the file at
@@ -665,41 +653,11 @@ fn io_error(source: &str, err: io::Error) -> BatchError {
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<records::RecordTooLong>())
     {
-        return BatchError::Csv {
-            location: Location::at(source, reached.line(), None),
-            message: reached.to_string(),
-        };
+        return BatchError::new(
+            BatchErrorKind::TooLarge,
+            Location::at(source, reached.line(), None),
+            reached.to_string(),
+        );
     }
-    BatchError::Io {
-        source_name: source.to_owned(),
-        source: err,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::trim_cell;
-
-    #[test]
-    fn trim_cell_trims_as_str_trim_does() {
-        for text in [
-            "",
-            " ",
-            "x",
-            " x",
-            "x ",
-            "P000001",
-            " P 1 ",
-            "\tP1\r",
-            "\u{a0}P1",
-            "P1\u{a0}",
-            "\u{3000}P1\u{3000}",
-            "\u{b}P1",
-            "é",
-            "Pé",
-            "éP",
-        ] {
-            assert_eq!(trim_cell(text), text.trim(), "{text:?}");
-        }
-    }
+    BatchError::io(source, err)
 }

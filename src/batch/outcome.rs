@@ -12,12 +12,32 @@ use crate::shown_text::show_cell;
 /// A problem with one cell that does not stop the run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// What kind of problem it is, for a caller to match on.
+    pub kind: DiagnosticKind,
     /// File, line and field number.
     pub location: Location,
     /// The column name (after `--map`), when the problem is one cell.
     pub column: Option<String>,
     /// What was found and what was expected.
     pub message: String,
+}
+
+/// What kind of problem a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// An answer cell (scored or unscored item) that is not an answer on the scale.
+    Answer,
+    /// A cell that is not UTF-8.
+    NotUtf8,
+    /// An empty patient id.
+    NoPatientId,
+    /// An empty visit date.
+    NoDate,
+    /// A visit date that cannot be read; the kind says why.
+    Date(super::DateErrorKind),
+    /// More blank items than the instrument's proration limit allows: no total.
+    TooManyMissing,
 }
 
 impl fmt::Display for Diagnostic {

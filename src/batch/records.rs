@@ -51,7 +51,7 @@ pub(crate) enum RecordTooLong {
     },
     /// More fields than [`MAX_FIELDS`].
     #[error(
-        "expected a record of at most {MAX_FIELDS} fields, found a record that starts on this line with more (a binary file, or the wrong --delimiter?)"
+        "expected a record of at most {MAX_FIELDS} fields, found a record that starts on this line with more (a binary file, or the wrong delimiter?)"
     )]
     Fields {
         /// The line the record starts on, 1-based.

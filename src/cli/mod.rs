@@ -2,6 +2,7 @@
 
 pub(crate) mod args;
 mod enter;
+mod hints;
 mod input;
 mod instruments;
 mod output;
@@ -44,12 +45,13 @@ pub(crate) fn run(mut cli: Cli) -> anyhow::Result<ExitStatus> {
         }
         Err(err) => return Err(err),
     };
-    match cli.command {
+    let result = match cli.command {
         Command::Score(args) => score::run(args, &registry),
         Command::Trend(args) => trend::run(args, &registry),
         Command::Instruments(args) => instruments::run(args, &registry),
         Command::Enter(args) => enter::run(args, &registry),
-    }
+    };
+    result.map_err(hints::with_flag_hint)
 }
 
 /// The built-in instruments plus `--instruments-dir` (or `SYMSCORE_INSTRUMENTS`).

@@ -75,7 +75,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
             }
         }
         for diagnostic in &row.diagnostics {
-            message(&diagnostic.to_string());
+            message(&super::hints::diagnostic_text(diagnostic));
         }
         for duplicate in &row.duplicates {
             message(&format!("{source}:{}: {duplicate}", row.line));

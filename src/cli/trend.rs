@@ -55,9 +55,9 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let change_params = resolve_params(registry, &params)?;
     let common_dosing = dosing_date
         .map(|text| {
-            date_format
-                .parse(text.trim())
-                .map_err(|m| anyhow::anyhow!("--dosing-date: {m}"))
+            date_format.parse(text.trim()).map_err(|m| {
+                anyhow::anyhow!("--dosing-date: {m}{}", super::hints::date_hint(m.kind()))
+            })
         })
         .transpose()?;
     let schedule: Option<DosingSchedule> = match &dosing {

@@ -189,7 +189,7 @@ impl<'b> ParsedFile<'b> {
     fn check_dates(&self, source: &str, column: usize) -> Result<(), AppendError> {
         for record in self.records.iter().skip(1) {
             let cell = record.fields.get(column).unwrap_or_default().trim_ascii();
-            if cell.is_empty() || is_iso_shaped(cell) {
+            if cell.is_empty() || crate::batch::is_iso_shaped(cell) {
                 continue;
             }
             return Err(AppendError::File {
@@ -200,7 +200,7 @@ impl<'b> ParsedFile<'b> {
                 ),
                 expected: "every date in the file as YYYY-MM-DD, the only layout `enter` writes: \
                      a new row would mix two date layouts in one column, which `score` cannot \
-                     read with one --date-format (convert the file's dates to YYYY-MM-DD first)"
+                     read with one date layout (convert the file's dates to YYYY-MM-DD first)"
                     .into(),
             });
         }
@@ -260,18 +260,6 @@ fn header_names(source: &str, fields: &csv::ByteRecord) -> Result<Vec<String>, A
             Ok(text.trim().to_owned())
         })
         .collect()
-}
-
-/// `YYYY-MM-DD` in shape: four digits, a dash, two digits, a dash, two digits.
-fn is_iso_shaped(cell: &[u8]) -> bool {
-    cell.len() == 10
-        && cell.iter().enumerate().all(|(index, byte)| {
-            if index == 4 || index == 7 {
-                *byte == b'-'
-            } else {
-                byte.is_ascii_digit()
-            }
-        })
 }
 
 fn escape_bytes(bytes: &[u8]) -> String {

@@ -95,7 +95,7 @@ impl<'i> Form<'i> {
 }
 
 /// The columns an instrument occupies in a visits file: items, then unscored items.
-pub fn instrument_columns(instrument: &Instrument) -> Vec<String> {
+pub(crate) fn instrument_columns(instrument: &Instrument) -> Vec<String> {
     (1..=instrument.item_count())
         .map(|number| instrument.item_column(number))
         .chain(
@@ -291,7 +291,7 @@ pub fn check_visit_file(path: &Path, visit: &Visit<'_>) -> Result<FileCheck, App
 
 /// The pure part of [`check_visit_file`]: whether `existing` (the file's bytes, `None` for
 /// no file) can take `visit`'s row.
-pub fn check_contents(
+pub(crate) fn check_contents(
     source: &str,
     existing: Option<&[u8]>,
     visit: &Visit<'_>,

@@ -251,7 +251,7 @@ fn dates_in_another_layout_are_refused_with_their_line() {
     let registry = registry();
     let visit = phq9_visit(&registry, "P1");
     let existing = "patient_id,date\nP0,\nP0,2026-01-01\nP0,04/05/2026\nP0,5 May 2026\n";
-    let expected = "v.csv:4:2: found the date '04/05/2026', not written as YYYY-MM-DD, expected every date in the file as YYYY-MM-DD, the only layout `enter` writes: a new row would mix two date layouts in one column, which `score` cannot read with one --date-format (convert the file's dates to YYYY-MM-DD first)";
+    let expected = "v.csv:4:2: found the date '04/05/2026', not written as YYYY-MM-DD, expected every date in the file as YYYY-MM-DD, the only layout `enter` writes: a new row would mix two date layouts in one column, which `score` cannot read with one date layout (convert the file's dates to YYYY-MM-DD first)";
     assert_eq!(
         check_contents("v.csv", Some(existing.as_bytes()), &visit)
             .unwrap_err()

@@ -9,6 +9,7 @@ mod support;
 
 mod attack_review;
 mod bad_inputs;
+mod batch_errors;
 mod cli;
 mod definitions;
 mod enter;

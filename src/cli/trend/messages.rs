@@ -16,7 +16,9 @@ use crate::cli::report::message;
 /// Tells a rejected cell, or a safety answer no trend holds (marked `!!`).
 pub(super) fn report_row_event(source: &str, event: &RowEvent<'_, '_>) {
     let (line, record, reason) = match event {
-        RowEvent::Diagnostic(diagnostic) => return message(&diagnostic.to_string()),
+        RowEvent::Diagnostic(diagnostic) => {
+            return message(&crate::cli::hints::diagnostic_text(diagnostic));
+        }
         RowEvent::SafetyInNoTrend {
             line,
             record,

@@ -16,7 +16,7 @@
 //! - a row's status agrees with its records and diagnostics;
 //! - every record serialises to JSON (which parses back with the same total) and to CSV cells,
 //!   and no CSV cell starts like a spreadsheet formula;
-//! - `write_csv_row` (the fast CSV writer) reads back, with the csv crate, as exactly one row
+//! - `write_csv_row_sharing` (the fast CSV writer) with a fresh `VisitCells` reads back, with the csv crate, as exactly one row
 //!   whose cells equal `csv_fields()`, and `write_csv_row_sharing`, with one `VisitCells` for
 //!   the whole input, writes the same bytes;
 //! - reading the same input in pieces of 1 to 16 bytes (the first at least 4; sizes taken from
@@ -26,8 +26,7 @@
 //!   whole or split across reads;
 //! - `patients_are_grouped()` (trend's first pass) fails only when the full read fails; when it
 //!   says the patients are grouped, the full read succeeded and the records' patient ids are
-//!   contiguous; `patients_are_grouped_scanning()` (its byte-scan shortcut) never says
-//!   grouped when a successful full read's patients are not.
+//!   contiguous.
 
 use std::io;
 use std::sync::LazyLock;
@@ -132,7 +131,7 @@ fn check_record(record: &ScoreRecord<'_>, visit: &mut VisitCells) {
     // its input, which a patient id may begin with.
     let mut row = symscore::record::CSV_HEADER.join(",").into_bytes();
     row.push(b'\n');
-    record.write_csv_row(&mut row);
+    record.write_csv_row_sharing(&mut row, &mut VisitCells::default());
     assert_eq!(row.last(), Some(&b'\n'));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -146,7 +145,10 @@ fn check_record(record: &ScoreRecord<'_>, visit: &mut VisitCells) {
     assert!(rows.next().is_none(), "more than one row in {row:?}");
     let parsed: Vec<&str> = parsed.iter().collect();
     let expected: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
-    assert_eq!(parsed, expected, "write_csv_row disagrees with csv_fields");
+    assert_eq!(
+        parsed, expected,
+        "write_csv_row_sharing disagrees with csv_fields"
+    );
     // The CSV writer's path, with the visit cells kept from record to record, writes the
     // same bytes: the cells of an earlier visit are never reused for this one.
     let mut shared = symscore::record::CSV_HEADER.join(",").into_bytes();
@@ -333,19 +335,6 @@ pub(crate) fn check(data: &[u8]) {
                 );
             }
             Err(err) => assert!(whole.failed, "only the first pass failed: {err}"),
-        }
-        // The byte scan that usually answers instead must never call a file grouped when
-        // its records are not (it may skip ragged rows the full read rejects).
-        let reader = BatchReader::new(&REGISTRY, csv, "fuzz.csv", options.clone())
-            .expect("the header was accepted once");
-        if let Ok(true) = reader.patients_are_grouped_scanning(csv)
-            && !whole.failed
-        {
-            assert!(
-                contiguous(&whole.patients),
-                "the byte scan said grouped, but the records' patients are not: {:?}",
-                whole.patients
-            );
         }
     }
 
