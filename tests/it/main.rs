@@ -21,4 +21,6 @@ mod output_files;
 mod properties;
 mod trend;
 mod trend_cli;
+mod trend_rules;
+mod trend_window_rules;
 mod untrusted_text;
