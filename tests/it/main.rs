@@ -22,5 +22,6 @@ mod properties;
 mod trend;
 mod trend_cli;
 mod trend_rules;
+mod trend_rules_cli;
 mod trend_window_rules;
 mod untrusted_text;
