@@ -5,10 +5,11 @@
 //! PCL-5: recall 30; window 42 days, look-back 30 days). Each boundary is tested on both sides.
 
 use jiff::civil::{Date, date};
-use symscore::Registry;
+use symscore::instrument::RciParams;
 use symscore::trend::{
     Administration, Dosing, ReliableChange, Status, TrendOptions, WindowSummary, analyze,
 };
+use symscore::{Answer, Registry};
 
 const DOSE: Date = date(2026, 3, 2);
 
@@ -115,9 +116,102 @@ fn reliable_change_at_the_threshold_in_both_directions() {
     // Change in points and percent: 12 → 18 is +6, +50 %.
     let s = from_to(12, 18);
     assert_eq!((s.change_points, s.change_pct), (Some(6), Some(50.0)));
-    // A deterioration with too few points for a status is still flagged (§7.3.2).
+}
+
+#[test]
+fn a_reliable_deterioration_with_too_few_points_is_still_flagged() {
+    // Baseline 12, one form on day 3 at 18: +6 → reliable deterioration. One point: status
+    // insufficient data, on track insufficient (nothing from day 14), no schedule flag
+    // (day 3 is on time). Only the reliable change flags the summary (§7.3.2).
+    let s = phq9(&[(-1, Some(12)), (3, Some(18))]);
     assert_eq!(s.status, Status::InsufficientData);
+    assert!(s.flags.is_empty(), "{:?}", s.flags);
     assert!(s.is_flagged());
+    // The same at 17 (+5, no reliable change): nothing to flag.
+    let quiet = phq9(&[(-1, Some(12)), (3, Some(17))]);
+    assert!(!quiet.is_flagged());
+}
+
+#[test]
+fn the_jacobson_truax_index_when_the_definition_gives_sd_and_reliability() {
+    // §6.1's example: SD 6.0, r 0.84 → SE = 6·√0.16 = 2.4, S_diff = √2·2.4 ≈ 3.394;
+    // 18 → 8 gives RCI = −10/3.394 ≈ −2.946.
+    let registry = Registry::builtin();
+    let phq9 = registry.get("phq9").unwrap();
+    let mut change = phq9.change.clone();
+    change.rci = Some(RciParams {
+        sd: 6.0,
+        reliability: 0.84,
+    });
+    let doses = [Dosing {
+        date: DOSE,
+        label: None,
+    }];
+    let admins = visits(&[(-1, Some(18)), (21, Some(8))]);
+    let s = analyze(phq9, &change, &TrendOptions::default(), &doses, &admins).remove(0);
+    let rci = s.rci.unwrap();
+    assert!((rci - (-10.0 / (2f64.sqrt() * 2.4))).abs() < 1e-9, "{rci}");
+    assert!((rci + 2.946).abs() < 0.001, "{rci}");
+    // The class stays the point-based one: −10 ≤ −6.
+    assert_eq!(s.reliable_change, Some(ReliableChange::ReliableImprovement));
+    // Without SD and reliability there is no index.
+    let plain = analyze(
+        phq9,
+        &phq9.change,
+        &TrendOptions::default(),
+        &doses,
+        &admins,
+    )
+    .remove(0);
+    assert_eq!(plain.rci, None);
+}
+
+#[test]
+fn safety_flags_of_the_window_come_first_in_the_definition_order() {
+    // PHQ-9 forms scored for real: every item 1, item 9 as given (total 9 when answered).
+    let registry = Registry::builtin();
+    let phq9 = registry.get("phq9").unwrap();
+    let form = |offset: i64, item9: Answer, line: u64| {
+        let mut answers = vec![Answer::Value(1); 9];
+        answers[8] = item9;
+        let report = symscore::score(phq9, &answers).unwrap();
+        Administration {
+            date: day(offset),
+            total: report.total,
+            severity: "scored",
+            flags: report.flags.clone(),
+            line,
+        }
+    };
+    let doses = [Dosing {
+        date: DOSE,
+        label: None,
+    }];
+    let flags = |admins: &[Administration<'_>]| -> Vec<String> {
+        analyze(phq9, &phq9.change, &TrendOptions::default(), &doses, admins)
+            .remove(0)
+            .flags
+            .iter()
+            .map(|f| f.name.to_owned())
+            .collect()
+    };
+    // Item 9 blank on day 9, endorsed on day 2: positive first (the definition's order),
+    // then missing; no schedule flag (day 2 on time, a 7-day gap).
+    assert_eq!(
+        flags(&[form(2, Answer::Value(1), 2), form(9, Answer::Missing, 3)]),
+        ["ITEM9_POSITIVE", "ITEM9_MISSING"]
+    );
+    // Only endorsed: only the positive flag; only blank: only the missing flag.
+    assert_eq!(flags(&[form(2, Answer::Value(2), 2)]), ["ITEM9_POSITIVE"]);
+    assert_eq!(flags(&[form(2, Answer::Missing, 2)]), ["ITEM9_MISSING"]);
+    // Item 9 = 0 raises nothing; an endorsement before the dose is not the window's.
+    assert!(flags(&[form(2, Answer::Value(0), 2)]).is_empty());
+    assert!(flags(&[form(-1, Answer::Value(3), 2), form(2, Answer::Value(0), 3)]).is_empty());
+    // Safety before schedule: a late first follow-up with item 9 endorsed.
+    assert_eq!(
+        flags(&[form(5, Answer::Value(1), 2)]),
+        ["ITEM9_POSITIVE", "LATE_FIRST_FOLLOWUP"]
+    );
 }
 
 #[test]
