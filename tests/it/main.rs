@@ -19,6 +19,7 @@ mod input_limits;
 mod known_answers;
 mod output_files;
 mod properties;
+mod score_rules;
 mod trend;
 mod trend_cli;
 mod trend_rules;
