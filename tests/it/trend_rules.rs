@@ -45,6 +45,18 @@ fn band_range_one_below_the_reliable_change_is_a_plateau_and_at_it_is_not() {
     );
     // Totals 9, 15, 12: max − min = 6 = RC, not < 6 → still changing.
     assert_eq!(band(16, &[(7, 9), (14, 15), (21, 12)]), Status::NoPlateau);
+    // The reasons give the numbers the rule used.
+    let reason = |pairs: &[(i64, u32)]| {
+        plateau_status(PlateauRule::Band, &phq9_change(), Some(16), &points(pairs)).reason
+    };
+    assert_eq!(
+        reason(&[(7, 10), (14, 15), (21, 12)]),
+        "last 3 totals [10, 15, 12] lie within 5 points, less than the reliable change 6"
+    );
+    assert_eq!(
+        reason(&[(7, 9), (14, 15), (21, 12)]),
+        "last 3 totals [9, 15, 12] span 6 points, at least the reliable change 6"
+    );
     // The range is over the last k points only: an earlier 3 does not widen it.
     assert_eq!(
         band(16, &[(0, 3), (7, 10), (14, 15), (21, 12)]),
@@ -147,7 +159,14 @@ fn deterioration_at_the_reliable_change_and_not_one_below() {
 #[test]
 fn at_target_below_the_target_and_not_at_it() {
     // Baseline 8; latest 4 = target − 1 < 5 → at target.
-    assert_eq!(band(8, &[(7, 5), (14, 5), (21, 4)]), Status::AtTarget);
+    let decision = plateau_status(
+        PlateauRule::Band,
+        &phq9_change(),
+        Some(8),
+        &points(&[(7, 5), (14, 5), (21, 4)]),
+    );
+    assert_eq!(decision.status, Status::AtTarget);
+    assert_eq!(decision.reason, "latest 4 is below the target 5");
     // Latest 5 = target, not < 5 → the rule decides: range 0, 8 − 5 = 3 < 6.
     assert_eq!(
         band(8, &[(7, 5), (14, 5), (21, 5)]),
@@ -206,6 +225,19 @@ fn slope_projection_under_at_and_over_the_mcid() {
     assert_eq!(slope_status(15), Status::NoPlateau);
     // 16 → 10: projected 6 > MCID → still improving.
     assert_eq!(slope_status(16), Status::NoPlateau);
+    // The reasons: slope −4/28 ≈ −0.143 and −5/28 ≈ −0.179 points a day.
+    let reason = |first: u32| {
+        let pairs = points(&[(7, first), (21, 12), (35, 10)]);
+        plateau_status(PlateauRule::Slope, &phq9_change(), Some(15), &pairs).reason
+    };
+    assert_eq!(
+        reason(14),
+        "slope -0.143 points/day projects 4.0 points of improvement over 28 days, less than the MCID 5"
+    );
+    assert_eq!(
+        reason(15),
+        "slope -0.179 points/day projects 5.0 points of improvement over 28 days, at least the MCID 5"
+    );
 }
 
 #[test]

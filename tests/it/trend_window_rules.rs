@@ -7,7 +7,7 @@
 use jiff::civil::{Date, date};
 use symscore::instrument::RciParams;
 use symscore::trend::{
-    Administration, Dosing, ReliableChange, Status, TrendOptions, WindowSummary, analyze,
+    Administration, Dosing, OnTrack, ReliableChange, Status, TrendOptions, WindowSummary, analyze,
 };
 use symscore::{Answer, Registry};
 
@@ -130,6 +130,44 @@ fn a_reliable_deterioration_with_too_few_points_is_still_flagged() {
     // The same at 17 (+5, no reliable change): nothing to flag.
     let quiet = phq9(&[(-1, Some(12)), (3, Some(17))]);
     assert!(!quiet.is_flagged());
+}
+
+#[test]
+fn each_reason_alone_flags_a_summary() {
+    // A late first follow-up alone: baseline 12, day 4 at 12 (one point, no change).
+    let late = phq9(&[(-1, Some(12)), (4, Some(12))]);
+    assert_eq!(late.flags, ["LATE_FIRST_FOLLOWUP"]);
+    assert_eq!(late.reliable_change, Some(ReliableChange::NoReliableChange));
+    assert!(late.is_flagged());
+    // A plateau alone: baseline 16; 12 on days 3, 10, 17, 24 (day 3 on time, 7-day gaps).
+    // Eligible 10, 17, 24: span 14, latest 24 ≥ 21, range 0 < 6, 16 − 12 = 4 < 6 → plateau
+    // without reliable improvement. On track: (16 − 12)·100 = 400 ≥ 20·16 = 320 on days
+    // 17 and 24 → on track.
+    let plateau = phq9(&[
+        (-1, Some(16)),
+        (3, Some(12)),
+        (10, Some(12)),
+        (17, Some(12)),
+        (24, Some(12)),
+    ]);
+    assert_eq!(plateau.status, Status::PlateauNoReliableImprovement);
+    assert_eq!(plateau.on_track, OnTrack::OnTrack);
+    assert!(plateau.flags.is_empty(), "{:?}", plateau.flags);
+    assert!(plateau.is_flagged());
+    // Not on track alone: baseline 16; 15 on days 3, 10, 14, 17. Eligible 10, 14, 17 span 7
+    // < 14 → insufficient data. Days 14 and 17: (16 − 15)·100 = 100 < 320 twice → not on
+    // track. −1 → no reliable change; no schedule flag.
+    let slow = phq9(&[
+        (-1, Some(16)),
+        (3, Some(15)),
+        (10, Some(15)),
+        (14, Some(15)),
+        (17, Some(15)),
+    ]);
+    assert_eq!(slow.status, Status::InsufficientData);
+    assert_eq!(slow.on_track, OnTrack::NotOnTrack);
+    assert!(slow.flags.is_empty(), "{:?}", slow.flags);
+    assert!(slow.is_flagged());
 }
 
 #[test]
