@@ -533,3 +533,15 @@ fn of_two_forms_on_one_day_the_later_line_is_the_later_visit() {
     assert_eq!(s.latest.map(|l| (l.total, l.line)), Some((10, 4)));
     assert_eq!(s.points.iter().map(|p| p.line).collect::<Vec<_>>(), [3, 4]);
 }
+
+#[test]
+fn dates_are_written_as_iso_dates() {
+    // Dosing 2026-03-02, a 42-day window ends on 2026-04-13; baseline on 2026-03-01, a form
+    // on 2026-03-23 (day 21).
+    let json = serde_json::to_value(from_to(12, 8)).unwrap();
+    assert_eq!(json["dosing_date"], "2026-03-02");
+    assert_eq!(json["window_end"], "2026-04-13");
+    assert_eq!(json["baseline"]["date"], "2026-03-01");
+    assert_eq!(json["latest"]["date"], "2026-03-23");
+    assert_eq!(json["points"][0]["date"], "2026-03-23");
+}
