@@ -10,6 +10,7 @@ mod support;
 mod attack_review;
 mod bad_inputs;
 mod cli;
+mod definition_rules;
 mod definitions;
 mod enter;
 mod enter_safety;
