@@ -22,6 +22,7 @@ mod output_files;
 mod properties;
 mod score_rules;
 mod trend;
+mod trend_change_rules;
 mod trend_cli;
 mod trend_rules;
 mod trend_rules_cli;
