@@ -149,6 +149,15 @@ mod tests {
     use crate::Registry;
 
     #[test]
+    fn each_field_is_found_by_its_own_name_and_no_other() {
+        for field in CHANGE_FIELDS {
+            assert_eq!(ChangeField::from_name(field.name()), Some(field));
+        }
+        // `k` is the rules document's letter for `points`, not a field name.
+        assert_eq!(ChangeField::from_name("k"), None);
+    }
+
+    #[test]
     fn names_round_trip_and_paths_follow_the_definition_layout() {
         for field in CHANGE_FIELDS {
             assert_eq!(ChangeField::from_name(field.name()), Some(field));

@@ -197,4 +197,44 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert!(found.iter().all(|p| p.status == Uncovered::NoDosing));
     }
+
+    #[test]
+    fn the_dosing_day_is_outside_and_the_last_day_of_the_window_inside() {
+        // One dosing on 1 March, a 7-day window (2–8 March). The dosing day is the
+        // baseline's side (§7.1): uncovered. 2 March and 8 March are the window's first and
+        // last days: covered. 9 March: after the window.
+        let options = TrendOptions {
+            window_days: 7,
+            ..TrendOptions::default()
+        };
+        let visits = [
+            visit(3, 1, 2),
+            visit(3, 2, 3),
+            visit(3, 8, 4),
+            visit(3, 9, 5),
+        ];
+        let found = uncovered(&options, &[dosing(3, 1)], &visits);
+        let lines: Vec<u64> = found.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [2, 5]);
+        assert_eq!(
+            found[1].status_reason,
+            "after the window of the dosing on 2026-03-01 (ended 2026-03-08)"
+        );
+        // The point keeps the administration's values.
+        assert_eq!(
+            (found[0].date, found[0].total, found[0].severity),
+            (date(2026, 3, 1), Some(10), "moderate")
+        );
+    }
+
+    #[test]
+    fn names_match_their_serialised_form() {
+        for (status, name) in [
+            (Uncovered::OutsideWindow, "OUTSIDE_WINDOW"),
+            (Uncovered::NoDosing, "NO_DOSING"),
+        ] {
+            assert_eq!(status.name(), name);
+            assert_eq!(serde_json::to_value(status).unwrap(), name);
+        }
+    }
 }

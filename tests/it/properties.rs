@@ -137,15 +137,27 @@ proptest! {
     fn any_csv_is_read_without_panicking(body in "[0-9a-z,.;\"\r\n -]{0,400}") {
         let registry = Registry::builtin();
         let input = format!("patient_id,date,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7\n{body}");
-        if let Ok(mut batch) = BatchReader::new(&registry, input.as_bytes(), "fuzz.csv", BatchOptions::default()) {
-            let mut rows = 0;
-            while let Ok(Some(_)) = batch.next_row() {
-                rows += 1;
+        // The header is valid whatever the body: a refusal here would skip every check below
+        // and let the property pass without testing anything.
+        let opened = BatchReader::new(&registry, input.as_bytes(), "fuzz.csv", BatchOptions::default());
+        prop_assert!(opened.is_ok(), "{:?}", opened.err());
+        let mut batch = opened.unwrap();
+        let mut rows = 0;
+        loop {
+            match batch.next_row() {
+                Ok(Some(_)) => rows += 1,
+                Ok(None) => break,
+                Err(err) => {
+                    // A malformed row stops the read with a message that names the file.
+                    let message = err.to_string();
+                    prop_assert!(message.starts_with("fuzz.csv:"), "{}", message);
+                    break;
+                }
             }
-            let s = batch.summary();
-            prop_assert_eq!(s.rows, rows);
-            prop_assert_eq!(s.scored + s.prorated + s.invalid + s.not_administered, s.rows);
         }
+        let s = batch.summary();
+        prop_assert_eq!(s.rows, rows);
+        prop_assert_eq!(s.scored + s.prorated + s.invalid + s.not_administered, s.rows);
     }
 }
 

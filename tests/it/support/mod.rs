@@ -4,6 +4,7 @@
 pub(crate) mod process;
 #[cfg(unix)]
 pub(crate) mod terminal;
+pub(crate) mod trend;
 
 use std::fs;
 use std::path::{Path, PathBuf};
