@@ -4,8 +4,8 @@
 use jiff::civil::Date;
 
 use super::{
-    Administration, Dosing, EligiblePoint, PointRef, ReliableChange, TrendOptions, UsedParams,
-    WindowPoint, WindowSummary, baseline_start, days_between, on_track, plateau_status,
+    Administration, BaselineMissing, Dosing, EligiblePoint, PointRef, ReliableChange, TrendOptions,
+    UsedParams, WindowPoint, WindowSummary, baseline_start, days_between, on_track, plateau_status,
     window_flag, windows,
 };
 use crate::instrument::{ChangeParams, Instrument};
@@ -88,11 +88,9 @@ fn summarize<'i>(
                 line: a.line,
             })
         });
-    let baseline_missing_reason = baseline.is_none().then(|| {
-        format!(
-            "no valid administration in the {} days up to the dosing on {}",
-            options.baseline_days, dose.date
-        )
+    let baseline_missing_reason = baseline.is_none().then_some(BaselineMissing {
+        baseline_days: options.baseline_days,
+        dosing: dose.date,
     });
 
     let recall = i64::from(instrument.recall_days);

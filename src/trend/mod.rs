@@ -19,6 +19,7 @@ mod nhs_tt;
 mod params;
 mod patient;
 mod plateau;
+mod reason;
 mod run;
 mod summary;
 mod window;
@@ -36,6 +37,7 @@ pub use plateau::{
     EligiblePoint, OnTrack, OnTrackParams, PlateauRule, Status, StatusDecision, on_track,
     plateau_status, slope,
 };
+pub use reason::{BaselineMissing, StatusReason, UncoveredReason};
 pub use run::{
     Coverage, DosingPlan, NoTrendReason, PatientResults, PatientStream, RowEvent, RunError,
     RunTotals,
