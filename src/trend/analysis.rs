@@ -3,6 +3,7 @@
 
 use jiff::civil::Date;
 
+use super::by_date::ByDate;
 use super::{
     Administration, BaselineMissing, Dosing, EligiblePoint, PointRef, ReliableChange, TrendOptions,
     UsedParams, WindowPoint, WindowSummary, baseline_start, days_between, on_track, plateau_status,
@@ -31,9 +32,24 @@ pub fn analyze<'i>(
     dosings: &'i [Dosing],
     administrations: &'i [Administration<'i>],
 ) -> Vec<WindowSummary<'i>> {
-    let mut sorted: Vec<&Administration<'i>> = administrations.iter().collect();
-    // Date order; the input line breaks ties so a same-day re-entry counts as the later one.
-    sorted.sort_by_key(|a| (a.date, a.line));
+    let windows = windows(options, dosings);
+    analyze_windows(
+        instrument,
+        change,
+        options,
+        &windows,
+        &ByDate::new(administrations),
+    )
+}
+
+/// [`analyze`] over windows and ordered visits worked out once per patient by the caller.
+pub(super) fn analyze_windows<'i>(
+    instrument: &'i Instrument,
+    change: &ChangeParams,
+    options: &TrendOptions,
+    windows: &[(&'i Dosing, Date)],
+    sorted: &ByDate<'i>,
+) -> Vec<WindowSummary<'i>> {
     // For each position, the last administration up to it with a valid total.
     let mut last_valid: Vec<Option<usize>> = Vec::with_capacity(sorted.len());
     let mut seen = None;
@@ -44,19 +60,19 @@ pub fn analyze<'i>(
         last_valid.push(seen);
     }
     let visits = SortedVisits {
-        sorted: &sorted,
+        sorted,
         last_valid: &last_valid,
     };
-    windows(options, dosings)
-        .into_iter()
-        .map(|(dose, end)| summarize(instrument, change, options, dose, end, &visits))
+    windows
+        .iter()
+        .map(|&(dose, end)| summarize(instrument, change, options, dose, end, &visits))
         .collect()
 }
 
 /// One patient's administrations of one instrument in (date, line) order, with the index of
 /// the last valid one up to each position.
 struct SortedVisits<'s, 'i> {
-    sorted: &'s [&'i Administration<'i>],
+    sorted: &'s ByDate<'i>,
     last_valid: &'s [Option<usize>],
 }
 
@@ -78,7 +94,7 @@ fn summarize<'i>(
     let baseline = first
         .checked_sub(1)
         .and_then(|i| visits.last_valid[i])
-        .map(|i| sorted[i])
+        .map(|i| sorted.get(i))
         .filter(|a| a.date >= earliest)
         .and_then(|a| {
             a.total.map(|total| PointRef {
@@ -95,10 +111,9 @@ fn summarize<'i>(
 
     let recall = i64::from(instrument.recall_days);
     let after = sorted.partition_point(|a| a.date <= end).max(first);
-    let in_window = &sorted[first..after];
-    let mut valid = Vec::new();
-    let points: Vec<WindowPoint<'i>> = in_window
-        .iter()
+    let mut valid = Vec::with_capacity(after - first);
+    let points: Vec<WindowPoint<'i>> = sorted
+        .range(first, after)
         .map(|a| {
             let days = days_between(dose.date, a.date);
             // §7.2: the recall period overlaps the dose when it starts before it; it lies
@@ -124,7 +139,7 @@ fn summarize<'i>(
         })
         .collect();
 
-    let latest = in_window.iter().rev().find_map(|a| {
+    let latest = sorted.range(first, after).rev().find_map(|a| {
         a.total.map(|total| PointRef {
             date: a.date,
             days_since_dose: days_between(dose.date, a.date),

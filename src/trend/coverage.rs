@@ -9,6 +9,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::by_date::ByDate;
 use super::{Administration, Dosing, TrendOptions, UncoveredReason, serialize_date, windows};
 use crate::score::Flag;
 
@@ -68,13 +69,18 @@ pub fn uncovered<'i>(
     dosings: &[Dosing],
     administrations: &'i [Administration<'i>],
 ) -> Vec<UncoveredPoint<'i>> {
-    let mut sorted: Vec<&Administration<'i>> = administrations.iter().collect();
-    sorted.sort_by_key(|a| (a.date, a.line));
-    let windows = windows(options, dosings);
+    uncovered_by_windows(&windows(options, dosings), &ByDate::new(administrations))
+}
+
+/// [`uncovered`] over windows and ordered visits worked out once per patient by the caller.
+pub(super) fn uncovered_by_windows<'i>(
+    windows: &[(&Dosing, Date)],
+    sorted: &ByDate<'i>,
+) -> Vec<UncoveredPoint<'i>> {
     let mut found = Vec::new();
     // The window of the latest dosing strictly before the administration's date.
     let mut current: Option<usize> = None;
-    for a in sorted {
+    for a in sorted.iter() {
         loop {
             let next = current.map_or(0, |w| w + 1);
             match windows.get(next) {

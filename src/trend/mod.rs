@@ -12,6 +12,7 @@
 //! each patient's [`PatientTrend`] to the caller, one patient at a time.
 
 mod analysis;
+mod by_date;
 mod condition;
 mod coverage;
 mod input;
