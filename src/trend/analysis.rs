@@ -268,6 +268,47 @@ mod tests {
     use crate::Registry;
     use crate::trend::{Administration, Dosing, TrendOptions, uncovered};
 
+    /// The caller's order does not matter: visits out of order, a same-day re-entry among
+    /// them, give the summaries of the same visits in (date, line) order.
+    #[test]
+    fn analysis_is_the_same_whatever_the_order_of_the_visits() {
+        let registry = Registry::builtin();
+        let phq9 = registry.get("phq9").unwrap();
+        let dosings = [Dosing {
+            date: date(2026, 3, 2),
+            label: None,
+        }];
+        let visit = |day: i8, total: u32, line: u64| Administration {
+            date: date(2026, 3, day),
+            total: Some(total),
+            severity: "moderate",
+            flags: Vec::new(),
+            line,
+        };
+        let in_order = [
+            visit(1, 20, 2),
+            visit(9, 16, 3),
+            visit(16, 12, 4),
+            visit(16, 11, 7),
+            visit(30, 10, 5),
+        ];
+        let shuffled = [
+            in_order[3].clone(),
+            in_order[4].clone(),
+            in_order[0].clone(),
+            in_order[2].clone(),
+            in_order[1].clone(),
+        ];
+        let options = TrendOptions::default();
+        let expected = analyze(phq9, &phq9.change, &options, &dosings, &in_order);
+        let found = analyze(phq9, &phq9.change, &options, &dosings, &shuffled);
+        assert_eq!(found, expected);
+        let lines: Vec<u64> = found[0].points.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [3, 4, 7, 5]);
+        // Latest is day 30's 10 from baseline 20: a 10-point improvement.
+        assert_eq!(found[0].change_points, Some(-10));
+    }
+
     /// Any look-back and any window length: a summary, never a panic.
     #[test]
     fn analysis_is_total_in_its_options() {
