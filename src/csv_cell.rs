@@ -47,6 +47,26 @@ pub fn push_csv_field(out: &mut Vec<u8>, text: &str) {
     }
 }
 
+/// Appends a value's `Display` text as one CSV cell, quoted as [`push_csv_field`] quotes.
+/// The text is written straight into `out`, so a typed value (a status reason) reaches the
+/// file without a `String` of its own.
+pub fn push_csv_display(out: &mut Vec<u8>, value: &impl std::fmt::Display) {
+    use std::io::Write as _;
+    let start = out.len();
+    // Writing into a `Vec` cannot fail; a `Display` that fails leaves what it wrote.
+    let _ = write!(out, "{value}");
+    let cell = &out[start..];
+    if cell.contains(&b'"') {
+        // Quotes inside are doubled: rare, so the text is moved once.
+        let text = out.split_off(start);
+        push_csv_field(out, &String::from_utf8_lossy(&text));
+    } else if cell.iter().any(|b| matches!(b, b',' | b'\n' | b'\r')) {
+        // A sentence with a comma: only the cell's own bytes move to make room.
+        out.insert(start, b'"');
+        out.push(b'"');
+    }
+}
+
 /// Appends `n` in decimal. Most cells are counts and totals below 1000; those are written as
 /// fixed-size pieces, which compile to a store instead of a copy loop.
 pub fn push_int(out: &mut Vec<u8>, n: u64) {
@@ -155,6 +175,28 @@ mod tests {
             let mut out = Vec::new();
             push_decimal(&mut out, value);
             assert_eq!(out, value.to_string().as_bytes());
+        }
+    }
+
+    /// A displayed value is the same cell as its text written by `push_csv_field`.
+    #[test]
+    fn displayed_values_are_quoted_as_text_is() {
+        for text in [
+            "plain",
+            "a, b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\r",
+            "",
+            "x,\"y\"",
+        ] {
+            let (mut shown, mut written) = (b"before,".to_vec(), b"before,".to_vec());
+            push_csv_display(&mut shown, &text);
+            push_csv_field(&mut written, text);
+            assert_eq!(
+                String::from_utf8(shown).unwrap(),
+                String::from_utf8(written).unwrap()
+            );
         }
     }
 

@@ -3,9 +3,10 @@
 
 use jiff::civil::Date;
 
+use super::by_date::ByDate;
 use super::{
-    Administration, Dosing, EligiblePoint, PointRef, ReliableChange, TrendOptions, UsedParams,
-    WindowPoint, WindowSummary, baseline_start, days_between, on_track, plateau_status,
+    Administration, BaselineMissing, Dosing, EligiblePoint, PointRef, ReliableChange, TrendOptions,
+    UsedParams, WindowPoint, WindowSummary, baseline_start, days_between, on_track, plateau_status,
     window_flag, windows,
 };
 use crate::instrument::{ChangeParams, Instrument};
@@ -31,9 +32,24 @@ pub fn analyze<'i>(
     dosings: &'i [Dosing],
     administrations: &'i [Administration<'i>],
 ) -> Vec<WindowSummary<'i>> {
-    let mut sorted: Vec<&Administration<'i>> = administrations.iter().collect();
-    // Date order; the input line breaks ties so a same-day re-entry counts as the later one.
-    sorted.sort_by_key(|a| (a.date, a.line));
+    let windows = windows(options, dosings);
+    analyze_windows(
+        instrument,
+        change,
+        options,
+        &windows,
+        &ByDate::new(administrations),
+    )
+}
+
+/// [`analyze`] over windows and ordered visits worked out once per patient by the caller.
+pub(super) fn analyze_windows<'i>(
+    instrument: &'i Instrument,
+    change: &ChangeParams,
+    options: &TrendOptions,
+    windows: &[(&'i Dosing, Date)],
+    sorted: &ByDate<'i>,
+) -> Vec<WindowSummary<'i>> {
     // For each position, the last administration up to it with a valid total.
     let mut last_valid: Vec<Option<usize>> = Vec::with_capacity(sorted.len());
     let mut seen = None;
@@ -44,19 +60,19 @@ pub fn analyze<'i>(
         last_valid.push(seen);
     }
     let visits = SortedVisits {
-        sorted: &sorted,
+        sorted,
         last_valid: &last_valid,
     };
-    windows(options, dosings)
-        .into_iter()
-        .map(|(dose, end)| summarize(instrument, change, options, dose, end, &visits))
+    windows
+        .iter()
+        .map(|&(dose, end)| summarize(instrument, change, options, dose, end, &visits))
         .collect()
 }
 
 /// One patient's administrations of one instrument in (date, line) order, with the index of
 /// the last valid one up to each position.
 struct SortedVisits<'s, 'i> {
-    sorted: &'s [&'i Administration<'i>],
+    sorted: &'s ByDate<'i>,
     last_valid: &'s [Option<usize>],
 }
 
@@ -78,7 +94,7 @@ fn summarize<'i>(
     let baseline = first
         .checked_sub(1)
         .and_then(|i| visits.last_valid[i])
-        .map(|i| sorted[i])
+        .map(|i| sorted.get(i))
         .filter(|a| a.date >= earliest)
         .and_then(|a| {
             a.total.map(|total| PointRef {
@@ -88,19 +104,16 @@ fn summarize<'i>(
                 line: a.line,
             })
         });
-    let baseline_missing_reason = baseline.is_none().then(|| {
-        format!(
-            "no valid administration in the {} days up to the dosing on {}",
-            options.baseline_days, dose.date
-        )
+    let baseline_missing_reason = baseline.is_none().then_some(BaselineMissing {
+        baseline_days: options.baseline_days,
+        dosing: dose.date,
     });
 
     let recall = i64::from(instrument.recall_days);
     let after = sorted.partition_point(|a| a.date <= end).max(first);
-    let in_window = &sorted[first..after];
-    let mut valid = Vec::new();
-    let points: Vec<WindowPoint<'i>> = in_window
-        .iter()
+    let mut valid = Vec::with_capacity(after - first);
+    let points: Vec<WindowPoint<'i>> = sorted
+        .range(first, after)
         .map(|a| {
             let days = days_between(dose.date, a.date);
             // §7.2: the recall period overlaps the dose when it starts before it; it lies
@@ -126,7 +139,7 @@ fn summarize<'i>(
         })
         .collect();
 
-    let latest = in_window.iter().rev().find_map(|a| {
+    let latest = sorted.range(first, after).rev().find_map(|a| {
         a.total.map(|total| PointRef {
             date: a.date,
             days_since_dose: days_between(dose.date, a.date),
@@ -254,6 +267,47 @@ mod tests {
     use super::analyze;
     use crate::Registry;
     use crate::trend::{Administration, Dosing, TrendOptions, uncovered};
+
+    /// The caller's order does not matter: visits out of order, a same-day re-entry among
+    /// them, give the summaries of the same visits in (date, line) order.
+    #[test]
+    fn analysis_is_the_same_whatever_the_order_of_the_visits() {
+        let registry = Registry::builtin();
+        let phq9 = registry.get("phq9").unwrap();
+        let dosings = [Dosing {
+            date: date(2026, 3, 2),
+            label: None,
+        }];
+        let visit = |day: i8, total: u32, line: u64| Administration {
+            date: date(2026, 3, day),
+            total: Some(total),
+            severity: "moderate",
+            flags: Vec::new(),
+            line,
+        };
+        let in_order = [
+            visit(1, 20, 2),
+            visit(9, 16, 3),
+            visit(16, 12, 4),
+            visit(16, 11, 7),
+            visit(30, 10, 5),
+        ];
+        let shuffled = [
+            in_order[3].clone(),
+            in_order[4].clone(),
+            in_order[0].clone(),
+            in_order[2].clone(),
+            in_order[1].clone(),
+        ];
+        let options = TrendOptions::default();
+        let expected = analyze(phq9, &phq9.change, &options, &dosings, &in_order);
+        let found = analyze(phq9, &phq9.change, &options, &dosings, &shuffled);
+        assert_eq!(found, expected);
+        let lines: Vec<u64> = found[0].points.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [3, 4, 7, 5]);
+        // Latest is day 30's 10 from baseline 20: a 10-point improvement.
+        assert_eq!(found[0].change_points, Some(-10));
+    }
 
     /// Any look-back and any window length: a summary, never a panic.
     #[test]

@@ -9,7 +9,8 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{Administration, Dosing, TrendOptions, serialize_date, windows};
+use super::by_date::ByDate;
+use super::{Administration, Dosing, TrendOptions, UncoveredReason, serialize_date, windows};
 use crate::score::Flag;
 
 /// Why an administration is in no window.
@@ -37,8 +38,9 @@ impl Uncovered {
 pub struct UncoveredPoint<'i> {
     /// Why it is in no window.
     pub status: Uncovered,
-    /// Where its date falls, in words (`after the window of the dosing on … (ended …)`).
-    pub status_reason: String,
+    /// Where its date falls, with the dosings around it (in words: `after the window of the
+    /// dosing on … (ended …)`).
+    pub status_reason: UncoveredReason,
     /// Visit date.
     #[serde(serialize_with = "serialize_date")]
     pub date: Date,
@@ -67,13 +69,18 @@ pub fn uncovered<'i>(
     dosings: &[Dosing],
     administrations: &'i [Administration<'i>],
 ) -> Vec<UncoveredPoint<'i>> {
-    let mut sorted: Vec<&Administration<'i>> = administrations.iter().collect();
-    sorted.sort_by_key(|a| (a.date, a.line));
-    let windows = windows(options, dosings);
+    uncovered_by_windows(&windows(options, dosings), &ByDate::new(administrations))
+}
+
+/// [`uncovered`] over windows and ordered visits worked out once per patient by the caller.
+pub(super) fn uncovered_by_windows<'i>(
+    windows: &[(&Dosing, Date)],
+    sorted: &ByDate<'i>,
+) -> Vec<UncoveredPoint<'i>> {
     let mut found = Vec::new();
     // The window of the latest dosing strictly before the administration's date.
     let mut current: Option<usize> = None;
-    for a in sorted {
+    for a in sorted.iter() {
         loop {
             let next = current.map_or(0, |w| w + 1);
             match windows.get(next) {
@@ -82,30 +89,28 @@ pub fn uncovered<'i>(
             }
         }
         let (status, status_reason) = match current {
-            _ if windows.is_empty() => (
-                Uncovered::NoDosing,
-                "the patient has no dosing date, so no window".to_owned(),
-            ),
+            _ if windows.is_empty() => (Uncovered::NoDosing, UncoveredReason::NoDosing),
             None => (
                 Uncovered::OutsideWindow,
-                format!("on or before the first dosing on {}", windows[0].0.date),
+                UncoveredReason::BeforeFirstDosing {
+                    dosing: windows[0].0.date,
+                },
             ),
             Some(w) if a.date <= windows[w].1 => continue,
             Some(w) if w + 1 < windows.len() => (
                 Uncovered::OutsideWindow,
-                format!(
-                    "between the window of the dosing on {} (ended {}) and the dosing on {}",
-                    windows[w].0.date,
-                    windows[w].1,
-                    windows[w + 1].0.date
-                ),
+                UncoveredReason::BetweenWindows {
+                    dosing: windows[w].0.date,
+                    ended: windows[w].1,
+                    next_dosing: windows[w + 1].0.date,
+                },
             ),
             Some(w) => (
                 Uncovered::OutsideWindow,
-                format!(
-                    "after the window of the dosing on {} (ended {})",
-                    windows[w].0.date, windows[w].1
-                ),
+                UncoveredReason::AfterLastWindow {
+                    dosing: windows[w].0.date,
+                    ended: windows[w].1,
+                },
             ),
         };
         found.push(UncoveredPoint {
@@ -164,9 +169,9 @@ mod tests {
             visit(4, 8, 7),
         ];
         let found = uncovered(&options, &doses, &visits);
-        let lines: Vec<(u64, &str)> = found
+        let lines: Vec<(u64, String)> = found
             .iter()
-            .map(|p| (p.line, p.status_reason.as_str()))
+            .map(|p| (p.line, p.status_reason.to_string()))
             .collect();
         assert_eq!(
             lines,
@@ -186,6 +191,7 @@ mod tests {
                     "after the window of the dosing on 2026-04-01 (ended 2026-04-08)"
                 ),
             ]
+            .map(|(line, words)| (line, words.to_owned()))
         );
         assert!(found.iter().all(|p| p.status == Uncovered::OutsideWindow));
     }

@@ -12,6 +12,7 @@
 //! each patient's [`PatientTrend`] to the caller, one patient at a time.
 
 mod analysis;
+mod by_date;
 mod condition;
 mod coverage;
 mod input;
@@ -19,6 +20,7 @@ mod nhs_tt;
 mod params;
 mod patient;
 mod plateau;
+mod reason;
 mod run;
 mod summary;
 mod window;
@@ -36,6 +38,7 @@ pub use plateau::{
     EligiblePoint, OnTrack, OnTrackParams, PlateauRule, Status, StatusDecision, on_track,
     plateau_status, slope,
 };
+pub use reason::{BaselineMissing, StatusReason, UncoveredReason};
 pub use run::{
     Coverage, DosingPlan, NoTrendReason, PatientResults, PatientStream, RowEvent, RunError,
     RunTotals,

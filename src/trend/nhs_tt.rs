@@ -9,6 +9,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::by_date::ByDate;
 use super::{Administration, serialize_date};
 use crate::instrument::ChangeParams;
 
@@ -84,34 +85,18 @@ impl NhsTtPairs {
     /// Pairs the administrations of the two measures, which may be in any order; of
     /// several on one day, the later input line counts, as everywhere in trend.
     pub fn new(depression: &[Administration<'_>], anxiety: &[Administration<'_>]) -> Self {
-        let valid_by_day = |points: &[Administration<'_>]| {
-            let mut valid: Vec<(Date, u64, u32)> = points
-                .iter()
-                .filter_map(|a| Some((a.date, a.line, a.total?)))
-                .collect();
-            valid.sort_unstable();
-            // Keep the last (latest line) of each day.
-            let mut days: Vec<(Date, u32)> = Vec::with_capacity(valid.len());
-            for (date, _, total) in valid {
-                match days.last_mut() {
-                    Some(last) if last.0 == date => last.1 = total,
-                    _ => days.push((date, total)),
-                }
-            }
-            days
-        };
-        let (dep, anx) = (valid_by_day(depression), valid_by_day(anxiety));
-        // Both lists are in date order: one merge finds the days they share.
+        let (depression, anxiety) = (ByDate::new(depression), ByDate::new(anxiety));
+        let (mut dep, mut anx) = (valid_by_day(&depression), valid_by_day(&anxiety));
+        // Both are in date order: one merge finds the days they share.
         let mut pairs = Vec::new();
-        let (mut i, mut j) = (0, 0);
-        while let (Some(&(d_date, d)), Some(&(a_date, a))) = (dep.get(i), anx.get(j)) {
+        let (mut d, mut a) = (dep.next(), anx.next());
+        while let (Some((d_date, d_total)), Some((a_date, a_total))) = (d, a) {
             match d_date.cmp(&a_date) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Less => d = dep.next(),
+                std::cmp::Ordering::Greater => a = anx.next(),
                 std::cmp::Ordering::Equal => {
-                    pairs.push((d_date, d, a));
-                    i += 1;
-                    j += 1;
+                    pairs.push((d_date, d_total, a_total));
+                    (d, a) = (dep.next(), anx.next());
                 }
             }
         }
@@ -146,6 +131,22 @@ impl NhsTtPairs {
             (latest_date, d1, a1),
         ))
     }
+}
+
+/// Each day with a valid total, in date order, with the total of its last (latest line)
+/// valid administration.
+fn valid_by_day<'a>(visits: &'a ByDate<'_>) -> impl Iterator<Item = (Date, u32)> + 'a {
+    let mut valid = visits
+        .iter()
+        .filter_map(|a| Some((a.date, a.total?)))
+        .peekable();
+    std::iter::from_fn(move || {
+        let (date, mut total) = valid.next()?;
+        while let Some((_, later)) = valid.next_if(|(next, _)| *next == date) {
+            total = later;
+        }
+        Some((date, total))
+    })
 }
 
 /// The classes of §6.3 from a baseline pair and a latest pair.

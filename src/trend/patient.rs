@@ -6,9 +6,12 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+use super::analysis::analyze_windows;
+use super::by_date::ByDate;
+use super::coverage::uncovered_by_windows;
 use super::{
-    Administration, Dosing, NhsTtPairs, TrendOptions, UncoveredPoint, WindowSummary, analyze,
-    baseline_start, uncovered,
+    Administration, Dosing, NhsTtPairs, TrendOptions, UncoveredPoint, WindowSummary,
+    baseline_start, windows,
 };
 use crate::instrument::{ChangeParams, Instrument};
 
@@ -51,27 +54,42 @@ pub fn analyze_patient<'a>(
     options: &TrendOptions,
     doses: &'a [Dosing],
 ) -> PatientTrend<'a> {
-    let mut windows: Vec<(&Instrument, Vec<WindowSummary<'_>>)> = plan
+    // Worked out once for every instrument; the administrations come in (date, line) order,
+    // so they are borrowed, not sorted again.
+    let dose_windows = windows(options, doses);
+    let mut results: Vec<(&Instrument, Vec<WindowSummary<'_>>)> = plan
         .iter()
         .zip(per_instrument)
         .filter(|(_, administrations)| !administrations.is_empty() && !doses.is_empty())
         .map(|(instrument, administrations)| {
             let change = &params[&instrument.id];
-            (
-                *instrument,
-                analyze(instrument, change, options, doses, administrations),
-            )
+            let summaries = analyze_windows(
+                instrument,
+                change,
+                options,
+                &dose_windows,
+                &ByDate::new(administrations),
+            );
+            (*instrument, summaries)
         })
         .collect();
-    attach_nhs_tt(plan, per_instrument, params, options, &mut windows);
+    attach_nhs_tt(
+        plan,
+        per_instrument,
+        params,
+        options,
+        &dose_windows,
+        &mut results,
+    );
     PatientTrend {
         repeats: repeats(plan, per_instrument),
-        windows,
+        windows: results,
         uncovered: plan
             .iter()
             .zip(per_instrument)
             .map(|(instrument, administrations)| {
-                (*instrument, uncovered(options, doses, administrations))
+                let points = uncovered_by_windows(&dose_windows, &ByDate::new(administrations));
+                (*instrument, points)
             })
             .collect(),
     }
@@ -106,23 +124,21 @@ fn attach_nhs_tt(
     per_instrument: &[Vec<Administration<'_>>],
     params: &BTreeMap<String, ChangeParams>,
     options: &TrendOptions,
+    windows: &[(&Dosing, Date)],
     results: &mut [(&Instrument, Vec<WindowSummary<'_>>)],
 ) {
     let position = |id: &str| plan.iter().position(|i| i.id == id);
     let (Some(dep), Some(anx)) = (position(NHS_TT_PAIR.0), position(NHS_TT_PAIR.1)) else {
         return;
     };
-    let windows: Vec<_> = results
-        .iter()
-        .find(|(i, _)| i.id == NHS_TT_PAIR.0)
-        .map(|(_, w)| w.iter().map(|s| (s.dosing_date, s.window_end)).collect())
-        .unwrap_or_default();
-    if windows.is_empty() {
+    // Pairs only where PHQ-9 has summaries; every instrument's summaries follow the same
+    // windows, one a dosing in date order.
+    if !results.iter().any(|(i, _)| i.id == NHS_TT_PAIR.0) {
         return;
     }
     let pairs = NhsTtPairs::new(&per_instrument[dep], &per_instrument[anx]);
-    for (index, (dosing, end)) in windows.into_iter().enumerate() {
-        let from = baseline_start(dosing, options);
+    for (index, &(dose, end)) in windows.iter().enumerate() {
+        let (dosing, from) = (dose.date, baseline_start(dose.date, options));
         let outcome = pairs.outcome(
             &params[NHS_TT_PAIR.0],
             &params[NHS_TT_PAIR.1],

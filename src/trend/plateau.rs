@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::StatusReason;
 use crate::instrument::{ChangeParams, PlateauParams};
 
 /// Which plateau definition decides `status` (reference §7.3).
@@ -106,8 +107,8 @@ pub struct EligiblePoint {
 pub struct StatusDecision {
     /// The status.
     pub status: Status,
-    /// Why, in words, with the numbers used.
-    pub reason: String,
+    /// Why, with the numbers used.
+    pub reason: StatusReason,
 }
 
 /// Applies the §7.3 evaluation order to the eligible points (date order) of one window.
@@ -117,7 +118,7 @@ pub fn plateau_status(
     baseline: Option<u32>,
     eligible: &[EligiblePoint],
 ) -> StatusDecision {
-    let decide = |status, reason: String| StatusDecision { status, reason };
+    let decide = |status, reason| StatusDecision { status, reason };
     let PlateauParams {
         points,
         min_span_days,
@@ -126,19 +127,16 @@ pub fn plateau_status(
     } = change.plateau;
     let k = points as usize;
     let Some(baseline) = baseline else {
-        return decide(
-            Status::InsufficientData,
-            "no baseline administration before dosing".into(),
-        );
+        return decide(Status::InsufficientData, StatusReason::NoBaseline);
     };
     // (1) enough data?
     if eligible.len() < k {
         return decide(
             Status::InsufficientData,
-            format!(
-                "{} eligible administrations after dosing, {k} needed",
-                eligible.len()
-            ),
+            StatusReason::TooFewEligible {
+                eligible: eligible.len(),
+                needed: k,
+            },
         );
     }
     let last = &eligible[eligible.len() - k..];
@@ -146,19 +144,20 @@ pub fn plateau_status(
     if latest.days - first_day < i64::from(min_span_days) {
         return decide(
             Status::InsufficientData,
-            format!(
-                "the last {k} administrations span {} days, {min_span_days} needed",
-                latest.days - first_day
-            ),
+            StatusReason::SpanTooShort {
+                points: k,
+                span_days: latest.days - first_day,
+                needed_days: min_span_days,
+            },
         );
     }
     if latest.days < i64::from(min_days_since_dose) {
         return decide(
             Status::InsufficientData,
-            format!(
-                "latest administration is day {}, day {min_days_since_dose} or later needed",
-                latest.days
-            ),
+            StatusReason::TooEarly {
+                latest_day: latest.days,
+                needed_day: min_days_since_dose,
+            },
         );
     }
     // (2) deterioration outranks everything but missing data (§7.2 point 3).
@@ -166,21 +165,21 @@ pub fn plateau_status(
     if latest.total >= baseline + rc {
         return decide(
             Status::Deterioration,
-            format!(
-                "latest {} is {} above baseline {baseline} (reliable change {rc})",
-                latest.total,
-                latest.total - baseline
-            ),
+            StatusReason::Deterioration {
+                latest: latest.total,
+                baseline,
+                reliable_change: rc,
+            },
         );
     }
     // (3) at target.
     if latest.total < change.target {
         return decide(
             Status::AtTarget,
-            format!(
-                "latest {} is below the target {}",
-                latest.total, change.target
-            ),
+            StatusReason::AtTarget {
+                latest: latest.total,
+                target: change.target,
+            },
         );
     }
     // (4) the rule itself.
@@ -190,62 +189,51 @@ pub fn plateau_status(
     } else {
         Status::PlateauNoReliableImprovement
     };
-    let totals: Vec<u32> = last.iter().map(|p| p.total).collect();
     match rule {
         PlateauRule::Band => {
+            let totals: Vec<u32> = last.iter().map(|p| p.total).collect();
             let (min, max) = (
                 totals.iter().min().copied().unwrap_or(0),
                 totals.iter().max().copied().unwrap_or(0),
             );
-            if max - min < rc {
-                decide(
-                    plateau,
-                    format!(
-                        "last {k} totals {totals:?} lie within {} points, less than the reliable change {rc}",
-                        max - min
-                    ),
-                )
+            let range = max - min;
+            let status = if range < rc {
+                plateau
             } else {
-                decide(
-                    Status::NoPlateau,
-                    format!(
-                        "last {k} totals {totals:?} span {} points, at least the reliable change {rc}",
-                        max - min
-                    ),
-                )
-            }
+                Status::NoPlateau
+            };
+            decide(
+                status,
+                StatusReason::Band {
+                    totals,
+                    range,
+                    reliable_change: rc,
+                },
+            )
         }
         PlateauRule::Slope => {
             let (num, den) = slope(last);
             if den == 0 {
-                return decide(
-                    Status::InsufficientData,
-                    "all eligible administrations are on the same day".into(),
-                );
+                return decide(Status::InsufficientData, StatusReason::SameDay);
             }
             // Plateau when the projected improvement −slope·H is below the MCID, i.e.
             // −num·H < MCID·den, with den > 0.
             let projected_num = -num * i128::from(horizon_days);
-            let mcid = i128::from(change.mcid);
-            #[allow(clippy::cast_precision_loss)] // display only
-            let per_day = num as f64 / den as f64;
-            if projected_num < mcid * den {
-                decide(
-                    plateau,
-                    format!(
-                        "slope {per_day:.3} points/day projects {:.1} points of improvement over {horizon_days} days, less than the MCID {mcid}",
-                        -per_day * f64::from(horizon_days)
-                    ),
-                )
-            } else {
-                decide(
-                    Status::NoPlateau,
-                    format!(
-                        "slope {per_day:.3} points/day projects {:.1} points of improvement over {horizon_days} days, at least the MCID {mcid}",
-                        -per_day * f64::from(horizon_days)
-                    ),
-                )
-            }
+            let below_mcid = projected_num < i128::from(change.mcid) * den;
+            decide(
+                if below_mcid {
+                    plateau
+                } else {
+                    Status::NoPlateau
+                },
+                StatusReason::Slope {
+                    num,
+                    den,
+                    horizon_days,
+                    mcid: change.mcid,
+                    below_mcid,
+                },
+            )
         }
     }
 }

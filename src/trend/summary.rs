@@ -4,7 +4,10 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{NhsTtOutcome, OnTrack, OnTrackParams, PlateauRule, Status, serialize_date};
+use super::{
+    BaselineMissing, NhsTtOutcome, OnTrack, OnTrackParams, PlateauRule, Status, StatusReason,
+    serialize_date,
+};
 use crate::score::Flag;
 
 /// Schedule flags of a window (kind `Schedule`).
@@ -133,7 +136,7 @@ pub struct WindowSummary<'i> {
     /// Last valid administration on or before dosing, within the look-back.
     pub baseline: Option<PointRef>,
     /// Why there is no baseline.
-    pub baseline_missing_reason: Option<String>,
+    pub baseline_missing_reason: Option<BaselineMissing>,
     /// Most recent valid administration in the window.
     pub latest: Option<PointRef>,
     /// Latest − baseline.
@@ -152,8 +155,8 @@ pub struct WindowSummary<'i> {
     pub nhs_tt: Option<NhsTtOutcome>,
     /// Plateau status (§7.3 A or B).
     pub status: Status,
-    /// Why.
-    pub status_reason: String,
+    /// Why, with the numbers used.
+    pub status_reason: StatusReason,
     /// Definition C.
     pub on_track: OnTrack,
     /// Safety flags (kind `Safety`) first, then schedule flags (kind `Schedule`).

@@ -145,7 +145,9 @@ fn too_few_points_too_short_a_span_or_too_early_is_insufficient() {
     );
     assert_eq!(two.status, Status::InsufficientData);
     assert!(
-        two.status_reason.contains("2 eligible administrations"),
+        two.status_reason
+            .to_string()
+            .contains("2 eligible administrations"),
         "{}",
         two.status_reason
     );
@@ -217,8 +219,8 @@ fn missing_baseline_leaves_change_metrics_absent_and_says_why() {
     assert_eq!(s.baseline, None);
     assert!(
         s.baseline_missing_reason
-            .as_deref()
             .unwrap()
+            .to_string()
             .contains("30 days")
     );
     assert_eq!(

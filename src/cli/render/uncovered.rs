@@ -8,10 +8,12 @@
 use std::fmt::Write as _;
 
 use serde::Serialize;
-use symscore::csv_cell::{push_csv_field, push_date, push_flags, push_int, spreadsheet_safe};
+use symscore::csv_cell::{
+    push_csv_display, push_csv_field, push_date, push_flags, push_int, spreadsheet_safe,
+};
 use symscore::instrument::Instrument;
 use symscore::score::{Flag, SAFETY_MARK};
-use symscore::trend::{Uncovered, UncoveredPoint};
+use symscore::trend::{Uncovered, UncoveredPoint, UncoveredReason};
 
 use super::table::terminal_safe;
 
@@ -49,7 +51,7 @@ impl Serialize for UncoveredRow<'_, '_> {
             dosing_label: Option<&'a str>,
             window_end: Option<&'a str>,
             status: Uncovered,
-            status_reason: &'a str,
+            status_reason: &'a UncoveredReason,
             flags: Vec<&'a Flag<'i>>,
             points: [Point<'a, 'i>; 1],
         }
@@ -90,7 +92,7 @@ pub(crate) fn push_csv_row(out: &mut Vec<u8>, row: &UncoveredRow<'_, '_>) {
     out.extend_from_slice(b",,,,,,,,,,,,,,,");
     out.extend_from_slice(p.status.name().as_bytes());
     out.push(b',');
-    push_csv_field(out, &p.status_reason);
+    push_csv_display(out, &p.status_reason);
     // on_track: none without a window.
     out.extend_from_slice(b",,");
     push_flags(out, row.safety_flags().map(|f| f.name));

@@ -3,7 +3,8 @@
 use std::io::Write;
 
 use symscore::csv_cell::{
-    push_csv_field, push_date, push_flags, push_int, push_signed, spreadsheet_safe,
+    push_csv_display, push_csv_field, push_date, push_flags, push_int, push_signed,
+    spreadsheet_safe,
 };
 use symscore::trend::{WindowPoint, WindowSummary};
 
@@ -165,7 +166,7 @@ fn push_summary_cells(out: &mut Vec<u8>, row: &TrendRow<'_, '_>) {
     out.push(b',');
     out.extend_from_slice(s.status.name().as_bytes());
     out.push(b',');
-    push_csv_field(out, &s.status_reason);
+    push_csv_display(out, &s.status_reason);
     out.push(b',');
     out.extend_from_slice(s.on_track.name().as_bytes());
     out.push(b',');

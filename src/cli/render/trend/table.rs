@@ -110,7 +110,9 @@ pub(super) fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
         }
         (None, _) => format!(
             "no baseline: {}",
-            s.baseline_missing_reason.as_deref().unwrap_or("")
+            s.baseline_missing_reason
+                .map(|r| r.to_string())
+                .unwrap_or_default()
         ),
         (Some(b), None) => format!(
             "baseline {} ({}); no valid administration in the window yet",
