@@ -165,7 +165,9 @@ fn baseline_look_back_at_its_limit_and_one_day_past_it() {
     let past = phq9(&[(-31, Some(16)), (21, Some(12))]);
     assert_eq!(past.baseline, None);
     assert_eq!(
-        past.baseline_missing_reason.as_deref(),
+        past.baseline_missing_reason
+            .map(|reason| reason.to_string())
+            .as_deref(),
         Some("no valid administration in the 30 days up to the dosing on 2026-03-02")
     );
     // With --baseline-days 7: day −7 counts, day −8 does not.
