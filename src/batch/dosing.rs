@@ -6,7 +6,7 @@ use std::io;
 use jiff::civil::Date;
 
 use super::line_endings::{LineEndings, SkipBom};
-use super::records::{Record, RecordReader};
+use super::rows::{Row, RowReader};
 use super::{DateFormat, check_unclosed_quote, io_error, not_utf8, unequal_fields};
 use crate::error::{BatchError, BatchErrorKind, HeaderProblem, Location};
 use crate::instrument::Instrument;
@@ -35,15 +35,15 @@ pub fn read_dosing<R: io::Read>(
     date_format: &DateFormat,
     registry: &Registry,
 ) -> Result<DosingSchedule, BatchError> {
-    let mut reader = RecordReader::new(LineEndings::new(SkipBom::new(input), b','), b',');
-    let mut record = Record::default();
+    let mut reader = RowReader::new(LineEndings::new(SkipBom::new(input), b','), b',');
+    let mut row = Row::default();
     reader
-        .read(&mut record)
+        .read(&mut row)
         .map_err(|err| io_error(source, err))?;
     check_unclosed_quote(&reader, source)?;
-    let header_line = record.line().max(1);
-    let mut header = Vec::with_capacity(record.len());
-    for (index, field) in record.iter().enumerate() {
+    let header_line = row.line().max(1);
+    let mut header = Vec::with_capacity(row.len());
+    for (index, field) in row.iter().enumerate() {
         let text = std::str::from_utf8(field).map_err(|err| {
             BatchError::new(
                 BatchErrorKind::NotUtf8,
@@ -109,13 +109,13 @@ pub fn read_dosing<R: io::Read>(
     let mut position: HashMap<String, usize> = HashMap::new();
     let mut first_line: HashMap<(usize, Date), u64> = HashMap::new();
     while reader
-        .read(&mut record)
+        .read(&mut row)
         .map_err(|err| io_error(source, err))?
     {
         check_unclosed_quote(&reader, source)?;
-        let line = record.line();
-        if record.len() != header.len() {
-            return Err(unequal_fields(source, line, header.len(), record.len()));
+        let line = row.line();
+        if row.len() != header.len() {
+            return Err(unequal_fields(source, line, header.len(), row.len()));
         }
         let cell_error = |index: usize, kind: BatchErrorKind, message: String| {
             BatchError::new(
@@ -125,7 +125,7 @@ pub fn read_dosing<R: io::Read>(
             )
         };
         let cell = |index: usize| {
-            let bytes = record.get(index).unwrap_or_default();
+            let bytes = row.get(index).unwrap_or_default();
             std::str::from_utf8(bytes)
                 .map_err(|err| cell_error(index, BatchErrorKind::NotUtf8, not_utf8(bytes, &err)))
         };

@@ -14,7 +14,7 @@ mod grouping;
 mod header;
 mod line_endings;
 mod outcome;
-mod records;
+mod rows;
 mod repeats;
 mod reread;
 #[cfg(test)]
@@ -32,7 +32,7 @@ pub use header::shown_delimiter;
 use header::{ColumnPlan, HeaderRequest, plan_columns};
 use line_endings::{LineEndings, SkipBom};
 pub use outcome::{BatchSummary, Diagnostic, DiagnosticKind, Duplicate, RowOutcome, RowStatus};
-use records::{Record, RecordReader};
+use rows::{Row, RowReader};
 use repeats::RepeatedVisits;
 pub use reread::{FileStamp, patients_are_grouped_in};
 
@@ -91,10 +91,10 @@ impl Default for BatchOptions {
 /// Reads and scores a visits CSV row by row.
 pub struct BatchReader<'i, R> {
     source: String,
-    reader: RecordReader<LineEndings<SkipBom<R>>>,
+    reader: RowReader<LineEndings<SkipBom<R>>>,
     plan: ColumnPlan<'i>,
     options: BatchOptions,
-    record: Record,
+    row: Row,
     summary: BatchSummary,
     repeats: RepeatedVisits,
     /// One instrument's answers, reused from form to form.
@@ -112,11 +112,11 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         source: &str,
         options: BatchOptions,
     ) -> Result<Self, BatchError> {
-        let mut reader = RecordReader::new(
+        let mut reader = RowReader::new(
             LineEndings::new(SkipBom::new(input), options.delimiter),
             options.delimiter,
         );
-        let mut raw_header = Record::default();
+        let mut raw_header = Row::default();
         let header_result = reader.read(&mut raw_header);
         // A workbook or a UTF-16 export fails in confusing ways further down; name it here.
         if let Some(kind) = reader.get_ref().not_csv() {
@@ -204,7 +204,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             reader,
             plan,
             options,
-            record: raw_header,
+            row: raw_header,
             summary: BatchSummary::default(),
             repeats: RepeatedVisits::default(),
             answers: Vec::new(),
@@ -242,10 +242,10 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
     pub fn patients_are_grouped(mut self) -> Result<bool, BatchError> {
         let mut check = grouping::GroupingCheck::default();
         loop {
-            if !self.read_record()? {
+            if !self.read_csv_row()? {
                 return Ok(true);
             }
-            let id = grouping::trimmed_id(self.record.get(self.plan.patient).unwrap_or_default());
+            let id = grouping::trimmed_id(self.row.get(self.plan.patient).unwrap_or_default());
             if !check.still_grouped(id) {
                 return Ok(false);
             }
@@ -276,7 +276,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         outcome.unselected_safety.clear();
         outcome.status = RowStatus::NotAdministered;
         loop {
-            if !self.read_record()? {
+            if !self.read_csv_row()? {
                 return Ok(false);
             }
             if self.is_selected() {
@@ -285,7 +285,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             self.summary.rows += 1;
             self.summary.not_selected += 1;
         }
-        outcome.line = self.record.line();
+        outcome.line = self.row.line();
         self.score_row(outcome, &mut records);
         outcome.records = records;
         self.check_unselected_safety(outcome);
@@ -304,35 +304,35 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         Ok(true)
     }
 
-    /// Whether the record just read belongs to a selected patient. Asked before scoring, so
+    /// Whether the row just read belongs to a selected patient. Asked before scoring, so
     /// that another patient's bad cell is never reported in a run about this one.
     fn is_selected(&self) -> bool {
         let Some(selected) = &self.options.patients else {
             return true;
         };
-        let id = grouping::trimmed_id(self.record.get(self.plan.patient).unwrap_or_default());
+        let id = grouping::trimmed_id(self.row.get(self.plan.patient).unwrap_or_default());
         // An id that is not UTF-8 cannot equal a requested one, which came as text.
         std::str::from_utf8(id).is_ok_and(|id| selected.contains(id))
     }
 
-    /// Reads the next record into `self.record`, and stops at a record whose fields do not
+    /// Reads the next input row into `self.row`, and stops at a row whose fields do not
     /// line up with the header or that an unclosed quote ran to the end of the input.
-    fn read_record(&mut self) -> Result<bool, BatchError> {
+    fn read_csv_row(&mut self) -> Result<bool, BatchError> {
         if !self
             .reader
-            .read(&mut self.record)
+            .read(&mut self.row)
             .map_err(|err| io_error(&self.source, err))?
         {
             return Ok(false);
         }
         check_unclosed_quote(&self.reader, &self.source)?;
         let expected = self.plan.names.len();
-        if self.record.len() != expected {
+        if self.row.len() != expected {
             return Err(unequal_fields(
                 &self.source,
-                self.record.line(),
+                self.row.line(),
                 expected,
-                self.record.len(),
+                self.row.len(),
             ));
         }
         Ok(true)
@@ -349,7 +349,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             let instrument = columns.instrument;
             answers.clear();
             for &index in &columns.items {
-                let cell = self.record.get(index).unwrap_or_default();
+                let cell = self.row.get(index).unwrap_or_default();
                 if let Some(answer) = common_answer(cell, &instrument.scale, &self.options.missing)
                 {
                     answers.push(answer);
@@ -372,7 +372,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             }
             for &(index, extra_index) in &columns.extras {
                 let scale = &instrument.extra_items[extra_index].scale;
-                let cell = self.record.get(index).unwrap_or_default();
+                let cell = self.row.get(index).unwrap_or_default();
                 if common_answer(cell, scale, &self.options.missing).is_some() {
                     continue;
                 }
@@ -396,7 +396,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             if is_not_administered(&answers) {
                 let refused_somewhere = self.options.missing.has_non_response_codes()
                     && columns.items.iter().any(|&index| {
-                        std::str::from_utf8(self.record.get(index).unwrap_or_default())
+                        std::str::from_utf8(self.row.get(index).unwrap_or_default())
                             .is_ok_and(|cell| self.options.missing.is_non_response(cell))
                     });
                 if !refused_somewhere {
@@ -456,7 +456,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             let mut answers = std::mem::take(&mut self.answers);
             answers.clear();
             answers.extend(columns.items.iter().map(|&index| {
-                std::str::from_utf8(self.record.get(index).unwrap_or_default())
+                std::str::from_utf8(self.row.get(index).unwrap_or_default())
                     .ok()
                     .and_then(|cell| {
                         parse_answer(cell, &instrument.scale, &self.options.missing).ok()
@@ -465,7 +465,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             }));
             let refused_somewhere = self.options.missing.has_non_response_codes()
                 && columns.items.iter().any(|&index| {
-                    std::str::from_utf8(self.record.get(index).unwrap_or_default())
+                    std::str::from_utf8(self.row.get(index).unwrap_or_default())
                         .is_ok_and(|cell| self.options.missing.is_non_response(cell))
                 });
             let given = !is_not_administered(&answers) || refused_somewhere;
@@ -491,7 +491,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
 
     /// The cell as text, or `None` (with a diagnostic) when it is not UTF-8.
     fn cell(&self, index: usize, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<&str> {
-        let bytes = self.record.get(index).unwrap_or_default();
+        let bytes = self.row.get(index).unwrap_or_default();
         match std::str::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(err) => {
@@ -611,11 +611,11 @@ fn not_utf8(bytes: &[u8], err: &std::str::Utf8Error) -> String {
     )
 }
 
-/// Stops when the record just read ran into the end of the input inside a quoted field: the
+/// Stops when the row just read ran into the end of the input inside a quoted field: the
 /// csv rules hand over everything after the quote as one cell, and those rows would be lost
 /// without a word.
 fn check_unclosed_quote<R: io::Read>(
-    reader: &RecordReader<LineEndings<R>>,
+    reader: &RowReader<LineEndings<R>>,
     source: &str,
 ) -> Result<(), BatchError> {
     match reader.get_ref().unclosed_quote() {
@@ -634,7 +634,7 @@ fn check_unclosed_quote<R: io::Read>(
     }
 }
 
-/// A record whose field count differs from the header's: the columns after the stray (or
+/// A row whose field count differs from the header's: the columns after the stray (or
 /// missing) delimiter would be read as the wrong items.
 fn unequal_fields(source: &str, line: u64, expected: usize, found: usize) -> BatchError {
     BatchError::new(
@@ -646,12 +646,12 @@ fn unequal_fields(source: &str, line: u64, expected: usize, found: usize) -> Bat
     )
 }
 
-/// A failure of the reader: a record past a limit of [`records`] is a problem of the file at
+/// A failure of the reader: a row past a limit of [`rows`] is a problem of the file at
 /// a line, anything else a failure to read it.
 fn io_error(source: &str, err: io::Error) -> BatchError {
     if let Some(&reached) = err
         .get_ref()
-        .and_then(|inner| inner.downcast_ref::<records::RecordTooLong>())
+        .and_then(|inner| inner.downcast_ref::<rows::RowTooLong>())
     {
         return BatchError::new(
             BatchErrorKind::TooLarge,

@@ -1,4 +1,4 @@
-//! The visits CSV at the byte level: where each existing record's cells start and end, the
+//! The visits CSV at the byte level: where each existing row's cells start and end, the
 //! line ending to use, where the visit's columns are, encoding new cells, and checking that
 //! new bytes read back as intended.
 
@@ -14,14 +14,14 @@ use crate::instrument::Instrument;
 /// The UTF-8 byte-order mark that some programs (Excel's "CSV UTF-8") put first.
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
-/// Whether the bytes hold at least one CSV record: not only blank lines, and not only a
-/// byte-order mark (which the csv reader strips before the first record).
-pub(super) fn has_records(bytes: &[u8]) -> bool {
+/// Whether the bytes hold at least one CSV row: not only blank lines, and not only a
+/// byte-order mark (which the csv reader strips before the first row).
+pub(super) fn has_rows(bytes: &[u8]) -> bool {
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     bytes.iter().any(|b| !matches!(b, b'\r' | b'\n'))
 }
 
-/// The 1-based line a record appended after `bytes` starts on, counted as `score` counts
+/// The 1-based line a row appended after `bytes` starts on, counted as `score` counts
 /// (`batch::line_endings`): `\n`, `\r\n` and a lone `\r` each end one line, inside quoted
 /// cells too.
 pub(super) fn line_of(bytes: &[u8]) -> u64 {
@@ -64,20 +64,20 @@ impl Terminator {
     }
 }
 
-/// One record of the existing file: where its cells are, and what they hold.
+/// One row of the existing file: where its cells are, and what they hold.
 #[derive(Debug)]
-pub(super) struct RawRecord {
+pub(super) struct ExistingRow {
     /// From the first byte of the first cell to the last byte of the last cell: everything
     /// except the line ending (and any blank lines) around it.
     pub(super) content: Range<usize>,
     pub(super) fields: csv::ByteRecord,
 }
 
-/// The existing file, parsed by the csv crate with the byte ranges of its records.
+/// The existing file, parsed by the csv crate with the byte ranges of its rows.
 #[derive(Debug)]
 pub(super) struct ParsedFile<'b> {
     bytes: &'b [u8],
-    pub(super) records: Vec<RawRecord>,
+    pub(super) rows: Vec<ExistingRow>,
     /// Header names, trimmed, without a byte-order mark.
     pub(super) header: Vec<String>,
 }
@@ -108,11 +108,11 @@ impl<'b> ParsedFile<'b> {
                 }
             }
         }
-        // The csv crate reports where a record starts as the byte after the end of the
-        // previous record, which for `\r\n` is the `\n`, and it skips blank lines. So a
-        // record's cells are its span with line-ending bytes trimmed from both ends; no cell
+        // The csv crate reports where a row starts as the byte after the end of the
+        // previous row, which for `\r\n` is the `\n`, and it skips blank lines. So a
+        // row's cells are its span with line-ending bytes trimmed from both ends; no cell
         // can start or end with one unless it is quoted, and then it starts or ends with `"`.
-        let mut records = Vec::with_capacity(starts.len());
+        let mut rows = Vec::with_capacity(starts.len());
         for (index, fields) in all_fields.into_iter().enumerate() {
             let span_end = starts.get(index + 1).copied().unwrap_or(bytes.len());
             let span = starts[index].min(span_end)..span_end;
@@ -127,39 +127,39 @@ impl<'b> ParsedFile<'b> {
                 .count();
             let start = span.start + leading;
             let end = span.end.saturating_sub(trailing).max(start);
-            records.push(RawRecord {
+            rows.push(ExistingRow {
                 content: start..end,
                 fields,
             });
         }
-        let parsed_header = match records.first() {
-            Some(record) => header_names(source, &record.fields)?,
+        let parsed_header = match rows.first() {
+            Some(row) => header_names(source, &row.fields)?,
             None => Vec::new(),
         };
         let parsed = ParsedFile {
             bytes,
-            records,
+            rows,
             header: parsed_header,
         };
         parsed.check_rows(source)?;
         Ok(parsed)
     }
 
-    pub(super) fn line(&self, record: &RawRecord) -> u64 {
-        line_of(&self.bytes[..record.content.start])
+    pub(super) fn line(&self, row: &ExistingRow) -> u64 {
+        line_of(&self.bytes[..row.content.start])
     }
 
     /// Every row must have as many cells as the header: a row that does not would be
     /// misaligned by new columns, and means the file needs a person's attention.
     fn check_rows(&self, source: &str) -> Result<(), AppendError> {
-        let Some(header) = self.records.first() else {
+        let Some(header) = self.rows.first() else {
             return Ok(());
         };
-        for record in &self.records[1..] {
-            if record.fields.len() != header.fields.len() {
+        for row in &self.rows[1..] {
+            if row.fields.len() != header.fields.len() {
                 return Err(AppendError::File {
-                    location: Location::at(source, self.line(record), None),
-                    found: format!("{} fields", record.fields.len()),
+                    location: Location::at(source, self.line(row), None),
+                    found: format!("{} fields", row.fields.len()),
                     expected: format!(
                         "{} like the header (a stray comma or an unclosed quote?)",
                         header.fields.len()
@@ -169,7 +169,7 @@ impl<'b> ParsedFile<'b> {
         }
         // An unclosed quote swallows the rest of the file into one cell; refuse to append
         // after it, because the new row would end up inside that cell.
-        if let Some(last) = self.records.last()
+        if let Some(last) = self.rows.last()
             && ends_inside_quotes(&self.bytes[last.content.start..])
         {
             return Err(AppendError::File {
@@ -187,13 +187,13 @@ impl<'b> ParsedFile<'b> {
     /// the first such date. Blank cells are not a layout, and an ISO-shaped date that does
     /// not exist (`2026-02-30`) is a bad row that `score` reports, not a second layout.
     fn check_dates(&self, source: &str, column: usize) -> Result<(), AppendError> {
-        for record in self.records.iter().skip(1) {
-            let cell = record.fields.get(column).unwrap_or_default().trim_ascii();
+        for row in self.rows.iter().skip(1) {
+            let cell = row.fields.get(column).unwrap_or_default().trim_ascii();
             if cell.is_empty() || crate::batch::is_iso_shaped(cell) {
                 continue;
             }
             return Err(AppendError::File {
-                location: Location::at(source, self.line(record), Some(column as u64 + 1)),
+                location: Location::at(source, self.line(row), Some(column as u64 + 1)),
                 found: format!(
                     "the date '{}', not written as YYYY-MM-DD",
                     crate::answer::show_cell(&String::from_utf8_lossy(&cell[..cell.len().min(40)]))
@@ -208,7 +208,7 @@ impl<'b> ParsedFile<'b> {
     }
 
     pub(super) fn terminator(&self) -> Terminator {
-        let Some(header) = self.records.first() else {
+        let Some(header) = self.rows.first() else {
             return Terminator::Lf;
         };
         let after_header = &self.bytes[header.content.end..];
@@ -220,7 +220,7 @@ impl<'b> ParsedFile<'b> {
     }
 }
 
-/// Whether a record (and whatever follows it) ends inside a quoted cell, following the csv
+/// Whether a row (and whatever follows it) ends inside a quoted cell, following the csv
 /// crate's rules: a quote opens a cell only at the start of the cell, `""` inside is a quote.
 fn ends_inside_quotes(bytes: &[u8]) -> bool {
     #[derive(Clone, Copy)]
@@ -283,9 +283,9 @@ impl Layout {
     ) -> Result<Self, AppendError> {
         let header = &parsed.header;
         let header_line = parsed
-            .records
+            .rows
             .first()
-            .map_or(1, |record| parsed.line(record));
+            .map_or(1, |row| parsed.line(row));
         let location = || Location::at(source, header_line, None);
         let find = |name: &str| -> Result<Option<usize>, AppendError> {
             let found: Vec<usize> = header
@@ -377,8 +377,8 @@ fn list_names(names: &[String]) -> String {
     listed.join(", ")
 }
 
-/// One CSV record with its line ending; cells are quoted only when they need it.
-pub(super) fn encode_record<S: AsRef<[u8]>>(
+/// One CSV row with its line ending; cells are quoted only when they need it.
+pub(super) fn encode_row<S: AsRef<[u8]>>(
     cells: &[S],
     terminator: Terminator,
 ) -> Result<Vec<u8>, AppendError> {
@@ -399,12 +399,12 @@ pub(super) fn encode_record<S: AsRef<[u8]>>(
 
 /// Cells joined by commas, without a line ending.
 pub(super) fn encode_fields(cells: &[String]) -> Result<Vec<u8>, AppendError> {
-    let mut encoded = encode_record(cells, Terminator::Lf)?;
+    let mut encoded = encode_row(cells, Terminator::Lf)?;
     encoded.pop();
     Ok(encoded)
 }
 
-/// Parses the new bytes back and checks they hold exactly the expected records.
+/// Parses the new bytes back and checks they hold exactly the expected rows.
 pub(super) fn verify(
     source: &str,
     bytes: &[u8],
@@ -413,10 +413,10 @@ pub(super) fn verify(
     row: &[&str],
 ) -> Result<(), AppendError> {
     let header: csv::ByteRecord = header.iter().map(String::as_str).collect();
-    verify_records(source, bytes, &header, rows, row)
+    verify_rows(source, bytes, &header, rows, row)
 }
 
-pub(super) fn verify_records(
+pub(super) fn verify_rows(
     source: &str,
     bytes: &[u8],
     header: &csv::ByteRecord,

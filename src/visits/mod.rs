@@ -48,8 +48,8 @@ use crate::error::Location;
 use crate::instrument::{Instrument, Scale};
 use crate::score::Answer;
 use csv_bytes::{
-    Layout, ParsedFile, Terminator, encode_fields, encode_record, has_records, line_of, verify,
-    verify_records,
+    Layout, ParsedFile, Terminator, encode_fields, encode_row, has_rows, line_of, verify,
+    verify_rows,
 };
 use file::{
     acquire_lock, check_directory, check_lock, inspect_target, read_existing, replace_file,
@@ -297,11 +297,11 @@ pub(crate) fn check_contents(
     visit: &Visit<'_>,
 ) -> Result<FileCheck, AppendError> {
     let instruments: Vec<&Instrument> = visit.forms.iter().map(|f| f.instrument).collect();
-    let parsed = match existing.filter(|b| has_records(b)) {
+    let parsed = match existing.filter(|b| has_rows(b)) {
         Some(bytes) => Some(ParsedFile::parse(source, bytes)?),
         None => None,
     };
-    let Some(parsed) = parsed.filter(|p| !p.records.is_empty()) else {
+    let Some(parsed) = parsed.filter(|p| !p.rows.is_empty()) else {
         let mut added = vec![PATIENT_COLUMN.to_owned(), DATE_COLUMN.to_owned()];
         added.extend(wanted_columns(&instruments));
         return Ok(FileCheck {
@@ -332,7 +332,7 @@ fn find_repeats(parsed: &ParsedFile<'_>, visit: &Visit<'_>) -> Vec<Repeat> {
             .to_owned()
     };
     let mut repeats = Vec::new();
-    for record in parsed.records.iter().skip(1) {
+    for record in parsed.rows.iter().skip(1) {
         if cell(&record.fields, patient) != visit.patient_id.trim()
             || crate::batch::DateFormat::Iso
                 .parse(&cell(&record.fields, date))
@@ -391,13 +391,13 @@ pub fn plan_append(
     let cells = visit_cells(visit)?;
     let instruments: Vec<&Instrument> = visit.forms.iter().map(|f| f.instrument).collect();
     let existing = existing.unwrap_or_default();
-    let parsed = if has_records(existing) {
+    let parsed = if has_rows(existing) {
         Some(ParsedFile::parse(source, existing)?)
     } else {
         None
     };
 
-    let Some(parsed) = parsed.filter(|p| !p.records.is_empty()) else {
+    let Some(parsed) = parsed.filter(|p| !p.rows.is_empty()) else {
         // New (or empty, or only blank lines and a byte-order mark) file: whatever is there
         // is kept (a byte-order mark says the file is UTF-8, which Excel needs to see), then
         // the header, then the row.
@@ -405,9 +405,9 @@ pub fn plan_append(
         header.extend(wanted_columns(&instruments));
         let row: Vec<&str> = header.iter().map(|name| cell_for(&cells, name)).collect();
         let mut bytes = existing.to_vec();
-        bytes.extend(encode_record(&header, Terminator::Lf)?);
+        bytes.extend(encode_row(&header, Terminator::Lf)?);
         let line = line_of(&bytes);
-        bytes.extend(encode_record(&row, Terminator::Lf)?);
+        bytes.extend(encode_row(&row, Terminator::Lf)?);
         verify(source, &bytes, &[], &header, &row)?;
         return Ok(AppendPlan {
             bytes,
@@ -433,16 +433,16 @@ pub fn plan_append(
 
     let mut bytes = Vec::with_capacity(existing.len() + 256);
     let mut copied = 0;
-    for (index, record) in parsed.records.iter().enumerate() {
-        // Everything up to the end of this record's last cell, verbatim…
-        bytes.extend_from_slice(&existing[copied..record.content.end]);
+    for (index, row) in parsed.rows.iter().enumerate() {
+        // Everything up to the end of this row's last cell, verbatim…
+        bytes.extend_from_slice(&existing[copied..row.content.end]);
         // …then the new (blank) cells; the line ending that follows is copied next time.
         if index == 0 {
             bytes.extend_from_slice(&added_header);
         } else {
             bytes.extend_from_slice(blanks.as_bytes());
         }
-        copied = record.content.end;
+        copied = row.content.end;
     }
     bytes.extend_from_slice(&existing[copied..]);
     if !matches!(bytes.last(), Some(b'\n' | b'\r')) {
@@ -464,23 +464,23 @@ pub fn plan_append(
         })
         .collect();
     let line = line_of(&bytes);
-    bytes.extend(encode_record(&row, terminator)?);
+    bytes.extend(encode_row(&row, terminator)?);
 
-    let mut expected_header = parsed.records[0].fields.clone();
+    let mut expected_header = parsed.rows[0].fields.clone();
     for name in &layout.added {
         expected_header.push_field(name.as_bytes());
     }
-    let expected_rows: Vec<csv::ByteRecord> = parsed.records[1..]
+    let expected_rows: Vec<csv::ByteRecord> = parsed.rows[1..]
         .iter()
-        .map(|record| {
-            let mut fields = record.fields.clone();
+        .map(|row| {
+            let mut fields = row.fields.clone();
             for _ in &layout.added {
                 fields.push_field(b"");
             }
             fields
         })
         .collect();
-    verify_records(source, &bytes, &expected_header, &expected_rows, &row)?;
+    verify_rows(source, &bytes, &expected_header, &expected_rows, &row)?;
     Ok(AppendPlan {
         bytes,
         appended: Appended {

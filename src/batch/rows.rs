@@ -1,52 +1,52 @@
-//! Splitting the input into records, a line at a time where the line allows it.
+//! Splitting the input into rows, a line at a time where the line allows it.
 //!
-//! Nearly every line of a clinic export is a record without quotes, whose fields are the
+//! Nearly every line of a clinic export is a row without quotes, whose fields are the
 //! bytes between delimiters. Such a line is split here directly, which is several times
 //! faster than csv-core's byte-by-byte state machine (a fifth of a batch run's time before).
-//! A record with a quote anywhere in its first line goes to csv-core itself, from its first
+//! A row with a quote anywhere in its first line goes to csv-core itself, from its first
 //! byte to its end, so quoted fields, doubled quotes and line breaks inside quotes follow the
-//! csv crate's rules exactly. The fast path is only ever taken at a record boundary, where a
+//! csv crate's rules exactly. The fast path is only ever taken at a row boundary, where a
 //! line without quotes means the same to both.
 //!
 //! Input comes through [`LineEndings`](super::line_endings::LineEndings), so `\n` is the only
 //! line break. Blank lines are skipped, as the csv crate skips them, and counted, so every
-//! record knows the line it starts on.
+//! row knows the line it starts on.
 
 use std::io::{self, Read};
 
 use csv_core::ReadRecordResult;
 
-/// The read buffer's first size; it doubles for a record that does not fit.
+/// The read buffer's first size; it doubles for a row that does not fit.
 const INITIAL_BUFFER: usize = 64 * 1024;
 
-/// The most bytes one record may take, line breaks inside quotes included: 4 MiB.
+/// The most bytes one row may take, line breaks inside quotes included: 4 MiB.
 ///
 /// A visits row is under 1 KB even with a hundred items and a long id, so no real export
 /// comes near it; a file that does (`/dev/zero`, a binary file, a quote never closed in a
 /// huge file) would otherwise be read into memory whole. With it, one reader holds at most
-/// about 12 MiB (the record, and a read buffer of at most twice the limit), whatever the
+/// about 12 MiB (the row, and a read buffer of at most twice the limit), whatever the
 /// input. Not lower: a row with a 1 MiB cell (a pasted document) is still read and its cell
 /// reported where it is, as before the limit, with room to spare.
-pub(crate) const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_ROW_BYTES: usize = 4 * 1024 * 1024;
 
-/// The most fields one record may have: 65,536, four times the 16,384 columns a spreadsheet
+/// The most fields one row may have: 65,536, four times the 16,384 columns a spreadsheet
 /// holds (Excel, Calc).
 ///
-/// Within [`MAX_RECORD_BYTES`] a header of one-letter names has two million columns, and each
+/// Within [`MAX_ROW_BYTES`] a header of one-letter names has two million columns, and each
 /// costs a name, a place in the column plan and a field slot in every row: 280 MB for a
 /// 10 MB file. No export symscore reads has more than a few hundred columns.
 pub(crate) const MAX_FIELDS: usize = 65_536;
 
-/// A record past [`MAX_RECORD_BYTES`] or [`MAX_FIELDS`], carried inside an [`io::Error`]
-/// (of kind `InvalidData`) so that every reader of records reports it with its line.
+/// A row past [`MAX_ROW_BYTES`] or [`MAX_FIELDS`], carried inside an [`io::Error`]
+/// (of kind `InvalidData`) so that every reader of rows reports it with its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum RecordTooLong {
-    /// More bytes than [`MAX_RECORD_BYTES`] without the record ending.
+pub(crate) enum RowTooLong {
+    /// More bytes than [`MAX_ROW_BYTES`] without the row ending.
     #[error(
-        "expected a record of at most 4 MiB ({MAX_RECORD_BYTES} bytes), found a record that starts on this line and runs past it (a binary file, or a quote never closed?)"
+        "expected a record of at most 4 MiB ({MAX_ROW_BYTES} bytes), found a record that starts on this line and runs past it (a binary file, or a quote never closed?)"
     )]
     Bytes {
-        /// The line the record starts on, 1-based.
+        /// The line the row starts on, 1-based.
         line: u64,
     },
     /// More fields than [`MAX_FIELDS`].
@@ -54,33 +54,33 @@ pub(crate) enum RecordTooLong {
         "expected a record of at most {MAX_FIELDS} fields, found a record that starts on this line with more (a binary file, or the wrong delimiter?)"
     )]
     Fields {
-        /// The line the record starts on, 1-based.
+        /// The line the row starts on, 1-based.
         line: u64,
     },
 }
 
-impl RecordTooLong {
-    /// The line the record starts on, 1-based.
+impl RowTooLong {
+    /// The line the row starts on, 1-based.
     pub(crate) fn line(self) -> u64 {
         match self {
-            RecordTooLong::Bytes { line } | RecordTooLong::Fields { line } => line,
+            RowTooLong::Bytes { line } | RowTooLong::Fields { line } => line,
         }
     }
 }
 
-/// One record's fields, reused from record to record.
+/// One row's fields, reused from row to row.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Record {
+pub(crate) struct Row {
     /// The fields' bytes, unquoted.
     bytes: Vec<u8>,
     /// Where each field starts and ends in `bytes`.
     fields: Vec<(usize, usize)>,
-    /// The line the record starts on, 1-based.
+    /// The line the row starts on, 1-based.
     line: u64,
 }
 
-impl Record {
-    /// How many fields the record has.
+impl Row {
+    /// How many fields the row has.
     pub(crate) fn len(&self) -> usize {
         self.fields.len()
     }
@@ -98,7 +98,7 @@ impl Record {
             .map(|&(start, end)| self.bytes.get(start..end).unwrap_or_default())
     }
 
-    /// The line the record starts on, 1-based.
+    /// The line the row starts on, 1-based.
     pub(crate) fn line(&self) -> u64 {
         self.line
     }
@@ -109,8 +109,8 @@ impl Record {
     }
 }
 
-/// Reads records from `\n`-terminated input.
-pub(crate) struct RecordReader<R> {
+/// Reads rows from `\n`-terminated input.
+pub(crate) struct RowReader<R> {
     input: R,
     /// Bytes read from `input`; `buffer[start..end]` are not consumed yet.
     buffer: Vec<u8>,
@@ -120,25 +120,25 @@ pub(crate) struct RecordReader<R> {
     special: [bool; 256],
     /// `input` has reported its end.
     at_end: bool,
-    /// For records with quotes.
+    /// For rows with quotes.
     parser: csv_core::Reader,
-    /// Field ends from `parser`, relative to the record's bytes.
+    /// Field ends from `parser`, relative to the row's bytes.
     parser_ends: Vec<usize>,
     /// The line of `buffer[start]`, 1-based.
     line: u64,
 }
 
-impl<R: Read> RecordReader<R> {
+impl<R: Read> RowReader<R> {
     pub(crate) fn new(input: R, delimiter: u8) -> Self {
         let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
         // csv-core drops a byte-order mark at the start of the first input it is given, and
-        // the first record it is given here may be anywhere in the file. The file's own mark
-        // is gone already (`SkipBom`); one made-up record first, so that a mark starting a
-        // later record is kept, as the csv crate keeps it.
+        // the first row it is given here may be anywhere in the file. The file's own mark
+        // is gone already (`SkipBom`); one made-up row first, so that a mark starting a
+        // later row is kept, as the csv crate keeps it.
         let (mut bytes, mut ends) = ([0u8; 4], [0usize; 4]);
         let (result, ..) = parser.read_record(b"x\n", &mut bytes, &mut ends);
         debug_assert_eq!(result, ReadRecordResult::Record);
-        RecordReader {
+        RowReader {
             input,
             buffer: vec![0; INITIAL_BUFFER],
             start: 0,
@@ -162,7 +162,7 @@ impl<R: Read> RecordReader<R> {
         &self.input
     }
 
-    /// The line after the last record read, 1-based.
+    /// The line after the last row read, 1-based.
     pub(crate) fn line(&self) -> u64 {
         self.line
     }
@@ -172,9 +172,9 @@ impl<R: Read> RecordReader<R> {
         self.at_end && self.start == self.end
     }
 
-    /// Reads the next record into `record`; `false` at the end of the input.
-    pub(crate) fn read(&mut self, record: &mut Record) -> io::Result<bool> {
-        record.clear();
+    /// Reads the next row into `row`; `false` at the end of the input.
+    pub(crate) fn read(&mut self, row: &mut Row) -> io::Result<bool> {
+        row.clear();
         // One pass over the line splits it at delimiters and finds its end, unless a quote
         // turns up first. Offsets are relative to `start`, which `fill` keeps at the front
         // of what it moves, so a line split across reads is not scanned twice.
@@ -190,27 +190,27 @@ impl<R: Read> RecordReader<R> {
                             self.line += 1;
                             break;
                         }
-                        if scanned > MAX_RECORD_BYTES {
-                            return Err(limit(RecordTooLong::Bytes { line: self.line }));
+                        if scanned > MAX_ROW_BYTES {
+                            return Err(limit(RowTooLong::Bytes { line: self.line }));
                         }
-                        record.fields.push((field_start, scanned));
-                        record.bytes.extend_from_slice(&line[..scanned]);
-                        record.line = self.line;
+                        row.fields.push((field_start, scanned));
+                        row.bytes.extend_from_slice(&line[..scanned]);
+                        row.line = self.line;
                         self.start += scanned + 1;
                         self.line += 1;
                         return Ok(true);
                     }
                     if byte == b'"' {
-                        record.fields.clear();
-                        record.line = self.line;
-                        self.read_with_parser(record)?;
+                        row.fields.clear();
+                        row.line = self.line;
+                        self.read_with_parser(row)?;
                         return Ok(true);
                     }
                     // A delimiter starts field `len + 2`.
-                    if record.fields.len() + 1 >= MAX_FIELDS {
-                        return Err(limit(RecordTooLong::Fields { line: self.line }));
+                    if row.fields.len() + 1 >= MAX_FIELDS {
+                        return Err(limit(RowTooLong::Fields { line: self.line }));
                     }
-                    record.fields.push((field_start, scanned));
+                    row.fields.push((field_start, scanned));
                     field_start = scanned + 1;
                 }
                 scanned += 1;
@@ -219,17 +219,17 @@ impl<R: Read> RecordReader<R> {
                 continue; // after a blank line
             }
             // Checked before the buffer grows, so that it never holds more than twice the limit.
-            if scanned > MAX_RECORD_BYTES {
-                return Err(limit(RecordTooLong::Bytes { line: self.line }));
+            if scanned > MAX_ROW_BYTES {
+                return Err(limit(RowTooLong::Bytes { line: self.line }));
             }
             if self.at_end {
                 if line.is_empty() {
                     return Ok(false);
                 }
                 // The last line, without a `\n`.
-                record.fields.push((field_start, scanned));
-                record.bytes.extend_from_slice(line);
-                record.line = self.line;
+                row.fields.push((field_start, scanned));
+                row.bytes.extend_from_slice(line);
+                row.line = self.line;
                 self.start = self.end;
                 return Ok(true);
             }
@@ -237,36 +237,36 @@ impl<R: Read> RecordReader<R> {
         }
     }
 
-    /// Reads the record at `start`, which has a quote, with csv-core.
-    fn read_with_parser(&mut self, record: &mut Record) -> io::Result<()> {
-        // Room for a typical record; it doubles on demand. Not the read buffer's size: the
-        // room is zeroed for every quoted record, and a file that quotes its ids has one per line.
-        record.bytes.resize(256, 0);
+    /// Reads the row at `start`, which has a quote, with csv-core.
+    fn read_with_parser(&mut self, row: &mut Row) -> io::Result<()> {
+        // Room for a typical row; it doubles on demand. Not the read buffer's size: the
+        // room is zeroed for every quoted row, and a file that quotes its ids has one per line.
+        row.bytes.resize(256, 0);
         let (mut written, mut ended, mut consumed) = (0, 0, 0);
         loop {
             let input = &self.buffer[self.start..self.end];
             let (result, read, wrote, ends) = self.parser.read_record(
                 input,
-                &mut record.bytes[written..],
+                &mut row.bytes[written..],
                 &mut self.parser_ends[ended..],
             );
             self.line += memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
             self.start += read;
             consumed += read;
-            if consumed > MAX_RECORD_BYTES {
-                return Err(limit(RecordTooLong::Bytes { line: record.line }));
+            if consumed > MAX_ROW_BYTES {
+                return Err(limit(RowTooLong::Bytes { line: row.line }));
             }
             written += wrote;
             ended += ends;
             if ended > MAX_FIELDS {
-                return Err(limit(RecordTooLong::Fields { line: record.line }));
+                return Err(limit(RowTooLong::Fields { line: row.line }));
             }
             match result {
                 // At the end of the input, an empty input asks the parser to finish.
                 ReadRecordResult::InputEmpty if !self.at_end => self.fill()?,
                 ReadRecordResult::InputEmpty => {}
                 ReadRecordResult::OutputFull => {
-                    record.bytes.resize(record.bytes.len() * 2, 0);
+                    row.bytes.resize(row.bytes.len() * 2, 0);
                 }
                 ReadRecordResult::OutputEndsFull => {
                     self.parser_ends.resize(self.parser_ends.len() * 2, 0);
@@ -274,10 +274,10 @@ impl<R: Read> RecordReader<R> {
                 ReadRecordResult::Record | ReadRecordResult::End => break,
             }
         }
-        record.bytes.truncate(written);
+        row.bytes.truncate(written);
         let mut field_start = 0;
         for &field_end in &self.parser_ends[..ended] {
-            record.fields.push((field_start, field_end));
+            row.fields.push((field_start, field_end));
             field_start = field_end;
         }
         Ok(())
@@ -309,23 +309,23 @@ impl<R: Read> RecordReader<R> {
     }
 }
 
-fn limit(reached: RecordTooLong) -> io::Error {
+fn limit(reached: RowTooLong) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, reached)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Record, RecordReader};
+    use super::{Row, RowReader};
     use crate::batch::test_input::Chunked;
     use proptest::prelude::*;
 
-    /// Every record as (line, fields).
-    fn records(input: &[u8], chunk: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
-        let mut reader = RecordReader::new(Chunked(input, chunk), b',');
-        let mut record = Record::default();
+    /// Every row as (line, fields).
+    fn rows(input: &[u8], chunk: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut reader = RowReader::new(Chunked(input, chunk), b',');
+        let mut row = Row::default();
         let mut all = Vec::new();
-        while reader.read(&mut record).unwrap() {
-            all.push((record.line(), record.iter().map(<[u8]>::to_vec).collect()));
+        while reader.read(&mut row).unwrap() {
+            all.push((row.line(), row.iter().map(<[u8]>::to_vec).collect()));
         }
         assert!(reader.consumed_all());
         all
@@ -348,7 +348,7 @@ mod tests {
     }
 
     #[test]
-    fn splits_plain_and_quoted_records_and_knows_their_lines() {
+    fn splits_plain_and_quoted_rows_and_knows_their_lines() {
         let input = b"\n\na,b,c\n1,,3\n\n\"x\"\"y\",\"two\nlines\",z\n,\nlast,no,newline";
         let expected = vec![
             (3, fields(&["a", "b", "c"])),
@@ -358,35 +358,35 @@ mod tests {
             (9, fields(&["last", "no", "newline"])),
         ];
         for chunk in 1..=input.len() {
-            assert_eq!(records(input, chunk), expected, "chunk {chunk}");
+            assert_eq!(rows(input, chunk), expected, "chunk {chunk}");
         }
     }
 
     #[test]
-    fn a_record_longer_than_the_buffer_is_read_whole() {
+    fn a_row_longer_than_the_buffer_is_read_whole() {
         let long = "9".repeat(super::INITIAL_BUFFER * 3 + 17);
         let quoted = format!("\"{long}\"");
         for cell in [&long, &quoted] {
             let input = format!("a,b\n1,{cell}\n2,x\n");
-            let read = records(input.as_bytes(), 4096);
+            let read = rows(input.as_bytes(), 4096);
             assert_eq!(read.len(), 3);
             assert_eq!(read[1].1[1], long.as_bytes());
             assert_eq!(read[2], (3, fields(&["2", "x"])));
         }
     }
 
-    /// The first error `read` returns, as the line the too-long record starts on.
+    /// The first error `read` returns, as the line the too-long row starts on.
     fn too_long_at(input: &[u8]) -> Option<u64> {
-        let mut reader = RecordReader::new(Chunked(input, 64 * 1024), b',');
-        let mut record = Record::default();
+        let mut reader = RowReader::new(Chunked(input, 64 * 1024), b',');
+        let mut row = Row::default();
         loop {
-            match reader.read(&mut record) {
+            match reader.read(&mut row) {
                 Ok(true) => {}
                 Ok(false) => return None,
                 Err(err) => {
                     let inner = err
                         .get_ref()
-                        .and_then(|e| e.downcast_ref::<super::RecordTooLong>());
+                        .and_then(|e| e.downcast_ref::<super::RowTooLong>());
                     return Some(inner.expect("a record too long").line());
                 }
             }
@@ -394,10 +394,10 @@ mod tests {
     }
 
     #[test]
-    fn a_record_is_bounded_at_four_mebibytes_quoted_or_not() {
-        let limit = super::MAX_RECORD_BYTES;
+    fn a_row_is_bounded_at_four_mebibytes_quoted_or_not() {
+        let limit = super::MAX_ROW_BYTES;
         assert_eq!(limit, 4 << 20);
-        // The record's bytes up to its `\n` count; at the limit it is read.
+        // The row's bytes up to its `\n` count; at the limit it is read.
         let at_limit = format!("a\n\n{}\nb\n", "x".repeat(limit));
         assert_eq!(too_long_at(at_limit.as_bytes()), None);
         let past = format!("a\n\n{}\nb\n", "x".repeat(limit + 1));
@@ -412,15 +412,15 @@ mod tests {
     }
 
     #[test]
-    fn a_record_is_bounded_at_65536_fields_quoted_or_not() {
+    fn a_row_is_bounded_at_65536_fields_quoted_or_not() {
         assert_eq!(super::MAX_FIELDS, 65_536);
         let row = |fields: usize| vec!["x"; fields].join(",");
         let at_limit = format!("a\n{}\n{}", row(65_536), row(65_536));
         assert_eq!(too_long_at(at_limit.as_bytes()), None);
-        assert_eq!(records(at_limit.as_bytes(), 1 << 16)[1].1.len(), 65_536);
+        assert_eq!(rows(at_limit.as_bytes(), 1 << 16)[1].1.len(), 65_536);
         let past = format!("a\n{}\n", row(65_537));
         assert_eq!(too_long_at(past.as_bytes()), Some(2));
-        // The last line, without its `\n`, and a record with quotes.
+        // The last line, without its `\n`, and a row with quotes.
         assert_eq!(
             too_long_at(format!("a\n\n{}", row(65_537)).as_bytes()),
             Some(3)
@@ -434,20 +434,20 @@ mod tests {
     #[test]
     fn a_byte_order_mark_inside_the_file_is_kept_as_the_csv_crate_keeps_it() {
         let input = b"a,b\n\xEF\xBB\xBF\"1\",2\n\xEF\xBB\xBF3,4\n";
-        let ours: Vec<_> = records(input, 64).into_iter().map(|(_, f)| f).collect();
+        let ours: Vec<_> = rows(input, 64).into_iter().map(|(_, f)| f).collect();
         assert_eq!(ours, csv_crate_fields(input));
     }
 
     #[test]
     fn an_unclosed_quote_runs_to_the_end_as_in_the_csv_crate() {
         let input = b"a,b\n1,\"open\n2,x\n";
-        let ours: Vec<_> = records(input, 3).into_iter().map(|(_, f)| f).collect();
+        let ours: Vec<_> = rows(input, 3).into_iter().map(|(_, f)| f).collect();
         assert_eq!(ours, csv_crate_fields(input));
     }
 
     proptest! {
         /// Same fields as the csv crate for any mix of the bytes that matter, read in any
-        /// chunk size; lines counted from the `\n`s before each record.
+        /// chunk size; lines counted from the `\n`s before each row.
         #[test]
         fn matches_the_csv_crate(
             input in proptest::collection::vec(
@@ -458,7 +458,7 @@ mod tests {
         ) {
             // The file's own byte-order mark is `SkipBom`'s to drop, before this reader.
             prop_assume!(!input.starts_with(b"\xEF\xBB\xBF"));
-            let ours = records(&input, chunk);
+            let ours = rows(&input, chunk);
             let theirs = csv_crate_fields(&input);
             let our_fields: Vec<_> = ours.iter().map(|(_, f)| f.clone()).collect();
             prop_assert_eq!(our_fields, theirs);
