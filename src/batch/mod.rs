@@ -14,9 +14,9 @@ mod grouping;
 mod header;
 mod line_endings;
 mod outcome;
-mod rows;
 mod repeats;
 mod reread;
+mod rows;
 #[cfg(test)]
 mod test_input;
 
@@ -30,11 +30,12 @@ pub use date::{DateError, DateErrorKind, DateFormat};
 pub use dosing::{DosingSchedule, read_dosing};
 pub use header::shown_delimiter;
 use header::{ColumnPlan, HeaderRequest, plan_columns};
+pub(crate) use line_endings::line_after;
 use line_endings::{LineEndings, SkipBom};
 pub use outcome::{BatchSummary, Diagnostic, DiagnosticKind, Duplicate, RowOutcome, RowStatus};
-use rows::{Row, RowReader};
 use repeats::RepeatedVisits;
 pub use reread::{FileStamp, patients_are_grouped_in};
+use rows::{Row, RowReader};
 
 use crate::answer::{MissingTokens, common_answer, parse_answer};
 use crate::error::{BatchError, BatchErrorKind, HeaderProblem, Location};
@@ -74,7 +75,7 @@ pub struct BatchOptions {
 impl Default for BatchOptions {
     fn default() -> Self {
         BatchOptions {
-            patient_column: "patient_id".to_owned(),
+            patient_column: crate::columns::PATIENT_COLUMN.to_owned(),
             date_column: None,
             date_required: false,
             date_format: DateFormat::Iso,
@@ -143,23 +144,13 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 format!("expected a header row naming the columns, found {found}"),
             ));
         }
-        let mut header = Vec::with_capacity(raw_header.len());
-        for (index, field) in raw_header.iter().enumerate() {
-            let text = std::str::from_utf8(field).map_err(|err| {
-                BatchError::new(
-                    BatchErrorKind::NotUtf8,
-                    Location::at(source, raw_header.line(), Some(index as u64 + 1)),
-                    not_utf8(field, &err),
-                )
-            })?;
-            // Spreadsheet exports often start with a byte-order mark; it is not part of the name.
-            let text = if index == 0 {
-                text.trim_start_matches('\u{feff}')
-            } else {
-                text
-            };
-            header.push(text.trim().to_owned());
-        }
+        let header = crate::columns::column_names(raw_header.iter()).map_err(|bad| {
+            BatchError::new(
+                BatchErrorKind::NotUtf8,
+                Location::at(source, raw_header.line(), Some(bad.index as u64 + 1)),
+                not_utf8(bad.cell, &bad.error),
+            )
+        })?;
         let request = HeaderRequest {
             patient_column: &options.patient_column,
             date_column: options.date_column.as_deref(),

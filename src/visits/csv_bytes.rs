@@ -2,14 +2,12 @@
 //! line ending to use, where the visit's columns are, encoding new cells, and checking that
 //! new bytes read back as intended.
 
-use std::fmt::Write as _;
-use std::io;
 use std::ops::Range;
-use std::path::PathBuf;
 
-use super::{AppendError, DATE_COLUMN, PATIENT_COLUMN};
+use super::AppendError;
+use super::encode::Terminator;
+use crate::columns::column_names;
 use crate::error::Location;
-use crate::instrument::Instrument;
 
 /// The UTF-8 byte-order mark that some programs (Excel's "CSV UTF-8") put first.
 const BOM: &[u8] = b"\xef\xbb\xbf";
@@ -19,49 +17,6 @@ const BOM: &[u8] = b"\xef\xbb\xbf";
 pub(super) fn has_rows(bytes: &[u8]) -> bool {
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     bytes.iter().any(|b| !matches!(b, b'\r' | b'\n'))
-}
-
-/// The 1-based line a row appended after `bytes` starts on, counted as `score` counts
-/// (`batch::line_endings`): `\n`, `\r\n` and a lone `\r` each end one line, inside quoted
-/// cells too.
-pub(super) fn line_of(bytes: &[u8]) -> u64 {
-    let mut breaks: u64 = 0;
-    let mut after_cr = false;
-    for &byte in bytes {
-        match byte {
-            b'\n' if after_cr => {}
-            b'\n' | b'\r' => breaks += 1,
-            _ => {}
-        }
-        after_cr = byte == b'\r';
-    }
-    breaks + 1
-}
-
-/// The line ending used for new rows: the one after the header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Terminator {
-    Lf,
-    CrLf,
-    Cr,
-}
-
-impl Terminator {
-    pub(super) fn bytes(self) -> &'static [u8] {
-        match self {
-            Terminator::Lf => b"\n",
-            Terminator::CrLf => b"\r\n",
-            Terminator::Cr => b"\r",
-        }
-    }
-
-    fn csv(self) -> csv::Terminator {
-        match self {
-            Terminator::Lf => csv::Terminator::Any(b'\n'),
-            Terminator::CrLf => csv::Terminator::CRLF,
-            Terminator::Cr => csv::Terminator::Any(b'\r'),
-        }
-    }
 }
 
 /// One row of the existing file: where its cells are, and what they hold.
@@ -146,7 +101,7 @@ impl<'b> ParsedFile<'b> {
     }
 
     pub(super) fn line(&self, row: &ExistingRow) -> u64 {
-        line_of(&self.bytes[..row.content.start])
+        crate::batch::line_after(&self.bytes[..row.content.start])
     }
 
     /// Every row must have as many cells as the header: a row that does not would be
@@ -186,7 +141,7 @@ impl<'b> ParsedFile<'b> {
     /// with two layouts in one column, which no single `--date-format` reads: refuse it, at
     /// the first such date. Blank cells are not a layout, and an ISO-shaped date that does
     /// not exist (`2026-02-30`) is a bad row that `score` reports, not a second layout.
-    fn check_dates(&self, source: &str, column: usize) -> Result<(), AppendError> {
+    pub(super) fn check_dates(&self, source: &str, column: usize) -> Result<(), AppendError> {
         for row in self.rows.iter().skip(1) {
             let cell = row.fields.get(column).unwrap_or_default().trim_ascii();
             if cell.is_empty() || crate::batch::is_iso_shaped(cell) {
@@ -243,215 +198,14 @@ fn ends_inside_quotes(bytes: &[u8]) -> bool {
 }
 
 fn header_names(source: &str, fields: &csv::ByteRecord) -> Result<Vec<String>, AppendError> {
-    fields
-        .iter()
-        .enumerate()
-        .map(|(index, field)| {
-            let text = std::str::from_utf8(field).map_err(|_| AppendError::File {
-                location: Location::at(source, 1, Some(index as u64 + 1)),
-                found: format!("a header cell that is not UTF-8 ({})", escape_bytes(field)),
-                expected: "UTF-8 column names".into(),
-            })?;
-            let text = if index == 0 {
-                text.trim_start_matches('\u{feff}')
-            } else {
-                text
-            };
-            Ok(text.trim().to_owned())
-        })
-        .collect()
-}
-
-fn escape_bytes(bytes: &[u8]) -> String {
-    bytes.escape_ascii().to_string()
-}
-
-/// Where the visit's columns are in an existing header, and which must be added.
-#[derive(Debug)]
-pub(super) struct Layout {
-    /// Header indices the new row fills (patient, date, the instruments' present columns).
-    pub(super) used: Vec<usize>,
-    /// Columns to add at the end, in order.
-    pub(super) added: Vec<String>,
-}
-
-impl Layout {
-    pub(super) fn plan(
-        source: &str,
-        parsed: &ParsedFile<'_>,
-        instruments: &[&Instrument],
-    ) -> Result<Self, AppendError> {
-        let header = &parsed.header;
-        let header_line = parsed
-            .rows
-            .first()
-            .map_or(1, |row| parsed.line(row));
-        let location = || Location::at(source, header_line, None);
-        let find = |name: &str| -> Result<Option<usize>, AppendError> {
-            let found: Vec<usize> = header
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| *h == name)
-                .map(|(i, _)| i)
-                .collect();
-            match found.as_slice() {
-                [] => Ok(None),
-                [one] => Ok(Some(*one)),
-                many => Err(AppendError::File {
-                    location: location(),
-                    found: format!(
-                        "{} columns named `{name}` (columns {})",
-                        many.len(),
-                        many.iter()
-                            .map(|i| (i + 1).to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    expected: "one".into(),
-                }),
-            }
-        };
-        let mut used = Vec::new();
-        for name in [PATIENT_COLUMN, DATE_COLUMN] {
-            match find(name)? {
-                Some(index) => used.push(index),
-                None => {
-                    return Err(AppendError::File {
-                        location: location(),
-                        found: format!("no `{name}` column (columns {})", list_names(header)),
-                        expected: format!(
-                            "a `{name}` column: a saved visit always records its patient and date"
-                        ),
-                    });
-                }
-            }
-        }
-        parsed.check_dates(source, used[1])?;
-        let mut added = Vec::new();
-        for instrument in instruments {
-            let items: Vec<(String, Option<usize>)> = (1..=instrument.item_count())
-                .map(|number| {
-                    let name = instrument.item_column(number);
-                    find(&name).map(|index| (name, index))
-                })
-                .collect::<Result<_, _>>()?;
-            let present = items.iter().filter(|(_, index)| index.is_some()).count();
-            if present != 0 && present != items.len() {
-                let absent: Vec<String> = items
-                    .iter()
-                    .filter(|(_, index)| index.is_none())
-                    .map(|(name, _)| format!("`{name}`"))
-                    .collect();
-                return Err(AppendError::File {
-                    location: location(),
-                    found: format!(
-                        "{present} of the {} `{}` item columns (missing {})",
-                        items.len(),
-                        instrument.id,
-                        absent.join(", ")
-                    ),
-                    expected: "all of them or none".into(),
-                });
-            }
-            let extras = instrument.extra_items.iter().map(|extra| {
-                let name = instrument.extra_column(extra);
-                find(&name).map(|index| (name, index))
-            });
-            for entry in items.into_iter().map(Ok).chain(extras) {
-                match entry? {
-                    (_, Some(index)) => used.push(index),
-                    (name, None) => added.push(name),
-                }
-            }
-        }
-        Ok(Layout { used, added })
-    }
-}
-
-fn list_names(names: &[String]) -> String {
-    const SHOWN: usize = 8;
-    let mut listed: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
-    if names.len() > SHOWN {
-        listed.push(format!("and {} more", names.len() - SHOWN));
-    }
-    listed.join(", ")
-}
-
-/// One CSV row with its line ending; cells are quoted only when they need it.
-pub(super) fn encode_row<S: AsRef<[u8]>>(
-    cells: &[S],
-    terminator: Terminator,
-) -> Result<Vec<u8>, AppendError> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(terminator.csv())
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(Vec::new());
-    let encode_error = |err: &dyn std::fmt::Display| AppendError::Io {
-        path: PathBuf::from("<memory>"),
-        action: "encode the new row",
-        source: io::Error::other(err.to_string()),
-    };
-    writer
-        .write_record(cells)
-        .map_err(|err| encode_error(&err))?;
-    writer.into_inner().map_err(|err| encode_error(&err))
-}
-
-/// Cells joined by commas, without a line ending.
-pub(super) fn encode_fields(cells: &[String]) -> Result<Vec<u8>, AppendError> {
-    let mut encoded = encode_row(cells, Terminator::Lf)?;
-    encoded.pop();
-    Ok(encoded)
-}
-
-/// Parses the new bytes back and checks they hold exactly the expected rows.
-pub(super) fn verify(
-    source: &str,
-    bytes: &[u8],
-    rows: &[csv::ByteRecord],
-    header: &[String],
-    row: &[&str],
-) -> Result<(), AppendError> {
-    let header: csv::ByteRecord = header.iter().map(String::as_str).collect();
-    verify_rows(source, bytes, &header, rows, row)
-}
-
-pub(super) fn verify_rows(
-    source: &str,
-    bytes: &[u8],
-    header: &csv::ByteRecord,
-    rows: &[csv::ByteRecord],
-    row: &[&str],
-) -> Result<(), AppendError> {
-    let new_row: csv::ByteRecord = row.iter().copied().collect();
-    let expected = std::iter::once(header)
-        .chain(rows)
-        .chain(std::iter::once(&new_row));
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut actual = reader.byte_records();
-    let mismatch = |detail: String| AppendError::RoundTrip {
-        source_name: source.to_owned(),
-        detail,
-    };
-    for (index, want) in expected.enumerate() {
-        match actual.next() {
-            Some(Ok(got)) if got == *want => {}
-            Some(Ok(got)) => {
-                let mut detail = format!("record {} reads back as ", index + 1);
-                let _ = write!(detail, "{got:?} instead of {want:?}");
-                return Err(mismatch(detail));
-            }
-            Some(Err(err)) => return Err(mismatch(err.to_string())),
-            None => return Err(mismatch(format!("record {} is missing", index + 1))),
-        }
-    }
-    if actual.next().is_some() {
-        return Err(mismatch("there is an extra record".into()));
-    }
-    Ok(())
+    column_names(fields).map_err(|bad| AppendError::File {
+        location: Location::at(source, 1, Some(bad.index as u64 + 1)),
+        found: format!(
+            "a header cell that is not UTF-8 ({})",
+            bad.cell.escape_ascii()
+        ),
+        expected: "UTF-8 column names".into(),
+    })
 }
 
 #[cfg(test)]

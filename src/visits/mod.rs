@@ -34,7 +34,9 @@
 //! does the locking, the temporary file, the syncs and the rename.
 
 mod csv_bytes;
+mod encode;
 mod file;
+mod layout;
 
 pub use file::lock_path;
 
@@ -44,22 +46,19 @@ use std::time::Duration;
 
 use jiff::civil::Date;
 
+use crate::batch::line_after;
+use crate::columns::instrument_columns;
+pub use crate::columns::{DATE_COLUMN, PATIENT_COLUMN};
 use crate::error::Location;
 use crate::instrument::{Instrument, Scale};
 use crate::score::Answer;
-use csv_bytes::{
-    Layout, ParsedFile, Terminator, encode_fields, encode_row, has_rows, line_of, verify,
-    verify_rows,
-};
+use csv_bytes::{ParsedFile, has_rows};
+use encode::{Terminator, encode_fields, encode_row, verify, verify_rows};
 use file::{
     acquire_lock, check_directory, check_lock, inspect_target, read_existing, replace_file,
     resolve_target,
 };
-
-/// The patient id column that `enter` writes and `score` reads by default.
-pub const PATIENT_COLUMN: &str = "patient_id";
-/// The visit date column that `enter` writes and `score` reads by default.
-pub const DATE_COLUMN: &str = "date";
+use layout::Layout;
 
 /// One visit: a patient, a date, and the instruments given at it.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,19 +91,6 @@ impl<'i> Form<'i> {
             extras: vec![Answer::Missing; instrument.extra_items.len()],
         }
     }
-}
-
-/// The columns an instrument occupies in a visits file: items, then unscored items.
-pub(crate) fn instrument_columns(instrument: &Instrument) -> Vec<String> {
-    (1..=instrument.item_count())
-        .map(|number| instrument.item_column(number))
-        .chain(
-            instrument
-                .extra_items
-                .iter()
-                .map(|extra| instrument.extra_column(extra)),
-        )
-        .collect()
 }
 
 /// How [`append_visit`] behaves.
@@ -406,7 +392,7 @@ pub fn plan_append(
         let row: Vec<&str> = header.iter().map(|name| cell_for(&cells, name)).collect();
         let mut bytes = existing.to_vec();
         bytes.extend(encode_row(&header, Terminator::Lf)?);
-        let line = line_of(&bytes);
+        let line = line_after(&bytes);
         bytes.extend(encode_row(&row, Terminator::Lf)?);
         verify(source, &bytes, &[], &header, &row)?;
         return Ok(AppendPlan {
@@ -463,7 +449,7 @@ pub fn plan_append(
             }
         })
         .collect();
-    let line = line_of(&bytes);
+    let line = line_after(&bytes);
     bytes.extend(encode_row(&row, terminator)?);
 
     let mut expected_header = parsed.rows[0].fields.clone();

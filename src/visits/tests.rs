@@ -207,7 +207,7 @@ fn a_byte_order_mark_alone_counts_as_a_new_file_and_is_kept() {
             format!("{PHQ9_HEADER}\nP1,2026-05-04,1,2,0,3,1,0,0,2,1,\n").as_bytes(),
         );
         assert_eq!(plan.bytes, expected, "{existing:?}");
-        assert_eq!(plan.appended.line, line_of(existing) + 1, "{existing:?}");
+        assert_eq!(plan.appended.line, line_after(existing) + 1, "{existing:?}");
     }
     // After a byte-order mark the header is found as usual.
     let existing = format!("\u{feff}{PHQ9_HEADER}\r\n");
@@ -219,10 +219,10 @@ fn a_byte_order_mark_alone_counts_as_a_new_file_and_is_kept() {
 /// Line numbers as `score` counts them: `\r\n`, `\n` and a lone `\r` each end a line.
 #[test]
 fn lines_are_counted_as_score_counts_them() {
-    assert_eq!(line_of(b""), 1);
-    assert_eq!(line_of(b"a\rb\r"), 3);
-    assert_eq!(line_of(b"a\r\nb\r\n"), 3);
-    assert_eq!(line_of(b"a\n\r\r\n\n\r"), 6);
+    assert_eq!(line_after(b""), 1);
+    assert_eq!(line_after(b"a\rb\r"), 3);
+    assert_eq!(line_after(b"a\r\nb\r\n"), 3);
+    assert_eq!(line_after(b"a\n\r\r\n\n\r"), 6);
     let registry = registry();
     let existing = b"patient_id,date\rP0,2026-01-01\r\rP1,2026-05-04\r";
     let plan = plan_append("v.csv", Some(existing), &gad7_visit(&registry, "P2")).unwrap();
@@ -486,7 +486,28 @@ mod round_trip {
             let ending = if pieces[0].1 == "\r\n" { "\r\n" } else { "\n" };
             prop_assert_eq!(&text[expected.len()..], format!("{}{ending}", row.join(",")));
             prop_assert_eq!(plan.appended.added_columns, added);
-            prop_assert_eq!(plan.appended.line, line_of(expected.as_bytes()));
+            prop_assert_eq!(plan.appended.line, line_after(expected.as_bytes()));
         }
     }
+}
+
+/// `enter` lists a header's names as `score` does (one lister, `columns::list_names`): a
+/// control character in a name is shown escaped, so a crafted header cannot drive the
+/// terminal through the refusal, and twelve names are shown before "and N more".
+#[test]
+fn a_refused_header_lists_its_names_escaped_as_score_does() {
+    let registry = registry();
+    let names: Vec<String> = std::iter::once("\u{1b}[2Jid".to_owned())
+        .chain((2..=13).map(|n| format!("c{n}")))
+        .collect();
+    let existing = format!("{}\n", names.join(","));
+    let err = check_contents(
+        "v.csv",
+        Some(existing.as_bytes()),
+        &phq9_visit(&registry, "P1"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(!err.contains('\u{1b}'), "{err}");
+    assert!(err.contains("`c12`, and 1 more"), "{err}");
 }
