@@ -1,6 +1,6 @@
-//! The visits CSV at the byte level: where each existing row's cells start and end, the
-//! line ending to use, where the visit's columns are, encoding new cells, and checking that
-//! new bytes read back as intended.
+//! The existing visits file at the byte level: where each row's cells start and end (so that
+//! new cells go in without touching a byte around them), its header names, the line ending
+//! new rows take, and the checks that refuse a file a new row would damage.
 
 use std::ops::Range;
 

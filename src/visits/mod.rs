@@ -30,18 +30,22 @@
 //! a problem before the first question rather than after the last.
 //!
 //! [`plan_append`] is the pure core (bytes in, bytes out) that [`append_visit`] wraps in the
-//! locking and file handling. `csv_bytes` reads and writes the CSV at the byte level; `file`
-//! does the locking, the temporary file, the syncs and the rename.
+//! locking and file handling. `csv_bytes` reads the existing file at the byte level, `layout`
+//! finds the visit's columns in its header (with the header layer every reader shares,
+//! [`crate::columns`]), `cells` and `encode` make and check the new bytes, and `file` does
+//! the locking, the temporary file, the syncs and the rename.
 
+mod cells;
 mod csv_bytes;
 mod encode;
+mod error;
 mod file;
 mod layout;
 
+pub use error::AppendError;
 pub use file::lock_path;
 
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use jiff::civil::Date;
@@ -49,9 +53,9 @@ use jiff::civil::Date;
 use crate::batch::line_after;
 use crate::columns::instrument_columns;
 pub use crate::columns::{DATE_COLUMN, PATIENT_COLUMN};
-use crate::error::Location;
-use crate::instrument::{Instrument, Scale};
+use crate::instrument::Instrument;
 use crate::score::Answer;
+use cells::{cell_for, visit_cells};
 use csv_bytes::{ParsedFile, has_rows};
 use encode::{Terminator, encode_fields, encode_row, verify, verify_rows};
 use file::{
@@ -153,102 +157,6 @@ pub struct AppendPlan {
     pub bytes: Vec<u8>,
     /// What the new file changes.
     pub appended: Appended,
-}
-
-/// Why a visit could not be saved. Nothing was written when this is returned.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum AppendError {
-    /// The existing file cannot safely take the row: a missing column, a malformed row.
-    #[error("{location}: found {found}, expected {expected}")]
-    File {
-        /// Where in the file.
-        location: Location,
-        /// What is there.
-        found: String,
-        /// What a save needs.
-        expected: String,
-    },
-    /// The visit itself is unusable (a caller bug or unchecked input).
-    #[error("visit for patient `{patient_id}`: found {found}, expected {expected}")]
-    Visit {
-        /// The patient, for the message.
-        patient_id: String,
-        /// What is wrong.
-        found: String,
-        /// What is needed.
-        expected: String,
-    },
-    /// The path cannot be saved to safely: not a regular file, a file with several names, a
-    /// file this user cannot write or may not replace, a name too long, an unusable lock file.
-    #[error("{}: found {found}, expected {expected}", .path.display())]
-    Target {
-        /// The visits file (or its lock file).
-        path: PathBuf,
-        /// What is there.
-        found: String,
-        /// What a save needs.
-        expected: String,
-    },
-    /// Another process holds the lock for longer than the timeout.
-    #[error(
-        "{}: found the visits file locked by another process for {} s, expected it to be released within a few seconds (is another `symscore enter` stuck?)",
-        .lock_path.display(),
-        .waited.as_secs()
-    )]
-    Locked {
-        /// The lock file.
-        lock_path: PathBuf,
-        /// How long we waited.
-        waited: Duration,
-    },
-    /// The rewritten file would not read back as the old rows plus the new one.
-    #[error(
-        "{source_name}: found that the rewritten file would not read back as the old rows plus the new one ({detail}), expected an exact round trip; nothing was written"
-    )]
-    RoundTrip {
-        /// The file.
-        source_name: String,
-        /// The first difference.
-        detail: String,
-    },
-    /// Reading, writing, syncing or renaming failed.
-    #[error("{}: cannot {action}", .path.display())]
-    Io {
-        /// The file or directory involved.
-        path: PathBuf,
-        /// What was being done (`read the visits file`).
-        action: &'static str,
-        /// The failure.
-        #[source]
-        source: io::Error,
-    },
-}
-
-impl From<crate::output_file::OutputError> for AppendError {
-    fn from(err: crate::output_file::OutputError) -> Self {
-        use crate::output_file::OutputError;
-        match err {
-            OutputError::Refused {
-                path,
-                found,
-                expected,
-            } => AppendError::Target {
-                path,
-                found,
-                expected,
-            },
-            OutputError::Io(crate::output_file::FileIoError {
-                path,
-                action,
-                source,
-            }) => AppendError::Io {
-                path,
-                action,
-                source,
-            },
-        }
-    }
 }
 
 /// Checks that `visit` could be saved to the visits file at `path`, doing every part of a
@@ -484,89 +392,6 @@ fn wanted_columns(instruments: &[&Instrument]) -> Vec<String> {
         .iter()
         .flat_map(|instrument| instrument_columns(instrument))
         .collect()
-}
-
-/// Checks the visit and turns it into `(column, cell)` pairs.
-fn visit_cells(visit: &Visit<'_>) -> Result<Vec<(String, String)>, AppendError> {
-    let invalid = |found: String, expected: &str| AppendError::Visit {
-        patient_id: visit.patient_id.clone(),
-        found,
-        expected: expected.to_owned(),
-    };
-    if visit.patient_id.trim().is_empty() {
-        return Err(invalid(
-            "a blank patient id".into(),
-            "a patient id to save under",
-        ));
-    }
-    if visit.forms.is_empty() {
-        return Err(invalid("no instruments".into(), "at least one instrument"));
-    }
-    let mut cells = vec![
-        (PATIENT_COLUMN.to_owned(), visit.patient_id.clone()),
-        (DATE_COLUMN.to_owned(), visit.date.to_string()),
-    ];
-    for (index, form) in visit.forms.iter().enumerate() {
-        let instrument = form.instrument;
-        if visit.forms[..index]
-            .iter()
-            .any(|f| f.instrument.id == instrument.id)
-        {
-            return Err(invalid(
-                format!("`{}` twice", instrument.id),
-                "each instrument once per visit",
-            ));
-        }
-        if form.items.len() != instrument.item_count()
-            || form.extras.len() != instrument.extra_items.len()
-        {
-            return Err(invalid(
-                format!(
-                    "{} item and {} unscored answers for `{}`",
-                    form.items.len(),
-                    form.extras.len(),
-                    instrument.id
-                ),
-                &format!(
-                    "{} and {}",
-                    instrument.item_count(),
-                    instrument.extra_items.len()
-                ),
-            ));
-        }
-        let scales = std::iter::repeat_n(&instrument.scale, form.items.len())
-            .chain(instrument.extra_items.iter().map(|e| &e.scale));
-        let answers = form.items.iter().chain(&form.extras);
-        for ((column, answer), scale) in instrument_columns(instrument)
-            .into_iter()
-            .zip(answers)
-            .zip(scales)
-        {
-            let cell = answer_cell(*answer, scale).ok_or_else(|| {
-                invalid(
-                    format!("an unusable answer in `{column}`"),
-                    &format!("a value from {} to {}, or blank", scale.min, scale.max),
-                )
-            })?;
-            cells.push((column, cell));
-        }
-    }
-    Ok(cells)
-}
-
-fn answer_cell(answer: Answer, scale: &Scale) -> Option<String> {
-    match answer {
-        Answer::Value(value) if scale.contains(value) => Some(value.to_string()),
-        Answer::Missing => Some(String::new()),
-        Answer::Value(_) | Answer::Invalid => None,
-    }
-}
-
-fn cell_for<'c>(cells: &'c [(String, String)], column: &str) -> &'c str {
-    cells
-        .iter()
-        .find(|(name, _)| name == column)
-        .map_or("", |(_, cell)| cell.as_str())
 }
 
 #[cfg(test)]
