@@ -5,9 +5,10 @@ use std::io;
 
 use jiff::civil::Date;
 
+use super::DateFormat;
 use super::line_endings::{LineEndings, SkipBom};
+use super::read_errors::{check_unclosed_quote, io_error, not_utf8, unequal_fields};
 use super::rows::{Row, RowReader};
-use super::{DateFormat, check_unclosed_quote, io_error, not_utf8, unequal_fields};
 use crate::columns::{Columns, DATE_COLUMN, PATIENT_COLUMN, column_names, column_owner};
 use crate::error::{BatchError, BatchErrorKind, HeaderProblem, Location};
 use crate::registry::Registry;
