@@ -51,7 +51,7 @@ use std::time::Duration;
 use jiff::civil::Date;
 
 use crate::batch::line_after;
-use crate::columns::instrument_columns;
+use crate::columns::{Columns, instrument_columns};
 pub use crate::columns::{DATE_COLUMN, PATIENT_COLUMN};
 use crate::instrument::Instrument;
 use crate::score::Answer;
@@ -215,7 +215,9 @@ pub(crate) fn check_contents(
 /// Rows with the visit's patient and date (compared as `score` reads them: trimmed, the date
 /// as a calendar date) where one of the visit's instruments has an answered item.
 fn find_repeats(parsed: &ParsedFile<'_>, visit: &Visit<'_>) -> Vec<Repeat> {
-    let column = |name: &str| parsed.header.iter().position(|h| h == name);
+    // `layout` has already refused a header where these names are not unique.
+    let columns = Columns::new(&parsed.header);
+    let column = |name: &str| columns.find(name).ok().flatten();
     let (Some(patient), Some(date)) = (column(PATIENT_COLUMN), column(DATE_COLUMN)) else {
         return Vec::new();
     };
