@@ -3,14 +3,14 @@
 //! One layer for every reader of the file: `score` and `trend` (`batch::header`, which adds
 //! the column renames, the choice of date column and the rule that an instrument's items are
 //! all present or none) and `enter --append` (`visits::layout`, which adds the columns a
-//! visit needs). Both name a column the same way ([`column_names`]: a byte-order mark off the
-//! first cell, whitespace trimmed), find it the same way ([`Columns::find`]: by exact name,
+//! visit needs). Both name a column the same way (`column_names`: a byte-order mark off the
+//! first cell, whitespace trimmed), find it the same way (`Columns::find`: by exact name,
 //! and a name used twice is an error only when it is looked up) and agree on which
-//! instrument owns which column ([`Columns::instrument`]: `<id>_<n>` for item `n`,
+//! instrument owns which column (`Columns::instrument`: `<id>_<n>` for item `n`,
 //! `<id>_<extra id>` for an unscored item).
 //!
-//! Where the two differ, on purpose: `enter` reads only the default [`PATIENT_COLUMN`] and
-//! [`DATE_COLUMN`] names (it writes the file, so the file must read with `score`'s defaults),
+//! Where the two differ, on purpose: `enter` reads only the default `PATIENT_COLUMN` and
+//! `DATE_COLUMN` names (it writes the file, so the file must read with `score`'s defaults),
 //! refuses a file whose dates are not all `YYYY-MM-DD` (`score` reads other layouts with
 //! `--date-format` and reports a bad date per row), and accepts a header with none of an
 //! instrument's columns (it adds them), where `score` needs at least one instrument.

@@ -31,7 +31,7 @@ pub struct BatchOptions {
     /// visits and finds repeats anywhere in the file itself.
     pub report_repeats: bool,
     /// Read only these patients' rows; the others are counted in
-    /// [`BatchSummary::not_selected`] and neither scored nor reported. `None` reads everyone.
+    /// [`BatchSummary::not_selected`](super::BatchSummary::not_selected) and neither scored nor reported. `None` reads everyone.
     pub patients: Option<HashSet<String>>,
 }
 
