@@ -24,6 +24,7 @@
 
 pub mod answer;
 pub mod batch;
+pub mod columns;
 pub mod csv_cell;
 pub mod error;
 pub mod instrument;

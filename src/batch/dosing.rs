@@ -5,11 +5,12 @@ use std::io;
 
 use jiff::civil::Date;
 
+use super::DateFormat;
 use super::line_endings::{LineEndings, SkipBom};
-use super::records::{Record, RecordReader};
-use super::{DateFormat, check_unclosed_quote, io_error, not_utf8, unequal_fields};
+use super::read_errors::{check_unclosed_quote, io_error, not_utf8, unequal_fields};
+use super::rows::{Row, RowReader};
+use crate::columns::{Columns, DATE_COLUMN, PATIENT_COLUMN, column_names, column_owner};
 use crate::error::{BatchError, BatchErrorKind, HeaderProblem, Location};
-use crate::instrument::Instrument;
 use crate::registry::Registry;
 use crate::trend::Dosing;
 
@@ -35,29 +36,19 @@ pub fn read_dosing<R: io::Read>(
     date_format: &DateFormat,
     registry: &Registry,
 ) -> Result<DosingSchedule, BatchError> {
-    let mut reader = RecordReader::new(LineEndings::new(SkipBom::new(input), b','), b',');
-    let mut record = Record::default();
-    reader
-        .read(&mut record)
-        .map_err(|err| io_error(source, err))?;
+    let mut reader = RowReader::new(LineEndings::new(SkipBom::new(input), b','), b',');
+    let mut row = Row::default();
+    reader.read(&mut row).map_err(|err| io_error(source, err))?;
     check_unclosed_quote(&reader, source)?;
-    let header_line = record.line().max(1);
-    let mut header = Vec::with_capacity(record.len());
-    for (index, field) in record.iter().enumerate() {
-        let text = std::str::from_utf8(field).map_err(|err| {
-            BatchError::new(
-                BatchErrorKind::NotUtf8,
-                Location::at(source, header_line, Some(index as u64 + 1)),
-                not_utf8(field, &err),
-            )
-        })?;
-        header.push(text.to_owned());
-    }
-    let find = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim_start_matches('\u{feff}').trim() == name)
-    };
+    let header_line = row.line().max(1);
+    let header = column_names(row.iter()).map_err(|bad| {
+        BatchError::new(
+            BatchErrorKind::NotUtf8,
+            Location::at(source, header_line, Some(bad.index as u64 + 1)),
+            not_utf8(bad.cell, &bad.error),
+        )
+    })?;
+    let columns = Columns::new(&header);
     let header_error = |problem: HeaderProblem, message: String| {
         BatchError::new(
             BatchErrorKind::Header(problem),
@@ -67,20 +58,34 @@ pub fn read_dosing<R: io::Read>(
     };
     if let Some((column, instrument)) = header
         .iter()
-        .find_map(|h| item_column_owner(registry, h.trim()).map(|i| (h, i)))
+        .find_map(|h| column_owner(registry, h).map(|i| (h, i)))
     {
         return Err(header_error(
             HeaderProblem::WrongFile,
             format!(
                 "expected a dosing schedule, found the `{}` item column `{}`: this looks like a visits file; {EXPECTED}",
-                instrument.id,
-                column.trim()
+                instrument.id, column
             ),
         ));
     }
     // symscore's own results (`score` and `trend` output) hold `patient_id` and `date` too,
     // one row per administration: read as a schedule, every scored visit would be a dosing.
-    if RESULT_COLUMNS.iter().all(|name| find(name).is_some()) {
+    let find = |name: &str| {
+        columns.find(name).map_err(|ambiguous| {
+            header_error(
+                HeaderProblem::AmbiguousColumn,
+                format!(
+                    "expected one column named `{name}`, found {} (columns {}); {EXPECTED}",
+                    ambiguous.indices.len(),
+                    ambiguous.numbers()
+                ),
+            )
+        })
+    };
+    if RESULT_COLUMNS
+        .iter()
+        .all(|name| columns.find(name).is_ok_and(|found| found.is_some()))
+    {
         return Err(header_error(
             HeaderProblem::WrongFile,
             format!(
@@ -98,9 +103,9 @@ pub fn read_dosing<R: io::Read>(
             ),
         )
     };
-    let patient = find("patient_id").ok_or_else(|| missing("patient_id"))?;
-    let date = find("date").ok_or_else(|| missing("date"))?;
-    let label = find("label");
+    let patient = find(PATIENT_COLUMN)?.ok_or_else(|| missing(PATIENT_COLUMN))?;
+    let date = find(DATE_COLUMN)?.ok_or_else(|| missing(DATE_COLUMN))?;
+    let label = find("label")?;
 
     // Each patient's sessions, in order of first appearance, found by id; and the line of each
     // (patient, dosing date), to name both rows of a repeat. Keyed by the patient's position,
@@ -110,14 +115,11 @@ pub fn read_dosing<R: io::Read>(
     let mut sessions: Vec<(String, Vec<Dosing>)> = Vec::new();
     let mut position: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
     let mut first_line: foldhash::HashMap<(usize, Date), u64> = foldhash::HashMap::default();
-    while reader
-        .read(&mut record)
-        .map_err(|err| io_error(source, err))?
-    {
+    while reader.read(&mut row).map_err(|err| io_error(source, err))? {
         check_unclosed_quote(&reader, source)?;
-        let line = record.line();
-        if record.len() != header.len() {
-            return Err(unequal_fields(source, line, header.len(), record.len()));
+        let line = row.line();
+        if row.len() != header.len() {
+            return Err(unequal_fields(source, line, header.len(), row.len()));
         }
         let cell_error = |index: usize, kind: BatchErrorKind, message: String| {
             BatchError::new(
@@ -127,7 +129,7 @@ pub fn read_dosing<R: io::Read>(
             )
         };
         let cell = |index: usize| {
-            let bytes = record.get(index).unwrap_or_default();
+            let bytes = row.get(index).unwrap_or_default();
             std::str::from_utf8(bytes)
                 .map_err(|err| cell_error(index, BatchErrorKind::NotUtf8, not_utf8(bytes, &err)))
         };
@@ -177,22 +179,6 @@ pub fn read_dosing<R: io::Read>(
 }
 
 /// The instrument whose item (or extra item) column `name` is: `phq9_1`, `phq9_difficulty`.
-fn item_column_owner<'r>(registry: &'r Registry, name: &str) -> Option<&'r Instrument> {
-    registry.iter().find(|instrument| {
-        let Some(rest) = name
-            .strip_prefix(instrument.id.as_str())
-            .and_then(|r| r.strip_prefix('_'))
-        else {
-            return false;
-        };
-        // Exactly as the visits reader names items: `phq9_1`, not `phq9_01` or `phq9_+1`.
-        let numbered = rest.parse::<usize>().is_ok_and(|n| {
-            (1..=instrument.item_count()).contains(&n) && instrument.item_column(n) == name
-        });
-        numbered || instrument.extra_items.iter().any(|e| e.id == rest)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +222,26 @@ mod tests {
             err,
             "d.csv:4: patient `P1` has a second dosing row for 2026-03-02 (the first is line 2); expected one row per dosing session: merge the two rows, keeping the right label"
         );
+    }
+
+    /// Two `date` columns: which one holds the dosing dates is a guess, so the header is
+    /// refused as `score` refuses it, rather than the first one silently read.
+    #[test]
+    fn a_duplicate_used_column_is_refused_as_in_a_visits_file() {
+        let err =
+            read("patient_id,date,label,date\nP1,2026-03-02,MDMA 1,2026-04-02\n").unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &BatchErrorKind::Header(HeaderProblem::AmbiguousColumn)
+        );
+        assert!(
+            err.to_string()
+                .starts_with("d.csv:1: expected one column named `date`, found 2 (columns 2, 4)"),
+            "{err}"
+        );
+        // A duplicate column nobody reads is harmless, and names are trimmed.
+        let schedule = read(" patient_id , date ,note,note\nP1,2026-03-02,a,b\n").unwrap();
+        assert_eq!(schedule["P1"].len(), 1);
     }
 
     #[test]

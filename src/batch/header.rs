@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::answer::show_cell;
+use crate::columns::{
+    AmbiguousColumn, Columns, DATE_COLUMN, instrument_columns, item_number, list_names,
+};
 use crate::error::{HeaderProblem, RenameProblem};
 use crate::instrument::Instrument;
 use crate::registry::Registry;
@@ -53,9 +55,6 @@ pub(crate) struct HeaderRequest<'a> {
     pub(crate) only: &'a [String],
 }
 
-/// The conventional date column, used when the user names none.
-const DEFAULT_DATE_COLUMN: &str = "date";
-
 /// Why a header does not fit, and the message that says so.
 pub(crate) type Problem = (HeaderProblem, String);
 
@@ -65,27 +64,11 @@ pub(crate) fn plan_columns<'i>(
     request: &HeaderRequest<'_>,
 ) -> Result<ColumnPlan<'i>, Problem> {
     let names = apply_renames(header, request.renames)?;
-    let mut positions: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (index, name) in names.iter().enumerate() {
-        positions.entry(name.as_str()).or_default().push(index);
-    }
-    // A used name must be unambiguous; unused duplicates (two `notes` columns) are harmless.
-    let find = |name: &str| -> Result<Option<usize>, Problem> {
-        match positions.get(name).map(Vec::as_slice) {
-            None | Some([]) => Ok(None),
-            Some([one]) => Ok(Some(*one)),
-            Some(many) => Err((
-                HeaderProblem::AmbiguousColumn,
-                format!(
-                    "expected one column named `{name}`, found {} (columns {})",
-                    many.len(),
-                    many.iter()
-                        .map(|i| (i + 1).to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )),
-        }
+    let columns = Columns::new(&names);
+    let find = |name: &str| {
+        columns
+            .find(name)
+            .map_err(|ambiguous| ambiguous_problem(&ambiguous))
     };
 
     let patient = find(request.patient_column)?.ok_or_else(|| {
@@ -120,13 +103,13 @@ pub(crate) fn plan_columns<'i>(
                 format!("expected the date column `{name}`, found columns {found}"),
             )
         })?),
-        None => find(DEFAULT_DATE_COLUMN)?,
+        None => find(DATE_COLUMN)?,
     };
     if request.date_required && date.is_none() {
         return Err((
             HeaderProblem::NoDateColumn,
             format!(
-                "expected a date column `{DEFAULT_DATE_COLUMN}`, found columns {}",
+                "expected a date column `{DATE_COLUMN}`, found columns {}",
                 list_names(&names)
             ),
         ));
@@ -147,21 +130,21 @@ pub(crate) fn plan_columns<'i>(
             }
             continue;
         }
-        let mut items = Vec::new();
-        let mut absent = Vec::new();
-        for number in 1..=instrument.item_count() {
-            let column = instrument.item_column(number);
-            match find(&column)? {
-                Some(index) => items.push(index),
-                None => absent.push(column),
-            }
-        }
-        let mut extras = Vec::new();
-        for (extra_index, extra) in instrument.extra_items.iter().enumerate() {
-            if let Some(index) = find(&instrument.extra_column(extra))? {
-                extras.push((index, extra_index));
-            }
-        }
+        let lookup = columns
+            .instrument(instrument)
+            .map_err(|ambiguous| ambiguous_problem(&ambiguous))?;
+        let items: Vec<usize> = lookup.items.iter().flatten().copied().collect();
+        let absent: Vec<String> = (1..=instrument.item_count())
+            .zip(&lookup.items)
+            .filter(|(_, index)| index.is_none())
+            .map(|(number, _)| instrument.item_column(number))
+            .collect();
+        let extras: Vec<(usize, usize)> = lookup
+            .extras
+            .iter()
+            .enumerate()
+            .filter_map(|(extra_index, index)| Some(((*index)?, extra_index)))
+            .collect();
         if items.is_empty() && extras.is_empty() {
             if request.only.contains(&instrument.id) {
                 return Err((
@@ -210,8 +193,7 @@ pub(crate) fn plan_columns<'i>(
         .iter()
         .filter(|name| {
             instruments.iter().any(|c| {
-                name.strip_prefix(&format!("{}_", c.instrument.id))
-                    .and_then(|rest| rest.parse::<usize>().ok())
+                item_number(c.instrument, name)
                     .is_some_and(|n| n == 0 || n > c.instrument.item_count())
             })
         })
@@ -236,14 +218,11 @@ fn case_mismatched(names: &[String], registry: &Registry) -> Vec<(String, String
     let mut add = |column: String| {
         known.insert(column.to_lowercase(), column);
     };
-    add(DEFAULT_DATE_COLUMN.to_owned());
+    add(DATE_COLUMN.to_owned());
     for instrument in registry.iter() {
-        for number in 1..=instrument.item_count() {
-            add(instrument.item_column(number));
-        }
-        for extra in &instrument.extra_items {
-            add(instrument.extra_column(extra));
-        }
+        instrument_columns(instrument)
+            .into_iter()
+            .for_each(&mut add);
     }
     names
         .iter()
@@ -351,15 +330,15 @@ pub fn shown_delimiter(delimiter: char) -> String {
     }
 }
 
-fn list_names(names: &[String]) -> String {
-    const SHOWN: usize = 12;
-    let mut listed: Vec<String> = names
-        .iter()
-        .take(SHOWN)
-        .map(|n| format!("`{}`", show_cell(n)))
-        .collect();
-    if names.len() > SHOWN {
-        listed.push(format!("and {} more", names.len() - SHOWN));
-    }
-    listed.join(", ")
+/// A name more than one column has, in the library's words.
+fn ambiguous_problem(ambiguous: &AmbiguousColumn) -> Problem {
+    (
+        HeaderProblem::AmbiguousColumn,
+        format!(
+            "expected one column named `{}`, found {} (columns {})",
+            ambiguous.name,
+            ambiguous.indices.len(),
+            ambiguous.numbers()
+        ),
+    )
 }

@@ -256,6 +256,16 @@ impl<R: Read> Read for LineEndings<R> {
     }
 }
 
+/// The 1-based line that starts right after `bytes`, counted as every reader of a visits
+/// file counts lines (the one count, so that `enter` and `score` name the same line): `\n`,
+/// `\r\n` and a lone `\r` each end one line, inside quoted cells too.
+pub(crate) fn line_after(bytes: &[u8]) -> u64 {
+    let mut lines = LineEndings::new(bytes, b',');
+    // Reading a slice cannot fail, and the normalised bytes themselves are not needed.
+    let _ = io::copy(&mut lines, &mut io::sink());
+    lines.line
+}
+
 /// Drops the UTF-8 byte-order marks that start the input, however its first reads split them.
 ///
 /// csv-core strips a BOM only when its first buffer holds all three bytes, and a pipe may

@@ -30,36 +30,39 @@
 //! a problem before the first question rather than after the last.
 //!
 //! [`plan_append`] is the pure core (bytes in, bytes out) that [`append_visit`] wraps in the
-//! locking and file handling. `csv_bytes` reads and writes the CSV at the byte level; `file`
-//! does the locking, the temporary file, the syncs and the rename.
+//! locking and file handling. `csv_bytes` reads the existing file at the byte level, `layout`
+//! finds the visit's columns in its header (with the header layer every reader shares,
+//! [`crate::columns`]), `cells` and `encode` make and check the new bytes, and `file` does
+//! the locking, the temporary file, the syncs and the rename.
 
+mod cells;
 mod csv_bytes;
+mod encode;
+mod error;
 mod file;
+mod layout;
 
+pub use error::AppendError;
 pub use file::lock_path;
 
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use jiff::civil::Date;
 
-use crate::error::Location;
-use crate::instrument::{Instrument, Scale};
+use crate::batch::line_after;
+use crate::columns::{Columns, instrument_columns};
+pub use crate::columns::{DATE_COLUMN, PATIENT_COLUMN};
+use crate::instrument::Instrument;
 use crate::score::Answer;
-use csv_bytes::{
-    Layout, ParsedFile, Terminator, encode_fields, encode_record, has_records, line_of, verify,
-    verify_records,
-};
+use cells::{cell_for, visit_cells};
+use csv_bytes::{ParsedFile, has_rows};
+use encode::{Terminator, encode_fields, encode_row, verify, verify_rows};
 use file::{
     acquire_lock, check_directory, check_lock, inspect_target, read_existing, replace_file,
     resolve_target,
 };
-
-/// The patient id column that `enter` writes and `score` reads by default.
-pub const PATIENT_COLUMN: &str = "patient_id";
-/// The visit date column that `enter` writes and `score` reads by default.
-pub const DATE_COLUMN: &str = "date";
+use layout::Layout;
 
 /// One visit: a patient, a date, and the instruments given at it.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,19 +95,6 @@ impl<'i> Form<'i> {
             extras: vec![Answer::Missing; instrument.extra_items.len()],
         }
     }
-}
-
-/// The columns an instrument occupies in a visits file: items, then unscored items.
-pub(crate) fn instrument_columns(instrument: &Instrument) -> Vec<String> {
-    (1..=instrument.item_count())
-        .map(|number| instrument.item_column(number))
-        .chain(
-            instrument
-                .extra_items
-                .iter()
-                .map(|extra| instrument.extra_column(extra)),
-        )
-        .collect()
 }
 
 /// How [`append_visit`] behaves.
@@ -169,102 +159,6 @@ pub struct AppendPlan {
     pub appended: Appended,
 }
 
-/// Why a visit could not be saved. Nothing was written when this is returned.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum AppendError {
-    /// The existing file cannot safely take the row: a missing column, a malformed row.
-    #[error("{location}: found {found}, expected {expected}")]
-    File {
-        /// Where in the file.
-        location: Location,
-        /// What is there.
-        found: String,
-        /// What a save needs.
-        expected: String,
-    },
-    /// The visit itself is unusable (a caller bug or unchecked input).
-    #[error("visit for patient `{patient_id}`: found {found}, expected {expected}")]
-    Visit {
-        /// The patient, for the message.
-        patient_id: String,
-        /// What is wrong.
-        found: String,
-        /// What is needed.
-        expected: String,
-    },
-    /// The path cannot be saved to safely: not a regular file, a file with several names, a
-    /// file this user cannot write or may not replace, a name too long, an unusable lock file.
-    #[error("{}: found {found}, expected {expected}", .path.display())]
-    Target {
-        /// The visits file (or its lock file).
-        path: PathBuf,
-        /// What is there.
-        found: String,
-        /// What a save needs.
-        expected: String,
-    },
-    /// Another process holds the lock for longer than the timeout.
-    #[error(
-        "{}: found the visits file locked by another process for {} s, expected it to be released within a few seconds (is another `symscore enter` stuck?)",
-        .lock_path.display(),
-        .waited.as_secs()
-    )]
-    Locked {
-        /// The lock file.
-        lock_path: PathBuf,
-        /// How long we waited.
-        waited: Duration,
-    },
-    /// The rewritten file would not read back as the old rows plus the new one.
-    #[error(
-        "{source_name}: found that the rewritten file would not read back as the old rows plus the new one ({detail}), expected an exact round trip; nothing was written"
-    )]
-    RoundTrip {
-        /// The file.
-        source_name: String,
-        /// The first difference.
-        detail: String,
-    },
-    /// Reading, writing, syncing or renaming failed.
-    #[error("{}: cannot {action}", .path.display())]
-    Io {
-        /// The file or directory involved.
-        path: PathBuf,
-        /// What was being done (`read the visits file`).
-        action: &'static str,
-        /// The failure.
-        #[source]
-        source: io::Error,
-    },
-}
-
-impl From<crate::output_file::OutputError> for AppendError {
-    fn from(err: crate::output_file::OutputError) -> Self {
-        use crate::output_file::OutputError;
-        match err {
-            OutputError::Refused {
-                path,
-                found,
-                expected,
-            } => AppendError::Target {
-                path,
-                found,
-                expected,
-            },
-            OutputError::Io(crate::output_file::FileIoError {
-                path,
-                action,
-                source,
-            }) => AppendError::Io {
-                path,
-                action,
-                source,
-            },
-        }
-    }
-}
-
 /// Checks that `visit` could be saved to the visits file at `path`, doing every part of a
 /// save that can fail except the write itself, so that a problem is found before anyone types
 /// twenty answers:
@@ -297,11 +191,11 @@ pub(crate) fn check_contents(
     visit: &Visit<'_>,
 ) -> Result<FileCheck, AppendError> {
     let instruments: Vec<&Instrument> = visit.forms.iter().map(|f| f.instrument).collect();
-    let parsed = match existing.filter(|b| has_records(b)) {
+    let parsed = match existing.filter(|b| has_rows(b)) {
         Some(bytes) => Some(ParsedFile::parse(source, bytes)?),
         None => None,
     };
-    let Some(parsed) = parsed.filter(|p| !p.records.is_empty()) else {
+    let Some(parsed) = parsed.filter(|p| !p.rows.is_empty()) else {
         let mut added = vec![PATIENT_COLUMN.to_owned(), DATE_COLUMN.to_owned()];
         added.extend(wanted_columns(&instruments));
         return Ok(FileCheck {
@@ -321,7 +215,9 @@ pub(crate) fn check_contents(
 /// Rows with the visit's patient and date (compared as `score` reads them: trimmed, the date
 /// as a calendar date) where one of the visit's instruments has an answered item.
 fn find_repeats(parsed: &ParsedFile<'_>, visit: &Visit<'_>) -> Vec<Repeat> {
-    let column = |name: &str| parsed.header.iter().position(|h| h == name);
+    // `layout` has already refused a header where these names are not unique.
+    let columns = Columns::new(&parsed.header);
+    let column = |name: &str| columns.find(name).ok().flatten();
     let (Some(patient), Some(date)) = (column(PATIENT_COLUMN), column(DATE_COLUMN)) else {
         return Vec::new();
     };
@@ -332,7 +228,7 @@ fn find_repeats(parsed: &ParsedFile<'_>, visit: &Visit<'_>) -> Vec<Repeat> {
             .to_owned()
     };
     let mut repeats = Vec::new();
-    for record in parsed.records.iter().skip(1) {
+    for record in parsed.rows.iter().skip(1) {
         if cell(&record.fields, patient) != visit.patient_id.trim()
             || crate::batch::DateFormat::Iso
                 .parse(&cell(&record.fields, date))
@@ -391,13 +287,13 @@ pub fn plan_append(
     let cells = visit_cells(visit)?;
     let instruments: Vec<&Instrument> = visit.forms.iter().map(|f| f.instrument).collect();
     let existing = existing.unwrap_or_default();
-    let parsed = if has_records(existing) {
+    let parsed = if has_rows(existing) {
         Some(ParsedFile::parse(source, existing)?)
     } else {
         None
     };
 
-    let Some(parsed) = parsed.filter(|p| !p.records.is_empty()) else {
+    let Some(parsed) = parsed.filter(|p| !p.rows.is_empty()) else {
         // New (or empty, or only blank lines and a byte-order mark) file: whatever is there
         // is kept (a byte-order mark says the file is UTF-8, which Excel needs to see), then
         // the header, then the row.
@@ -405,9 +301,9 @@ pub fn plan_append(
         header.extend(wanted_columns(&instruments));
         let row: Vec<&str> = header.iter().map(|name| cell_for(&cells, name)).collect();
         let mut bytes = existing.to_vec();
-        bytes.extend(encode_record(&header, Terminator::Lf)?);
-        let line = line_of(&bytes);
-        bytes.extend(encode_record(&row, Terminator::Lf)?);
+        bytes.extend(encode_row(&header, Terminator::Lf)?);
+        let line = line_after(&bytes);
+        bytes.extend(encode_row(&row, Terminator::Lf)?);
         verify(source, &bytes, &[], &header, &row)?;
         return Ok(AppendPlan {
             bytes,
@@ -433,16 +329,16 @@ pub fn plan_append(
 
     let mut bytes = Vec::with_capacity(existing.len() + 256);
     let mut copied = 0;
-    for (index, record) in parsed.records.iter().enumerate() {
-        // Everything up to the end of this record's last cell, verbatim…
-        bytes.extend_from_slice(&existing[copied..record.content.end]);
+    for (index, row) in parsed.rows.iter().enumerate() {
+        // Everything up to the end of this row's last cell, verbatim…
+        bytes.extend_from_slice(&existing[copied..row.content.end]);
         // …then the new (blank) cells; the line ending that follows is copied next time.
         if index == 0 {
             bytes.extend_from_slice(&added_header);
         } else {
             bytes.extend_from_slice(blanks.as_bytes());
         }
-        copied = record.content.end;
+        copied = row.content.end;
     }
     bytes.extend_from_slice(&existing[copied..]);
     if !matches!(bytes.last(), Some(b'\n' | b'\r')) {
@@ -463,24 +359,24 @@ pub fn plan_append(
             }
         })
         .collect();
-    let line = line_of(&bytes);
-    bytes.extend(encode_record(&row, terminator)?);
+    let line = line_after(&bytes);
+    bytes.extend(encode_row(&row, terminator)?);
 
-    let mut expected_header = parsed.records[0].fields.clone();
+    let mut expected_header = parsed.rows[0].fields.clone();
     for name in &layout.added {
         expected_header.push_field(name.as_bytes());
     }
-    let expected_rows: Vec<csv::ByteRecord> = parsed.records[1..]
+    let expected_rows: Vec<csv::ByteRecord> = parsed.rows[1..]
         .iter()
-        .map(|record| {
-            let mut fields = record.fields.clone();
+        .map(|row| {
+            let mut fields = row.fields.clone();
             for _ in &layout.added {
                 fields.push_field(b"");
             }
             fields
         })
         .collect();
-    verify_records(source, &bytes, &expected_header, &expected_rows, &row)?;
+    verify_rows(source, &bytes, &expected_header, &expected_rows, &row)?;
     Ok(AppendPlan {
         bytes,
         appended: Appended {
@@ -498,89 +394,6 @@ fn wanted_columns(instruments: &[&Instrument]) -> Vec<String> {
         .iter()
         .flat_map(|instrument| instrument_columns(instrument))
         .collect()
-}
-
-/// Checks the visit and turns it into `(column, cell)` pairs.
-fn visit_cells(visit: &Visit<'_>) -> Result<Vec<(String, String)>, AppendError> {
-    let invalid = |found: String, expected: &str| AppendError::Visit {
-        patient_id: visit.patient_id.clone(),
-        found,
-        expected: expected.to_owned(),
-    };
-    if visit.patient_id.trim().is_empty() {
-        return Err(invalid(
-            "a blank patient id".into(),
-            "a patient id to save under",
-        ));
-    }
-    if visit.forms.is_empty() {
-        return Err(invalid("no instruments".into(), "at least one instrument"));
-    }
-    let mut cells = vec![
-        (PATIENT_COLUMN.to_owned(), visit.patient_id.clone()),
-        (DATE_COLUMN.to_owned(), visit.date.to_string()),
-    ];
-    for (index, form) in visit.forms.iter().enumerate() {
-        let instrument = form.instrument;
-        if visit.forms[..index]
-            .iter()
-            .any(|f| f.instrument.id == instrument.id)
-        {
-            return Err(invalid(
-                format!("`{}` twice", instrument.id),
-                "each instrument once per visit",
-            ));
-        }
-        if form.items.len() != instrument.item_count()
-            || form.extras.len() != instrument.extra_items.len()
-        {
-            return Err(invalid(
-                format!(
-                    "{} item and {} unscored answers for `{}`",
-                    form.items.len(),
-                    form.extras.len(),
-                    instrument.id
-                ),
-                &format!(
-                    "{} and {}",
-                    instrument.item_count(),
-                    instrument.extra_items.len()
-                ),
-            ));
-        }
-        let scales = std::iter::repeat_n(&instrument.scale, form.items.len())
-            .chain(instrument.extra_items.iter().map(|e| &e.scale));
-        let answers = form.items.iter().chain(&form.extras);
-        for ((column, answer), scale) in instrument_columns(instrument)
-            .into_iter()
-            .zip(answers)
-            .zip(scales)
-        {
-            let cell = answer_cell(*answer, scale).ok_or_else(|| {
-                invalid(
-                    format!("an unusable answer in `{column}`"),
-                    &format!("a value from {} to {}, or blank", scale.min, scale.max),
-                )
-            })?;
-            cells.push((column, cell));
-        }
-    }
-    Ok(cells)
-}
-
-fn answer_cell(answer: Answer, scale: &Scale) -> Option<String> {
-    match answer {
-        Answer::Value(value) if scale.contains(value) => Some(value.to_string()),
-        Answer::Missing => Some(String::new()),
-        Answer::Value(_) | Answer::Invalid => None,
-    }
-}
-
-fn cell_for<'c>(cells: &'c [(String, String)], column: &str) -> &'c str {
-    cells
-        .iter()
-        .find(|(name, _)| name == column)
-        .map_or("", |(_, cell)| cell.as_str())
 }
 
 #[cfg(test)]
