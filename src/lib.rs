@@ -22,7 +22,7 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod answer;
+pub mod answer_cell;
 pub mod batch;
 pub mod csv_cell;
 pub mod error;
@@ -35,7 +35,7 @@ pub mod shown_text;
 pub mod trend;
 pub mod visits;
 
-pub use answer::{MissingTokens, parse_answer};
+pub use answer_cell::{MissingTokens, parse_answer};
 pub use error::{BatchError, DefinitionError, Location};
 pub use instrument::Instrument;
 pub use record::ScoreRecord;

@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::answer::show_cell;
 use crate::error::{HeaderProblem, RenameProblem};
 use crate::instrument::Instrument;
 use crate::registry::Registry;
+use crate::shown_text::show_cell;
 
 /// Where one instrument's columns are.
 #[derive(Debug, Clone)]

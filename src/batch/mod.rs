@@ -36,7 +36,7 @@ use records::{Record, RecordReader};
 use repeats::RepeatedVisits;
 pub use reread::{FileStamp, patients_are_grouped_in};
 
-use crate::answer::{MissingTokens, common_answer, parse_answer};
+use crate::answer_cell::{MissingTokens, common_answer, parse_answer};
 use crate::error::{BatchError, BatchErrorKind, HeaderProblem, Location};
 use crate::record::ScoreRecord;
 use crate::registry::Registry;

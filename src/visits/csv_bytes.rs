@@ -196,7 +196,9 @@ impl<'b> ParsedFile<'b> {
                 location: Location::at(source, self.line(record), Some(column as u64 + 1)),
                 found: format!(
                     "the date '{}', not written as YYYY-MM-DD",
-                    crate::answer::show_cell(&String::from_utf8_lossy(&cell[..cell.len().min(40)]))
+                    crate::shown_text::show_cell(&String::from_utf8_lossy(
+                        &cell[..cell.len().min(40)]
+                    ))
                 ),
                 expected: "every date in the file as YYYY-MM-DD, the only layout `enter` writes: \
                      a new row would mix two date layouts in one column, which `score` cannot \

@@ -65,7 +65,7 @@ pub(super) fn intro(options: &EnterOptions<'_>, check: Option<&FileCheck>) -> St
 /// A file name as the prompts show it: its control and bidirectional characters escaped, as
 /// every message shows them, so that a name cannot conceal the instructions that follow.
 pub(super) fn shown_path(path: &std::path::Path) -> String {
-    symscore::answer::show_cell(&path.display().to_string())
+    symscore::shown_text::show_cell(&path.display().to_string())
 }
 
 /// Warnings about earlier rows for the same patient, date and instrument.
