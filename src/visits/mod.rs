@@ -35,6 +35,7 @@
 
 mod csv_bytes;
 mod file;
+mod repeats;
 
 pub use file::lock_path;
 
@@ -46,6 +47,7 @@ use jiff::civil::Date;
 
 use crate::error::Location;
 use crate::instrument::{Instrument, Scale};
+use crate::repeated_visit::RepeatedVisit;
 use crate::score::Answer;
 use csv_bytes::{
     Layout, ParsedFile, Terminator, encode_fields, encode_record, has_records, line_of, verify,
@@ -55,6 +57,7 @@ use file::{
     acquire_lock, check_directory, check_lock, inspect_target, read_existing, replace_file,
     resolve_target,
 };
+use repeats::find_repeats;
 
 /// The patient id column that `enter` writes and `score` reads by default.
 pub const PATIENT_COLUMN: &str = "patient_id";
@@ -141,23 +144,15 @@ pub struct Appended {
 
 /// What saving to a file would involve, found without writing anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileCheck {
+pub struct FileCheck<'i> {
     /// Whether the file exists and has a header.
     pub exists: bool,
     /// Columns a save would add to the header, in order (all of them for a new file).
     pub added_columns: Vec<String>,
     /// Rows that already record one of these instruments for this patient on this date:
-    /// saving would add a second administration, which `score` reports as repeated.
-    pub repeats: Vec<Repeat>,
-}
-
-/// An earlier row with the same patient, date and instrument as the visit being entered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Repeat {
-    /// Its 1-based line.
-    pub line: u64,
-    /// The instrument id.
-    pub instrument: String,
+    /// saving would add a second administration, which `score` reports as repeated. Each
+    /// `line` is the new row's, each `earlier_line` an existing row's.
+    pub repeats: Vec<RepeatedVisit<'i>>,
 }
 
 /// The new file contents and what they change.
@@ -280,7 +275,7 @@ impl From<crate::output_file::OutputError> for AppendError {
 /// and instruments of `visit` matter, so it can be checked before any answer is known.
 /// Leaves nothing behind (the temporary file is removed, no lock file is created) and does
 /// not wait for the lock.
-pub fn check_visit_file(path: &Path, visit: &Visit<'_>) -> Result<FileCheck, AppendError> {
+pub fn check_visit_file<'i>(path: &Path, visit: &Visit<'i>) -> Result<FileCheck<'i>, AppendError> {
     let source = path.display().to_string();
     let target = inspect_target(path, resolve_target(path)?)?;
     check_directory(path, &target)?;
@@ -291,11 +286,11 @@ pub fn check_visit_file(path: &Path, visit: &Visit<'_>) -> Result<FileCheck, App
 
 /// The pure part of [`check_visit_file`]: whether `existing` (the file's bytes, `None` for
 /// no file) can take `visit`'s row.
-pub(crate) fn check_contents(
+pub(crate) fn check_contents<'i>(
     source: &str,
     existing: Option<&[u8]>,
-    visit: &Visit<'_>,
-) -> Result<FileCheck, AppendError> {
+    visit: &Visit<'i>,
+) -> Result<FileCheck<'i>, AppendError> {
     let instruments: Vec<&Instrument> = visit.forms.iter().map(|f| f.instrument).collect();
     let parsed = match existing.filter(|b| has_records(b)) {
         Some(bytes) => Some(ParsedFile::parse(source, bytes)?),
@@ -314,48 +309,8 @@ pub(crate) fn check_contents(
     Ok(FileCheck {
         exists: true,
         added_columns: layout.added,
-        repeats: find_repeats(&parsed, visit),
+        repeats: find_repeats(&parsed, existing.unwrap_or_default(), visit),
     })
-}
-
-/// Rows with the visit's patient and date (compared as `score` reads them: trimmed, the date
-/// as a calendar date) where one of the visit's instruments has an answered item.
-fn find_repeats(parsed: &ParsedFile<'_>, visit: &Visit<'_>) -> Vec<Repeat> {
-    let column = |name: &str| parsed.header.iter().position(|h| h == name);
-    let (Some(patient), Some(date)) = (column(PATIENT_COLUMN), column(DATE_COLUMN)) else {
-        return Vec::new();
-    };
-    let cell = |fields: &csv::ByteRecord, index: usize| {
-        std::str::from_utf8(fields.get(index).unwrap_or_default())
-            .unwrap_or_default()
-            .trim()
-            .to_owned()
-    };
-    let mut repeats = Vec::new();
-    for record in parsed.records.iter().skip(1) {
-        if cell(&record.fields, patient) != visit.patient_id.trim()
-            || crate::batch::DateFormat::Iso
-                .parse(&cell(&record.fields, date))
-                .ok()
-                != Some(visit.date)
-        {
-            continue;
-        }
-        for form in &visit.forms {
-            let instrument = form.instrument;
-            let answered = (1..=instrument.item_count()).any(|number| {
-                column(&instrument.item_column(number))
-                    .is_some_and(|index| !cell(&record.fields, index).is_empty())
-            });
-            if answered {
-                repeats.push(Repeat {
-                    line: parsed.line(record),
-                    instrument: instrument.id.clone(),
-                });
-            }
-        }
-    }
-    repeats
 }
 
 /// Appends `visit` to the visits file at `path`, creating it with a header if it does not

@@ -22,7 +22,7 @@ pub(super) fn display_name(instrument: &Instrument) -> String {
         .map_or_else(|| instrument.id.clone(), str::to_owned)
 }
 
-pub(super) fn intro(options: &EnterOptions<'_>, check: Option<&FileCheck>) -> String {
+pub(super) fn intro(options: &EnterOptions<'_>, check: Option<&FileCheck<'_>>) -> String {
     let names: Vec<String> = options
         .instruments
         .iter()
@@ -71,7 +71,7 @@ pub(super) fn shown_path(path: &std::path::Path) -> String {
 /// Warnings about earlier rows for the same patient, date and instrument.
 pub(super) fn repeat_warnings(
     options: &EnterOptions<'_>,
-    check: Option<&FileCheck>,
+    check: Option<&FileCheck<'_>>,
 ) -> Vec<String> {
     let (Some(path), Some(check)) = (&options.append, check) else {
         return Vec::new();
@@ -83,7 +83,7 @@ pub(super) fn repeat_warnings(
             format!(
                 "!! `{}` line {} already records {} for this patient on this date; saving adds a second administration, which `score` reports as repeated.",
                 shown_path(path),
-                repeat.line,
+                repeat.earlier_line,
                 repeat.instrument
             )
         })
