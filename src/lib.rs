@@ -22,7 +22,7 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod answer;
+pub mod answer_cell;
 pub mod batch;
 pub mod columns;
 pub mod csv_cell;
@@ -31,15 +31,17 @@ pub mod instrument;
 pub mod output_file;
 pub mod record;
 pub mod registry;
+pub mod repeated_visit;
 pub mod score;
 pub mod shown_text;
 pub mod trend;
 pub mod visits;
 
-pub use answer::{MissingTokens, parse_answer};
+pub use answer_cell::{MissingTokens, parse_answer};
 pub use error::{BatchError, DefinitionError, Location};
 pub use instrument::Instrument;
 pub use record::ScoreRecord;
 pub use registry::Registry;
+pub use repeated_visit::RepeatedVisit;
 pub use score::{Answer, ScoreReport, score};
 pub use visits::{AppendError, Visit, append_visit};

@@ -2,7 +2,7 @@
 
 use jiff::civil::Date;
 
-use crate::answer::show_cell;
+use crate::shown_text::show_cell;
 
 /// Visit years accepted (see [`DateFormat::parse`]).
 const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i16> = 1900..=2199;

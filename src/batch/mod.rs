@@ -33,9 +33,9 @@ use header::{ColumnPlan, HeaderRequest, plan_columns};
 pub(crate) use line_endings::line_after;
 use line_endings::{LineEndings, SkipBom};
 pub use options::BatchOptions;
-pub use outcome::{BatchSummary, Diagnostic, DiagnosticKind, Duplicate, RowOutcome, RowStatus};
+pub use outcome::{BatchSummary, Diagnostic, DiagnosticKind, RowOutcome, RowStatus};
 use read_errors::{check_unclosed_quote, io_error, not_utf8, unequal_fields};
-use repeats::RepeatedVisits;
+use repeats::PatientRowRepeats;
 pub use reread::{FileStamp, patients_are_grouped_in};
 use rows::{Row, RowReader};
 
@@ -52,7 +52,7 @@ pub struct BatchReader<'i, R> {
     options: BatchOptions,
     row: Row,
     summary: BatchSummary,
-    repeats: RepeatedVisits,
+    repeats: PatientRowRepeats,
     /// One instrument's answers, reused from form to form.
     answers: Vec<Answer>,
     /// Records of earlier rows with more administrations than the current one, kept to be
@@ -152,7 +152,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             options,
             row: raw_header,
             summary: BatchSummary::default(),
-            repeats: RepeatedVisits::default(),
+            repeats: PatientRowRepeats::default(),
             answers: Vec::new(),
             spare_records: Vec::new(),
         })
@@ -212,13 +212,13 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
 
     /// Reads and scores the next row into `outcome`, replacing what it held; `false` at the
     /// end of the input. At the end or on an error, `outcome` holds no records, diagnostics or
-    /// duplicates (its `line` is still the previous row's). Reusing one outcome for a whole file
+    /// repeats (its `line` is still the previous row's). Reusing one outcome for a whole file
     /// keeps the run free of per-row allocations.
     pub fn read_row(&mut self, outcome: &mut RowOutcome<'i>) -> Result<bool, BatchError> {
         // The previous row's records are scored into again, in place.
         let mut records = std::mem::take(&mut outcome.records);
         outcome.diagnostics.clear();
-        outcome.duplicates.clear();
+        outcome.repeats.clear();
         outcome.unselected_safety.clear();
         outcome.status = RowStatus::NotAdministered;
         loop {
@@ -238,7 +238,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         if self.options.report_repeats {
             self.repeats.check(&self.plan.instruments, outcome);
         }
-        self.summary.duplicates += outcome.duplicates.len() as u64;
+        self.summary.repeats += outcome.repeats.len() as u64;
         self.summary.rows += 1;
         self.summary.records += outcome.records.len() as u64;
         match outcome.status {

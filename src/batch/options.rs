@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::DateFormat;
-use crate::answer::MissingTokens;
+use crate::answer_cell::MissingTokens;
 use crate::columns::PATIENT_COLUMN;
 
 /// How to read the input.

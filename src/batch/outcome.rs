@@ -3,10 +3,9 @@
 
 use std::fmt;
 
-use jiff::civil::Date;
-
 use crate::error::Location;
 use crate::record::ScoreRecord;
+use crate::repeated_visit::RepeatedVisit;
 use crate::shown_text::show_cell;
 
 /// A problem with one cell that does not stop the run.
@@ -84,8 +83,9 @@ pub struct RowOutcome<'i> {
     pub diagnostics: Vec<Diagnostic>,
     /// How the row counts in the summary.
     pub status: RowStatus,
-    /// Administrations that repeat an earlier row's patient, date and instrument.
-    pub duplicates: Vec<Duplicate<'i>>,
+    /// Administrations that repeat an earlier row's patient, date and instrument, each
+    /// naming the first such row of the patient's consecutive rows.
+    pub repeats: Vec<RepeatedVisit<'i>>,
     /// Instruments left out with [`BatchOptions::only`](super::BatchOptions::only) whose
     /// safety items need review on this row (endorsed, or unknown on a form that was given).
     /// They are not scored for output, and their cells are not reported; they are here so that
@@ -102,42 +102,9 @@ impl Default for RowOutcome<'_> {
             records: Vec::new(),
             diagnostics: Vec::new(),
             status: RowStatus::NotAdministered,
-            duplicates: Vec::new(),
+            repeats: Vec::new(),
             unselected_safety: Vec::new(),
         }
-    }
-}
-
-/// An administration whose patient, date and instrument repeat an earlier row. Both rows are
-/// kept and scored; a person has to decide which is right.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Duplicate<'i> {
-    /// Instrument id.
-    pub instrument: &'i str,
-    /// Patient id.
-    pub patient_id: String,
-    /// Visit date, when the input has dates.
-    pub date: Option<Date>,
-    /// The line of the earlier row.
-    pub first_line: u64,
-}
-
-impl fmt::Display for Duplicate<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}` for patient `{}`",
-            self.instrument,
-            show_cell(&self.patient_id)
-        )?;
-        if let Some(date) = self.date {
-            write!(f, " on {date}")?;
-        }
-        write!(
-            f,
-            " repeats line {}; both are kept, check which one is right",
-            self.first_line
-        )
     }
 }
 
@@ -160,5 +127,5 @@ pub struct BatchSummary {
     /// Records produced (one per administered instrument per row).
     pub records: u64,
     /// Administrations repeating an earlier one of the same patient, date and instrument.
-    pub duplicates: u64,
+    pub repeats: u64,
 }

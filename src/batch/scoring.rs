@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use super::header::InstrumentColumns;
 use super::read_errors::not_utf8;
 use super::{BatchReader, Diagnostic, DiagnosticKind, RowOutcome, RowStatus, replace_text};
-use crate::answer::{common_answer, parse_answer};
+use crate::answer_cell::{common_answer, parse_answer};
 use crate::error::Location;
 use crate::record::ScoreRecord;
 use crate::score::{Answer, ScoreReport, is_not_administered, score_into};

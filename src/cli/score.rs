@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use symscore::batch::{BatchReader, BatchSummary, RowOutcome};
 use symscore::score::{SAFETY_MARK, SafetyCheck};
+use symscore::shown_text::show_cell;
 use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score};
 
 use super::ExitStatus;
@@ -77,9 +78,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
         for diagnostic in &row.diagnostics {
             message(&super::hints::diagnostic_text(diagnostic));
         }
-        for duplicate in &row.duplicates {
-            message(&format!("{source}:{}: {duplicate}", row.line));
-        }
+        report_repeats(&source, &row);
         // Safety is recorded before --strict can stop the run, so it is never hidden.
         safety.add(row.line, &row.records, &row.unselected_safety);
         if strict && !row.diagnostics.is_empty() {
@@ -124,7 +123,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
         .then_some("the reader closed standard output early; every row was still read and checked");
     report_counts(&source, &summary, &safety, note);
     let empty = no_data_rows(&source, summary.rows);
-    Ok(if summary.invalid > 0 || summary.duplicates > 0 || empty {
+    Ok(if summary.invalid > 0 || summary.repeats > 0 || empty {
         ExitStatus::Rejected
     } else {
         ExitStatus::Success
@@ -268,11 +267,11 @@ fn summary_line(source: &str, s: &BatchSummary) -> String {
         s.not_administered,
         count(s.records, "record")
     );
-    if s.duplicates > 0 {
+    if s.repeats > 0 {
         let _ = write!(
             line,
             "; {} repeating an earlier row",
-            count(s.duplicates, "administration")
+            count(s.repeats, "administration")
         );
     }
     line
@@ -311,4 +310,24 @@ fn safety_line(source: &str, safety: &SafetyTally) -> String {
         if safety.rows == 1 { "line" } else { "lines" },
         listed.join(", ")
     )
+}
+
+/// Tells each administration of `row` that repeats an earlier row of its patient.
+fn report_repeats(source: &str, row: &RowOutcome<'_>) {
+    let Some(patient) = row.records.first().and_then(|r| r.patient_id.as_deref()) else {
+        return;
+    };
+    for repeat in &row.repeats {
+        let on_date = repeat
+            .date
+            .map(|date| format!(" on {date}"))
+            .unwrap_or_default();
+        message(&format!(
+            "{source}:{}: `{}` for patient `{}`{on_date} repeats line {}; both are kept, check which one is right",
+            repeat.line,
+            repeat.instrument,
+            show_cell(patient),
+            repeat.earlier_line
+        ));
+    }
 }

@@ -33,7 +33,7 @@ pub use coverage::{Uncovered, UncoveredPoint, uncovered};
 pub use input::{UnchangedCheck, VisitsInput};
 pub use nhs_tt::{NHS_TT_RULE, NhsTtClass, NhsTtOutcome, NhsTtPairs};
 pub use params::{ParamError, plain_number, resolve_params};
-pub use patient::{PatientTrend, Repeat, analyze_patient};
+pub use patient::{PatientTrend, analyze_patient};
 pub use plateau::{
     EligiblePoint, OnTrack, OnTrackParams, PlateauRule, Status, StatusDecision, on_track,
     plateau_status, slope,

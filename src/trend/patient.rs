@@ -14,30 +14,18 @@ use super::{
     baseline_start, windows,
 };
 use crate::instrument::{ChangeParams, Instrument};
+use crate::repeated_visit::{PointsAt, RepeatFinder, RepeatedVisit};
 
 /// PHQ-9 and GAD-7 form the NHS Talking Therapies pair for depression, GAD and mixed
 /// presentations (reference §6.3, Clark 2018 Table 2).
 const NHS_TT_PAIR: (&str, &str) = ("phq9", "gad7");
 
-/// An administration on the same date as an earlier one of the same patient and
-/// instrument. Both are kept; the later line counts as the later administration.
-#[derive(Debug, Clone, Copy)]
-pub struct Repeat<'i> {
-    /// The instrument given twice.
-    pub instrument: &'i Instrument,
-    /// The shared date.
-    pub date: Date,
-    /// Input line of this administration.
-    pub line: u64,
-    /// Input line of the administration it repeats.
-    pub earlier_line: u64,
-}
-
 /// Everything the trend finds for one patient, in the plan's instrument order.
 #[derive(Debug)]
 pub struct PatientTrend<'a> {
-    /// Same-day repeats, wherever in the file they were.
-    pub repeats: Vec<Repeat<'a>>,
+    /// Same-day repeats, wherever in the file they were, each naming the administration
+    /// just before it in (date, line) order.
+    pub repeats: Vec<RepeatedVisit<'a>>,
     /// Per instrument with administrations (none without a dosing date): one summary a window.
     pub windows: Vec<(&'a Instrument, Vec<WindowSummary<'a>>)>,
     /// Per planned instrument: its administrations in no window.
@@ -96,20 +84,29 @@ pub fn analyze_patient<'a>(
 }
 
 /// Every administration that repeats the one before it in (date, line) order: the whole
-/// patient is at hand, so a repeat is found wherever in the file it was.
+/// patient is at hand, so a repeat is found wherever in the file it was. A repeat names the
+/// previous administration of its day ([`PointsAt::Previous`]), the one it follows in the
+/// series. The administrations are in date order, so the finder is cleared when the date
+/// changes: it holds one day, not the patient's every date (one patient may have a million).
 fn repeats<'a>(
     plan: &[&'a Instrument],
     per_instrument: &[Vec<Administration<'_>>],
-) -> Vec<Repeat<'a>> {
+) -> Vec<RepeatedVisit<'a>> {
     let mut found = Vec::new();
+    let mut finder = RepeatFinder::new(PointsAt::Previous);
     for (instrument, administrations) in plan.iter().zip(per_instrument) {
-        for pair in administrations.windows(2) {
-            if pair[0].date == pair[1].date {
-                found.push(Repeat {
-                    instrument,
-                    date: pair[1].date,
-                    line: pair[1].line,
-                    earlier_line: pair[0].line,
+        let mut day = None;
+        for administration in administrations {
+            if day != Some(administration.date) {
+                finder.clear();
+                day = Some(administration.date);
+            }
+            if let Some(earlier_line) = finder.see(administration.date, administration.line) {
+                found.push(RepeatedVisit {
+                    instrument: &instrument.id,
+                    date: Some(administration.date),
+                    line: administration.line,
+                    earlier_line,
                 });
             }
         }
@@ -220,11 +217,7 @@ mod tests {
         assert_eq!(trend.repeats.len(), 1);
         let repeat = trend.repeats[0];
         assert_eq!(
-            (
-                repeat.instrument.id.as_str(),
-                repeat.line,
-                repeat.earlier_line
-            ),
+            (repeat.instrument, repeat.line, repeat.earlier_line),
             ("phq9", 90, 2)
         );
         // Both instruments' windows carry the same NHS Talking Therapies outcome.
@@ -242,5 +235,32 @@ mod tests {
         };
         assert_eq!(lines(0), [5, 3]);
         assert_eq!(lines(1), [3]);
+    }
+
+    #[test]
+    fn a_repeat_names_the_previous_administration_of_its_day() {
+        let registry = Registry::builtin();
+        let plan = [registry.get("phq9").unwrap()];
+        let params = resolve_params(&registry, &[]).unwrap();
+        // Day 12 on lines 4, 7 and 30 (in line order, as the pass sorts them), day 13 once.
+        let per_instrument = vec![vec![
+            given(&registry, "phq9", 1, 12, 4),
+            given(&registry, "phq9", 1, 12, 7),
+            given(&registry, "phq9", 1, 12, 30),
+            given(&registry, "phq9", 1, 13, 5),
+        ]];
+        let trend = analyze_patient(
+            &plan,
+            &per_instrument,
+            &params,
+            &TrendOptions::default(),
+            &[],
+        );
+        let found: Vec<(u64, u64)> = trend
+            .repeats
+            .iter()
+            .map(|r| (r.line, r.earlier_line))
+            .collect();
+        assert_eq!(found, [(7, 4), (30, 7)]);
     }
 }

@@ -104,6 +104,16 @@ impl<'b> ParsedFile<'b> {
         crate::batch::line_after(&self.bytes[..row.content.start])
     }
 
+    /// A counter for the lines of rows met in file order: each is counted on from the row
+    /// before, so naming every row of a file costs one pass over it, not one per row.
+    pub(super) fn row_lines(&self) -> RowLines<'_> {
+        RowLines {
+            bytes: self.bytes,
+            counted_to: 0,
+            line: 1,
+        }
+    }
+
     /// Every row must have as many cells as the header: a row that does not would be
     /// misaligned by new columns, and means the file needs a person's attention.
     fn check_rows(&self, source: &str) -> Result<(), AppendError> {
@@ -151,7 +161,9 @@ impl<'b> ParsedFile<'b> {
                 location: Location::at(source, self.line(row), Some(column as u64 + 1)),
                 found: format!(
                     "the date '{}', not written as YYYY-MM-DD",
-                    crate::answer::show_cell(&String::from_utf8_lossy(&cell[..cell.len().min(40)]))
+                    crate::shown_text::show_cell(&String::from_utf8_lossy(
+                        &cell[..cell.len().min(40)]
+                    ))
                 ),
                 expected: "every date in the file as YYYY-MM-DD, the only layout `enter` writes: \
                      a new row would mix two date layouts in one column, which `score` cannot \
@@ -208,6 +220,27 @@ fn header_names(source: &str, fields: &csv::ByteRecord) -> Result<Vec<String>, A
     })
 }
 
+/// The lines of rows met in file order ([`ParsedFile::row_lines`]).
+pub(super) struct RowLines<'b> {
+    bytes: &'b [u8],
+    /// Where counting stopped: the start of the last row asked about.
+    counted_to: usize,
+    /// The line that starts there.
+    line: u64,
+}
+
+impl RowLines<'_> {
+    /// The line `row` starts on. Rows must be asked about in file order; a row starts where
+    /// no quote is open and after its whole line ending, so counting the bytes between two
+    /// row starts on their own gives the same lines as counting from the start of the file.
+    pub(super) fn line(&mut self, row: &ExistingRow) -> u64 {
+        let to = row.content.start.max(self.counted_to);
+        self.line += crate::batch::line_after(&self.bytes[self.counted_to..to]) - 1;
+        self.counted_to = to;
+        self.line
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +251,23 @@ mod tests {
         assert!(ends_inside_quotes(b"a,\"b\nc"));
         assert!(!ends_inside_quotes(b"ab\"c,d"));
         assert!(ends_inside_quotes(b"a,\"\"\"\n"));
+    }
+
+    #[test]
+    fn rows_counted_on_from_the_row_before_get_the_lines_counted_from_the_start() {
+        // Row starts by hand: `h` line 1; `1` line 2 (after CRLF); `2` line 4 (a blank line
+        // between); `3` line 5 (after a lone CR); its quoted cell spans two lines, so `4`
+        // is on line 7.
+        let bytes = b"h,x\r\n1,a\n\n2,b\r3,\"c\nd\"\n4,e\n";
+        let parsed = ParsedFile::parse("v.csv", bytes).unwrap();
+        let from_start: Vec<u64> = parsed.rows.iter().map(|row| parsed.line(row)).collect();
+        assert_eq!(from_start, [1, 2, 4, 5, 7]);
+        let mut lines = parsed.row_lines();
+        let counted_on: Vec<u64> = parsed.rows.iter().map(|row| lines.line(row)).collect();
+        assert_eq!(counted_on, from_start);
+        // Asking about the same row twice (two instruments of one row) does not move on.
+        let mut lines = parsed.row_lines();
+        let third = &parsed.rows[3];
+        assert_eq!((lines.line(third), lines.line(third)), (5, 5));
     }
 }

@@ -41,6 +41,7 @@ mod encode;
 mod error;
 mod file;
 mod layout;
+mod repeats;
 
 pub use error::AppendError;
 pub use file::lock_path;
@@ -51,9 +52,10 @@ use std::time::Duration;
 use jiff::civil::Date;
 
 use crate::batch::line_after;
-use crate::columns::{Columns, instrument_columns};
+use crate::columns::instrument_columns;
 pub use crate::columns::{DATE_COLUMN, PATIENT_COLUMN};
 use crate::instrument::Instrument;
+use crate::repeated_visit::RepeatedVisit;
 use crate::score::Answer;
 use cells::{cell_for, visit_cells};
 use csv_bytes::{ParsedFile, has_rows};
@@ -63,6 +65,7 @@ use file::{
     resolve_target,
 };
 use layout::Layout;
+use repeats::find_repeats;
 
 /// One visit: a patient, a date, and the instruments given at it.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,23 +134,15 @@ pub struct Appended {
 
 /// What saving to a file would involve, found without writing anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileCheck {
+pub struct FileCheck<'i> {
     /// Whether the file exists and has a header.
     pub exists: bool,
     /// Columns a save would add to the header, in order (all of them for a new file).
     pub added_columns: Vec<String>,
     /// Rows that already record one of these instruments for this patient on this date:
-    /// saving would add a second administration, which `score` reports as repeated.
-    pub repeats: Vec<Repeat>,
-}
-
-/// An earlier row with the same patient, date and instrument as the visit being entered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Repeat {
-    /// Its 1-based line.
-    pub line: u64,
-    /// The instrument id.
-    pub instrument: String,
+    /// saving would add a second administration, which `score` reports as repeated. Each
+    /// `line` is the new row's, each `earlier_line` an existing row's.
+    pub repeats: Vec<RepeatedVisit<'i>>,
 }
 
 /// The new file contents and what they change.
@@ -174,7 +169,7 @@ pub struct AppendPlan {
 /// and instruments of `visit` matter, so it can be checked before any answer is known.
 /// Leaves nothing behind (the temporary file is removed, no lock file is created) and does
 /// not wait for the lock.
-pub fn check_visit_file(path: &Path, visit: &Visit<'_>) -> Result<FileCheck, AppendError> {
+pub fn check_visit_file<'i>(path: &Path, visit: &Visit<'i>) -> Result<FileCheck<'i>, AppendError> {
     let source = path.display().to_string();
     let target = inspect_target(path, resolve_target(path)?)?;
     check_directory(path, &target)?;
@@ -185,11 +180,11 @@ pub fn check_visit_file(path: &Path, visit: &Visit<'_>) -> Result<FileCheck, App
 
 /// The pure part of [`check_visit_file`]: whether `existing` (the file's bytes, `None` for
 /// no file) can take `visit`'s row.
-pub(crate) fn check_contents(
+pub(crate) fn check_contents<'i>(
     source: &str,
     existing: Option<&[u8]>,
-    visit: &Visit<'_>,
-) -> Result<FileCheck, AppendError> {
+    visit: &Visit<'i>,
+) -> Result<FileCheck<'i>, AppendError> {
     let instruments: Vec<&Instrument> = visit.forms.iter().map(|f| f.instrument).collect();
     let parsed = match existing.filter(|b| has_rows(b)) {
         Some(bytes) => Some(ParsedFile::parse(source, bytes)?),
@@ -208,50 +203,8 @@ pub(crate) fn check_contents(
     Ok(FileCheck {
         exists: true,
         added_columns: layout.added,
-        repeats: find_repeats(&parsed, visit),
+        repeats: find_repeats(&parsed, existing.unwrap_or_default(), visit),
     })
-}
-
-/// Rows with the visit's patient and date (compared as `score` reads them: trimmed, the date
-/// as a calendar date) where one of the visit's instruments has an answered item.
-fn find_repeats(parsed: &ParsedFile<'_>, visit: &Visit<'_>) -> Vec<Repeat> {
-    // `layout` has already refused a header where these names are not unique.
-    let columns = Columns::new(&parsed.header);
-    let column = |name: &str| columns.find(name).ok().flatten();
-    let (Some(patient), Some(date)) = (column(PATIENT_COLUMN), column(DATE_COLUMN)) else {
-        return Vec::new();
-    };
-    let cell = |fields: &csv::ByteRecord, index: usize| {
-        std::str::from_utf8(fields.get(index).unwrap_or_default())
-            .unwrap_or_default()
-            .trim()
-            .to_owned()
-    };
-    let mut repeats = Vec::new();
-    for record in parsed.rows.iter().skip(1) {
-        if cell(&record.fields, patient) != visit.patient_id.trim()
-            || crate::batch::DateFormat::Iso
-                .parse(&cell(&record.fields, date))
-                .ok()
-                != Some(visit.date)
-        {
-            continue;
-        }
-        for form in &visit.forms {
-            let instrument = form.instrument;
-            let answered = (1..=instrument.item_count()).any(|number| {
-                column(&instrument.item_column(number))
-                    .is_some_and(|index| !cell(&record.fields, index).is_empty())
-            });
-            if answered {
-                repeats.push(Repeat {
-                    line: parsed.line(record),
-                    instrument: instrument.id.clone(),
-                });
-            }
-        }
-    }
-    repeats
 }
 
 /// Appends `visit` to the visits file at `path`, creating it with a header if it does not

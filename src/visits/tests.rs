@@ -2,7 +2,7 @@
 //! and the files and visits it refuses.
 
 use super::*;
-use crate::Registry;
+use crate::{Registry, RepeatedVisit};
 use pretty_assertions::assert_eq;
 
 pub(super) fn registry() -> Registry {
@@ -238,9 +238,12 @@ fn lines_are_counted_as_score_counts_them() {
     .unwrap();
     assert_eq!(
         check.repeats,
-        [Repeat {
-            line: 4,
-            instrument: "phq9".into()
+        // Line 4 (after the blank line 3) already has PHQ-9; the new row would be line 5.
+        [RepeatedVisit {
+            instrument: "phq9",
+            date: Some(jiff::civil::date(2026, 5, 4)),
+            line: 5,
+            earlier_line: 4,
         }]
     );
 }

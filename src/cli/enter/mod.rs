@@ -193,7 +193,7 @@ fn resolve(args: EnterArgs, registry: &Registry, today: Date) -> anyhow::Result<
             if trimmed.chars().any(char::is_control) {
                 bail!(
                     "--patient: expected a patient id without control characters, found '{}'",
-                    symscore::answer::show_cell(trimmed)
+                    symscore::shown_text::show_cell(trimmed)
                 );
             }
             Some(trimmed.to_owned())
@@ -235,7 +235,7 @@ fn parse_date(text: &str, today: Date) -> anyhow::Result<Date> {
     if !iso_shape {
         bail!(
             "--date: expected YYYY-MM-DD or `today`, found '{}'",
-            symscore::answer::show_cell(trimmed)
+            symscore::shown_text::show_cell(trimmed)
         );
     }
     DateFormat::Iso

@@ -22,7 +22,7 @@ pub(super) fn display_name(instrument: &Instrument) -> String {
         .map_or_else(|| instrument.id.clone(), str::to_owned)
 }
 
-pub(super) fn intro(options: &EnterOptions<'_>, check: Option<&FileCheck>) -> String {
+pub(super) fn intro(options: &EnterOptions<'_>, check: Option<&FileCheck<'_>>) -> String {
     let names: Vec<String> = options
         .instruments
         .iter()
@@ -65,13 +65,13 @@ pub(super) fn intro(options: &EnterOptions<'_>, check: Option<&FileCheck>) -> St
 /// A file name as the prompts show it: its control and bidirectional characters escaped, as
 /// every message shows them, so that a name cannot conceal the instructions that follow.
 pub(super) fn shown_path(path: &std::path::Path) -> String {
-    symscore::answer::show_cell(&path.display().to_string())
+    symscore::shown_text::show_cell(&path.display().to_string())
 }
 
 /// Warnings about earlier rows for the same patient, date and instrument.
 pub(super) fn repeat_warnings(
     options: &EnterOptions<'_>,
-    check: Option<&FileCheck>,
+    check: Option<&FileCheck<'_>>,
 ) -> Vec<String> {
     let (Some(path), Some(check)) = (&options.append, check) else {
         return Vec::new();
@@ -83,7 +83,7 @@ pub(super) fn repeat_warnings(
             format!(
                 "!! `{}` line {} already records {} for this patient on this date; saving adds a second administration, which `score` reports as repeated.",
                 shown_path(path),
-                repeat.line,
+                repeat.earlier_line,
                 repeat.instrument
             )
         })

@@ -140,7 +140,7 @@ impl<'r> Session<'r> {
         &mut self,
         prompter: &mut dyn Prompter,
         options: &EnterOptions<'_>,
-        check: Option<&FileCheck>,
+        check: Option<&FileCheck<'_>>,
     ) -> anyhow::Result<Outcome> {
         match self.ask_all(prompter, options, check) {
             Ok(outcome) => Ok(outcome),
@@ -160,7 +160,7 @@ impl<'r> Session<'r> {
         &mut self,
         prompter: &mut dyn Prompter,
         options: &EnterOptions<'_>,
-        check: Option<&FileCheck>,
+        check: Option<&FileCheck<'_>>,
     ) -> Result<Outcome, Stop> {
         prompter.say(&intro(options, check))?;
         let mut index = 0;

@@ -36,7 +36,7 @@ pub(crate) fn parse_reply(text: &str, scale: &Scale) -> Result<Parsed, String> {
             "expected an answer from {} to {} (or s to skip, b back, ? help, q quit), found '{}'",
             scale.min,
             scale.max,
-            symscore::answer::show_cell(&shorten(trimmed))
+            symscore::shown_text::show_cell(&shorten(trimmed))
         )),
     }
 }

@@ -135,7 +135,7 @@ impl TerminalPrompter {
                 "" | "n" | "no" => return Ok(false),
                 other => self.error(&format!(
                     "expected {expected}, found '{}'",
-                    symscore::answer::show_cell(&shorten(other))
+                    symscore::shown_text::show_cell(&shorten(other))
                 ))?,
             }
         }
@@ -170,7 +170,7 @@ impl TerminalPrompter {
                 Some(number) => return Ok(Some(number - 1)),
                 None => self.error(&format!(
                     "expected a number from 1 to {count} (or Enter to go back), found '{}'",
-                    symscore::answer::show_cell(&shorten(text))
+                    symscore::shown_text::show_cell(&shorten(text))
                 ))?,
             }
         }
@@ -272,7 +272,7 @@ impl Prompter for TerminalPrompter {
                 "" => self.error(&format!("Enter alone chooses nothing here; type {keys}"))?,
                 _ => self.error(&format!(
                     "expected {keys}, found '{}'",
-                    symscore::answer::show_cell(&shorten(text.trim()))
+                    symscore::shown_text::show_cell(&shorten(text.trim()))
                 ))?,
             }
         }

@@ -35,7 +35,7 @@ pub(crate) fn new_table(color: bool) -> Table {
 /// Text from the input, made safe to print on a terminal: control characters (which could
 /// move the cursor or recolour the screen) are shown escaped.
 pub(crate) fn terminal_safe(text: &str) -> String {
-    symscore::answer::show_cell(text)
+    symscore::shown_text::show_cell(text)
 }
 
 /// Rows per block of a table: a few hundred KB of cells at a time, and a header every

@@ -63,9 +63,13 @@ pub(super) fn write_patient<W: Write>(
     let patient = results.patient_id;
     let trend = &results.trend;
     for repeat in &trend.repeats {
+        let on_date = repeat
+            .date
+            .map(|date| format!(" on {date}"))
+            .unwrap_or_default();
         message(&format!(
-            "{source}:{}: `{}` for patient `{patient}` on {} repeats line {}; both are kept, and the later line counts as the later administration",
-            repeat.line, repeat.instrument.id, repeat.date, repeat.earlier_line
+            "{source}:{}: `{}` for patient `{patient}`{on_date} repeats line {}; both are kept, and the later line counts as the later administration",
+            repeat.line, repeat.instrument, repeat.earlier_line
         ));
     }
     for (instrument, windows) in &trend.windows {

@@ -2,8 +2,9 @@
 //! appends, sync failures and the files that may not be replaced.
 
 use super::*;
+use crate::RepeatedVisit;
 use crate::visits::tests::{gad7_visit, phq9_visit, registry};
-use crate::visits::{AppendOptions, Repeat, append_visit, check_visit_file};
+use crate::visits::{AppendOptions, append_visit, check_visit_file};
 use pretty_assertions::assert_eq;
 
 #[test]
@@ -33,9 +34,12 @@ fn append_visit_creates_then_extends_and_keeps_permissions() {
     let check = check_visit_file(&path, &phq9_visit(&registry, "P1")).unwrap();
     assert_eq!(
         check.repeats,
-        [Repeat {
-            line: 2,
-            instrument: "phq9".into()
+        // The header is line 1 and the first visit line 2: the new row would be line 3.
+        [RepeatedVisit {
+            instrument: "phq9",
+            date: Some(jiff::civil::date(2026, 5, 4)),
+            line: 3,
+            earlier_line: 2,
         }]
     );
     let second = append_visit(

@@ -1,5 +1,5 @@
 //! Arbitrary bytes as a visits CSV through `BatchReader`: the CSV reader, the header planner,
-//! answer and date parsing, scoring, duplicate detection and the output records.
+//! answer and date parsing, scoring, repeated-visit detection and the output records.
 //!
 //! A first byte 0x01-0x05 chooses a variant of `BatchOptions::default()` and is dropped:
 //! 0x01 `;` delimiter, 0x02 tab, 0x03 non-response codes `9` and `refused`, 0x04 `;` with a
@@ -240,8 +240,8 @@ fn run(input: impl io::Read, options: BatchOptions, check: bool) -> Transcript {
                 for diagnostic in &outcome.diagnostics {
                     lines.push(diagnostic.to_string());
                 }
-                for duplicate in &outcome.duplicates {
-                    lines.push(duplicate.to_string());
+                for repeat in &outcome.repeats {
+                    lines.push(format!("{repeat:?}"));
                 }
             }
             Ok(None) => break,
@@ -305,8 +305,9 @@ fn check_outcome(outcome: &RowOutcome<'_>, previous_line: u64, visit: &mut Visit
         assert_eq!(record.line, Some(outcome.line));
         check_record(record, visit);
     }
-    for duplicate in &outcome.duplicates {
-        assert!(duplicate.first_line < outcome.line);
+    for repeat in &outcome.repeats {
+        assert_eq!(repeat.line, outcome.line);
+        assert!(repeat.earlier_line < outcome.line);
     }
 }
 

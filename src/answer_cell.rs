@@ -3,7 +3,7 @@
 //! Exports from statistics packages write `2.0` for 2 and use codes such as `7` (refused)
 //! or `9` (don't know) for non-answers; these are handled here once, for every input path.
 
-pub use crate::shown_text::show_cell;
+use crate::shown_text::show_cell;
 
 use crate::instrument::Scale;
 use crate::score::Answer;
