@@ -71,8 +71,8 @@ pub enum RowStatus {
 
 /// One input row after scoring.
 ///
-/// [`BatchReader::read_row`] refills the same outcome row after row, reusing its vectors,
-/// as the csv crate refills a `ByteRecord`; [`BatchReader::next_row`] returns a new one.
+/// [`BatchReader::read_row`](super::BatchReader::read_row) refills the same outcome row after row, reusing its vectors,
+/// as the csv crate refills a `ByteRecord`; [`BatchReader::next_row`](super::BatchReader::next_row) returns a new one.
 #[derive(Debug, Clone)]
 pub struct RowOutcome<'i> {
     /// 1-based line where the row starts.
