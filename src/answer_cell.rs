@@ -133,6 +133,16 @@ pub fn parse_answer(
     if let Some(answer) = common_answer(cell.as_bytes(), scale, missing) {
         return Ok(answer);
     }
+    general_answer(cell, scale, missing)
+}
+
+/// Every cell by the rules, without the shortcut for common cells ([`common_answer`], which
+/// the tests compare with this).
+fn general_answer(
+    cell: &str,
+    scale: &Scale,
+    missing: &MissingTokens,
+) -> Result<Answer, AnswerProblem> {
     let trimmed = cell.trim();
     if missing.matches(trimmed) {
         return Ok(Answer::Missing);
@@ -182,26 +192,6 @@ fn parse_whole_number(text: &str) -> Option<u64> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    /// The general path, without the shortcut for common cells.
-    fn general_answer(
-        cell: &str,
-        scale: &Scale,
-        missing: &MissingTokens,
-    ) -> Result<Answer, AnswerProblem> {
-        let trimmed = cell.trim();
-        if missing.matches(trimmed) {
-            return Ok(Answer::Missing);
-        }
-        match parse_whole_number(trimmed).and_then(|n| u8::try_from(n).ok()) {
-            Some(value) if scale.contains(value) => Ok(Answer::Value(value)),
-            _ => Err(AnswerProblem {
-                found: cell.to_owned(),
-                min: scale.min,
-                max: scale.max,
-            }),
-        }
-    }
 
     proptest! {
         /// Where the shortcut for common cells answers, the general path gives the same
