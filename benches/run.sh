@@ -14,7 +14,7 @@
 # Wall time comes from bash's microsecond clock around /usr/bin/time (GNU time itself rounds to
 # 10 ms); CPU time and peak RSS from /usr/bin/time -v. It prints the median wall time, the
 # ratio to the floor, the peak RSS (largest of the runs), the time per 1k visits at each size
-# (linear growth keeps it flat) and the issue's targets.
+# (linear growth keeps it flat) and, at the largest size, issue 12's targets against floor --wide.
 # "x floor" is the issue's ratio. "x wide" divides by floor-wide instead, which writes the
 # same columns as symscore: what remains is the cost of the scoring rules and checks.
 # Then the one-patient shapes (benches/gen_one_patient.py), where a quadratic path inside one
@@ -166,7 +166,10 @@ for line in open(path):
     runs[int(size), label].append((float(wall), float(user) + float(system), int(rss)))
 sizes = sorted({s for s, _ in runs})
 labels = ["floor", "floor-wide", "score", "trend", "trend-jl"]
-targets = {"score": (1.3, 20), "trend": (3.0, 500), "trend-jl": (3.0, 500)}
+# Issue 12's targets, against floor --wide (the same columns written): score within 1.6x,
+# trend within 2.5x; peak memory no higher than before it (score 4.1 MB, trend 49 MB).
+# trend-jl writes JSON, which the floor does not, so it has no ratio target.
+targets = {"score": (1.6, 5), "trend": (2.5, 50), "trend-jl": (None, 50)}
 
 def med(size, label):
     return statistics.median(w for w, _, _ in runs[size, label])
@@ -190,11 +193,14 @@ for size in sizes:
         ratio = wall / floor if floor > 0 else float("nan")
         rss = rss_mb(size, label)
         verdict = ""
-        if label in targets:
+        if label in targets and size == sizes[-1]:  # the issue measures at the largest size
             max_ratio, max_rss = targets[label]
-            ok_time, ok_rss = ratio <= max_ratio, rss < max_rss
-            verdict = (f"{'ok' if ok_time else 'MISS'} <= {max_ratio}x, "
-                       f"{'ok' if ok_rss else 'MISS'} < {max_rss} MB")
+            wide_ratio = wall / wide if wide > 0 else float("nan")
+            ok_time = max_ratio is None or wide_ratio <= max_ratio
+            ok_rss = rss < max_rss
+            time_text = "" if max_ratio is None else \
+                f"{'ok' if ok_time else 'MISS'} <= {max_ratio}x wide, "
+            verdict = f"{time_text}{'ok' if ok_rss else 'MISS'} < {max_rss} MB"
             if not (ok_time and ok_rss):
                 misses.append(f"{label} at {size}")
         fastest = min(w for w, _, _ in runs[size, label])
