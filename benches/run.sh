@@ -15,7 +15,7 @@
 # 10 ms); CPU time and peak RSS from /usr/bin/time -v. It prints the median wall time, the
 # ratio to the floor, the peak RSS (largest of the runs), the time per 1k visits at each size
 # (linear growth keeps it flat) and, at the largest size, issue 12's targets against floor --wide.
-# "x floor" is the issue's ratio. "x wide" divides by floor-wide instead, which writes the
+# "x floor" was issue 5's ratio. "x wide" (issue 12's) divides by floor-wide instead, which writes the
 # same columns as symscore: what remains is the cost of the scoring rules and checks.
 # Then the one-patient shapes (benches/gen_one_patient.py), where a quadratic path inside one
 # patient would show (issue 11, point 16): score and trend on
