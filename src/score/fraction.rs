@@ -98,4 +98,16 @@ mod tests {
         assert_eq!(Fraction::new(18, 2).to_string(), "9");
         assert_eq!(Fraction::new(9, 4).to_string(), "2.25");
     }
+
+    #[test]
+    fn serializes_whole_numbers_as_json_integers() {
+        // 18/2 is the whole number 9: a JSON integer, not 9.0; 9/4 is 2.25 exactly.
+        assert_eq!(serde_json::to_string(&Fraction::new(18, 2)).unwrap(), "9");
+        assert_eq!(serde_json::to_string(&Fraction::new(9, 4)).unwrap(), "2.25");
+        // 117/7 (a prorated PHQ-9 total) is the nearest f64.
+        assert_eq!(
+            serde_json::to_string(&Fraction::new(117, 7)).unwrap(),
+            "16.714285714285715"
+        );
+    }
 }
