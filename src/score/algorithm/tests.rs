@@ -283,3 +283,64 @@ fn too_many_criteria_are_unknown_not_truncated() {
     algorithm.criteria.extend(std::iter::repeat_n(always, 40));
     assert_eq!(evaluate(&algorithm, &answers("333333333")), Truth::Unknown);
 }
+
+/// One criterion per item: item `i` present (answer ≥ 1), exactly.
+fn one_criterion_per_item(items: usize) -> Algorithm {
+    Algorithm {
+        flag: "ALL".into(),
+        indeterminate_flag: "ALL_INDETERMINATE".into(),
+        present_at: vec![1; items],
+        criteria: (0..items)
+            .map(|i| Criterion {
+                items: vec![i],
+                min_present: 1,
+                max_present: None,
+            })
+            .collect(),
+        note: None,
+    }
+}
+
+#[test]
+fn thirty_two_criteria_are_evaluated_and_thirty_three_are_unknown() {
+    // The membership mask has 32 bits: 32 criteria still fit and are evaluated; 33 cannot,
+    // and the safe answer is Unknown. Every item answered 1 (present): all criteria hold.
+    let present = vec![Answer::Value(1); 33];
+    assert_eq!(
+        evaluate(&one_criterion_per_item(32), &present[..32]),
+        Truth::True
+    );
+    assert_eq!(
+        evaluate(&one_criterion_per_item(33), &present),
+        Truth::Unknown
+    );
+}
+
+#[test]
+fn forms_longer_than_the_stack_tables_are_searched_on_the_heap() {
+    // 128 items fit the stack tables, 129 do not. One criterion over every item: at least 2
+    // present. Items 0 and 1 blank, the rest answered 0: 0, 1 or 2 present depending on the
+    // blanks, so the completions disagree (Unknown); with item 2 answered 1 as well, 1 to 3
+    // present, still Unknown; with items 2 and 3 answered 1, at least 2 always (True).
+    for items in [128, 129, 200] {
+        let algorithm = Algorithm {
+            flag: "TWO".into(),
+            indeterminate_flag: "TWO_INDETERMINATE".into(),
+            present_at: vec![1; items],
+            criteria: vec![Criterion {
+                items: (0..items).collect(),
+                min_present: 2,
+                max_present: None,
+            }],
+            note: None,
+        };
+        let mut form = vec![Answer::Value(0); items];
+        form[0] = Answer::Missing;
+        form[1] = Answer::Missing;
+        assert_eq!(evaluate(&algorithm, &form), Truth::Unknown, "{items} items");
+        form[2] = Answer::Value(1);
+        assert_eq!(evaluate(&algorithm, &form), Truth::Unknown, "{items} items");
+        form[3] = Answer::Value(1);
+        assert_eq!(evaluate(&algorithm, &form), Truth::True, "{items} items");
+    }
+}
