@@ -344,3 +344,29 @@ fn forms_longer_than_the_stack_tables_are_searched_on_the_heap() {
         assert_eq!(evaluate(&algorithm, &form), Truth::True, "{items} items");
     }
 }
+
+#[test]
+fn a_component_that_cannot_hold_is_not_lost_beside_one_that_can() {
+    // Items 1–2 blank are shared by A (both present) and B (neither present): each alone can
+    // be met, together never, so the rule is definitely false. Items 3–4 blank are shared by
+    // C (at least one present) and D (at most one present), which can hold together. The
+    // second component must not hide the first: False, not Unknown.
+    let criterion = |items: Vec<usize>, min_present, max_present| Criterion {
+        items,
+        min_present,
+        max_present,
+    };
+    let algorithm = Algorithm {
+        flag: "SPLIT".into(),
+        indeterminate_flag: "SPLIT_INDETERMINATE".into(),
+        present_at: vec![1; 4],
+        criteria: vec![
+            criterion(vec![0, 1], 2, None),
+            criterion(vec![0, 1], 0, Some(0)),
+            criterion(vec![2, 3], 1, None),
+            criterion(vec![2, 3], 0, Some(1)),
+        ],
+        note: None,
+    };
+    assert_eq!(evaluate(&algorithm, &answers("____")), Truth::False);
+}
