@@ -14,8 +14,11 @@ use crate::repeated_visit::{PointsAt, RepeatFinder, RepeatedVisit};
 pub(super) struct PatientRowRepeats {
     current_patient: Option<String>,
     /// Keyed by `(date, instrument's place in the plan)`; a repeat names the first row
-    /// (see [`PointsAt::First`]).
-    finder: RepeatFinder<(Option<Date>, usize)>,
+    /// (see [`PointsAt::First`]). The place is a `u16` so that a key is 8 bytes: one patient
+    /// with a million visits keeps a key for each administration, and a `usize` made the
+    /// table half again as large. A row has at most `MAX_FIELDS` (65,536) columns, one of
+    /// them the patient's, so a plan never has more instruments than a `u16` counts.
+    finder: RepeatFinder<(Option<Date>, u16)>,
 }
 
 impl Default for PatientRowRepeats {
@@ -52,6 +55,7 @@ impl PatientRowRepeats {
             let place = plan
                 .iter()
                 .position(|columns| std::ptr::eq(columns.instrument, instrument))
+                .and_then(|place| u16::try_from(place).ok())
                 .unwrap_or(0);
             if let Some(earlier_line) = self.finder.see((record.date, place), outcome.line) {
                 outcome.repeats.push(RepeatedVisit {

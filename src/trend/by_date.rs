@@ -9,6 +9,7 @@ use super::Administration;
 
 /// Administrations in (date, line) order: the line breaks ties, so that a same-day re-entry
 /// counts as the later one.
+#[derive(Debug)]
 pub(super) enum ByDate<'i> {
     /// The caller's slice, already in order.
     Given(&'i [Administration<'i>]),

@@ -69,26 +69,45 @@ pub fn uncovered<'i>(
     dosings: &[Dosing],
     administrations: &'i [Administration<'i>],
 ) -> Vec<UncoveredPoint<'i>> {
-    uncovered_by_windows(&windows(options, dosings), &ByDate::new(administrations))
+    UncoveredPoints::new(&windows(options, dosings), ByDate::new(administrations)).collect()
 }
 
-/// [`uncovered`] over windows and ordered visits worked out once per patient by the caller.
-pub(super) fn uncovered_by_windows<'i>(
-    windows: &[(&Dosing, Date)],
-    sorted: &ByDate<'i>,
-) -> Vec<UncoveredPoint<'i>> {
-    let mut found = Vec::new();
-    // The window of the latest dosing strictly before the administration's date.
-    let mut current: Option<usize> = None;
-    for a in sorted.iter() {
+/// The administrations in no window, found one at a time as the caller asks for them.
+///
+/// A patient with a million visits and one dosing has almost all of them outside the window;
+/// walking the administrations again costs far less than holding a copy of each one.
+#[derive(Debug)]
+pub struct UncoveredPoints<'w, 'i> {
+    windows: &'w [(&'w Dosing, Date)],
+    sorted: ByDate<'i>,
+    next: usize,
+    /// The window of the latest dosing strictly before the last administration looked at.
+    current: Option<usize>,
+}
+
+impl<'w, 'i> UncoveredPoints<'w, 'i> {
+    /// Over windows and ordered visits worked out once per patient by the caller.
+    pub(super) fn new(windows: &'w [(&'w Dosing, Date)], sorted: ByDate<'i>) -> Self {
+        UncoveredPoints {
+            windows,
+            sorted,
+            next: 0,
+            current: None,
+        }
+    }
+
+    /// Why `date` is in no window, or `None` when a window holds it. The dates come in
+    /// order, so the current window only ever moves forward: one merge over the dosings.
+    fn reason(&mut self, date: Date) -> Option<(Uncovered, UncoveredReason)> {
+        let windows = self.windows;
         loop {
-            let next = current.map_or(0, |w| w + 1);
+            let next = self.current.map_or(0, |w| w + 1);
             match windows.get(next) {
-                Some((dose, _)) if dose.date < a.date => current = Some(next),
+                Some((dose, _)) if dose.date < date => self.current = Some(next),
                 _ => break,
             }
         }
-        let (status, status_reason) = match current {
+        Some(match self.current {
             _ if windows.is_empty() => (Uncovered::NoDosing, UncoveredReason::NoDosing),
             None => (
                 Uncovered::OutsideWindow,
@@ -96,7 +115,7 @@ pub(super) fn uncovered_by_windows<'i>(
                     dosing: windows[0].0.date,
                 },
             ),
-            Some(w) if a.date <= windows[w].1 => continue,
+            Some(w) if date <= windows[w].1 => return None,
             Some(w) if w + 1 < windows.len() => (
                 Uncovered::OutsideWindow,
                 UncoveredReason::BetweenWindows {
@@ -112,18 +131,31 @@ pub(super) fn uncovered_by_windows<'i>(
                     ended: windows[w].1,
                 },
             ),
-        };
-        found.push(UncoveredPoint {
-            status,
-            status_reason,
-            date: a.date,
-            total: a.total,
-            severity: a.severity,
-            flags: &a.flags,
-            line: a.line,
-        });
+        })
     }
-    found
+}
+
+impl<'i> Iterator for UncoveredPoints<'_, 'i> {
+    type Item = UncoveredPoint<'i>;
+
+    fn next(&mut self) -> Option<UncoveredPoint<'i>> {
+        while self.next < self.sorted.len() {
+            let a = self.sorted.get(self.next);
+            self.next += 1;
+            if let Some((status, status_reason)) = self.reason(a.date) {
+                return Some(UncoveredPoint {
+                    status,
+                    status_reason,
+                    date: a.date,
+                    total: a.total,
+                    severity: a.severity,
+                    flags: &a.flags,
+                    line: a.line,
+                });
+            }
+        }
+        None
+    }
 }
 
 #[cfg(test)]

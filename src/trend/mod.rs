@@ -29,7 +29,7 @@ use jiff::civil::Date;
 
 pub use analysis::analyze;
 pub use condition::Condition;
-pub use coverage::{Uncovered, UncoveredPoint, uncovered};
+pub use coverage::{Uncovered, UncoveredPoint, UncoveredPoints, uncovered};
 pub use input::{UnchangedCheck, VisitsInput};
 pub use nhs_tt::{NHS_TT_RULE, NhsTtClass, NhsTtOutcome, NhsTtPairs};
 pub use params::{ParamError, plain_number, resolve_params};

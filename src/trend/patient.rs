@@ -8,10 +8,9 @@ use jiff::civil::Date;
 
 use super::analysis::analyze_windows;
 use super::by_date::ByDate;
-use super::coverage::uncovered_by_windows;
+use super::coverage::UncoveredPoints;
 use super::{
-    Administration, Dosing, NhsTtPairs, TrendOptions, UncoveredPoint, WindowSummary,
-    baseline_start, windows,
+    Administration, Dosing, NhsTtPairs, TrendOptions, WindowSummary, baseline_start, windows,
 };
 use crate::instrument::{ChangeParams, Instrument};
 use crate::repeated_visit::{PointsAt, RepeatFinder, RepeatedVisit};
@@ -21,22 +20,46 @@ use crate::repeated_visit::{PointsAt, RepeatFinder, RepeatedVisit};
 const NHS_TT_PAIR: (&str, &str) = ("phq9", "gad7");
 
 /// Everything the trend finds for one patient, in the plan's instrument order.
+///
+/// The summaries are worked out here; the repeats and the administrations in no window are
+/// found again each time they are asked for, from the administrations this borrows. One
+/// patient may have a million visits, nearly all outside a window, and a copy of each would
+/// be most of the run's memory (issue 12's one-patient benchmark).
 #[derive(Debug)]
 pub struct PatientTrend<'a> {
-    /// Same-day repeats, wherever in the file they were, each naming the administration
-    /// just before it in (date, line) order.
-    pub repeats: Vec<RepeatedVisit<'a>>,
     /// Per instrument with administrations (none without a dosing date): one summary a window.
     pub windows: Vec<(&'a Instrument, Vec<WindowSummary<'a>>)>,
-    /// Per planned instrument: its administrations in no window.
-    pub uncovered: Vec<(&'a Instrument, Vec<UncoveredPoint<'a>>)>,
+    plan: &'a [&'a Instrument],
+    per_instrument: &'a [Vec<Administration<'a>>],
+    dose_windows: Vec<(&'a Dosing, Date)>,
+}
+
+impl<'a> PatientTrend<'a> {
+    /// Same-day repeats, wherever in the file they were, each naming the administration
+    /// just before it in (date, line) order.
+    pub fn repeats(&self) -> impl Iterator<Item = RepeatedVisit<'a>> + '_ {
+        repeats(self.plan, self.per_instrument)
+    }
+
+    /// Per planned instrument: its administrations in no window, in (date, line) order.
+    pub fn uncovered(
+        &self,
+    ) -> impl Iterator<Item = (&'a Instrument, UncoveredPoints<'_, 'a>)> + '_ {
+        self.plan
+            .iter()
+            .zip(self.per_instrument)
+            .map(|(instrument, administrations)| {
+                let points = UncoveredPoints::new(&self.dose_windows, ByDate::new(administrations));
+                (*instrument, points)
+            })
+    }
 }
 
 /// Analyses one patient: `per_instrument[i]` holds the administrations of `plan[i]` in
 /// (date, line) order, `doses` the patient's dosing sessions (none: every administration
 /// is uncovered), `params` every planned instrument's change parameters.
 pub fn analyze_patient<'a>(
-    plan: &[&'a Instrument],
+    plan: &'a [&'a Instrument],
     per_instrument: &'a [Vec<Administration<'a>>],
     params: &BTreeMap<String, ChangeParams>,
     options: &TrendOptions,
@@ -70,16 +93,10 @@ pub fn analyze_patient<'a>(
         &mut results,
     );
     PatientTrend {
-        repeats: repeats(plan, per_instrument),
         windows: results,
-        uncovered: plan
-            .iter()
-            .zip(per_instrument)
-            .map(|(instrument, administrations)| {
-                let points = uncovered_by_windows(&dose_windows, &ByDate::new(administrations));
-                (*instrument, points)
-            })
-            .collect(),
+        plan,
+        per_instrument,
+        dose_windows,
     }
 }
 
@@ -89,29 +106,28 @@ pub fn analyze_patient<'a>(
 /// series. The administrations are in date order, so the finder is cleared when the date
 /// changes: it holds one day, not the patient's every date (one patient may have a million).
 fn repeats<'a>(
-    plan: &[&'a Instrument],
-    per_instrument: &[Vec<Administration<'_>>],
-) -> Vec<RepeatedVisit<'a>> {
-    let mut found = Vec::new();
-    let mut finder = RepeatFinder::new(PointsAt::Previous);
-    for (instrument, administrations) in plan.iter().zip(per_instrument) {
-        let mut day = None;
-        for administration in administrations {
-            if day != Some(administration.date) {
-                finder.clear();
-                day = Some(administration.date);
-            }
-            if let Some(earlier_line) = finder.see(administration.date, administration.line) {
-                found.push(RepeatedVisit {
+    plan: &'a [&'a Instrument],
+    per_instrument: &'a [Vec<Administration<'a>>],
+) -> impl Iterator<Item = RepeatedVisit<'a>> {
+    plan.iter()
+        .zip(per_instrument)
+        .flat_map(|(instrument, administrations)| {
+            let mut finder = RepeatFinder::new(PointsAt::Previous);
+            let mut day = None;
+            administrations.iter().filter_map(move |administration| {
+                if day != Some(administration.date) {
+                    finder.clear();
+                    day = Some(administration.date);
+                }
+                let earlier_line = finder.see(administration.date, administration.line)?;
+                Some(RepeatedVisit {
                     instrument: &instrument.id,
                     date: Some(administration.date),
                     line: administration.line,
                     earlier_line,
-                });
-            }
-        }
-    }
-    found
+                })
+            })
+        })
 }
 
 /// Fills in the NHS TT paired outcome on the PHQ-9 and GAD-7 summaries of each window. The
@@ -214,8 +230,9 @@ mod tests {
             &TrendOptions::default(),
             &doses,
         );
-        assert_eq!(trend.repeats.len(), 1);
-        let repeat = trend.repeats[0];
+        let repeats: Vec<_> = trend.repeats().collect();
+        assert_eq!(repeats.len(), 1);
+        let repeat = repeats[0];
         assert_eq!(
             (repeat.instrument, repeat.line, repeat.earlier_line),
             ("phq9", 90, 2)
@@ -227,11 +244,8 @@ mod tests {
         assert_eq!(phq9_nhs, &trend.windows[1].1[0].nhs_tt);
         // Before the dose is in no window, the day-8 baselines included.
         let lines = |i: usize| {
-            trend.uncovered[i]
-                .1
-                .iter()
-                .map(|p| p.line)
-                .collect::<Vec<_>>()
+            let (_, points) = trend.uncovered().nth(i).unwrap();
+            points.map(|p| p.line).collect::<Vec<_>>()
         };
         assert_eq!(lines(0), [5, 3]);
         assert_eq!(lines(1), [3]);
@@ -256,11 +270,7 @@ mod tests {
             &TrendOptions::default(),
             &[],
         );
-        let found: Vec<(u64, u64)> = trend
-            .repeats
-            .iter()
-            .map(|r| (r.line, r.earlier_line))
-            .collect();
+        let found: Vec<(u64, u64)> = trend.repeats().map(|r| (r.line, r.earlier_line)).collect();
         assert_eq!(found, [(7, 4), (30, 7)]);
     }
 }

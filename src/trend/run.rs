@@ -308,7 +308,7 @@ impl<'i> Analysis<'_, 'i> {
             totals.without_dosing.push(patient.to_owned());
         }
         let trend = analyze_patient(self.plan, per_instrument, self.params, self.options, doses);
-        totals.repeats += trend.repeats.len() as u64;
+        totals.repeats += trend.repeats().count() as u64;
         for summary in trend.windows.iter().flat_map(|(_, windows)| windows) {
             totals.summaries += 1;
             totals.coverage.in_window += summary.points.len() as u64;
@@ -319,12 +319,12 @@ impl<'i> Analysis<'_, 'i> {
                 }
             }
         }
-        for point in trend.uncovered.iter().flat_map(|(_, points)| points) {
+        for point in trend.uncovered().flat_map(|(_, points)| points) {
             match point.status {
                 Uncovered::NoDosing => totals.coverage.no_dosing += 1,
                 Uncovered::OutsideWindow => totals.coverage.outside += 1,
             }
-            if Condition::Safety.met_by_uncovered(point) {
+            if Condition::Safety.met_by_uncovered(&point) {
                 totals.meet(Condition::Safety);
             }
         }

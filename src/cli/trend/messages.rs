@@ -62,7 +62,7 @@ pub(super) fn write_patient<W: Write>(
 ) -> anyhow::Result<()> {
     let patient = results.patient_id;
     let trend = &results.trend;
-    for repeat in &trend.repeats {
+    for repeat in trend.repeats() {
         let on_date = repeat
             .date
             .map(|date| format!(" on {date}"))
@@ -85,7 +85,7 @@ pub(super) fn write_patient<W: Write>(
         }
     }
     // Safety flags outside every window are never filtered out.
-    for (instrument, points) in &trend.uncovered {
+    for (instrument, points) in trend.uncovered() {
         for point in points {
             let safety = point.needs_safety_review();
             if safety {
@@ -105,7 +105,7 @@ pub(super) fn write_patient<W: Write>(
             writer.write_uncovered(&UncoveredRow {
                 patient_id: patient,
                 instrument,
-                point,
+                point: &point,
             })?;
         }
     }

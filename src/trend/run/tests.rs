@@ -85,9 +85,8 @@ fn run(
                     .collect();
                 let uncovered = results
                     .trend
-                    .uncovered
-                    .iter()
-                    .flat_map(|(i, p)| p.iter().map(move |p| (i.id.clone(), p.date.to_string())))
+                    .uncovered()
+                    .flat_map(|(i, p)| p.map(move |p| (i.id.clone(), p.date.to_string())))
                     .collect();
                 seen.push((results.patient_id.to_owned(), windows, uncovered));
                 Ok::<(), std::convert::Infallible>(())
