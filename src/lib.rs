@@ -29,6 +29,7 @@ pub mod csv_cell;
 pub mod error;
 pub mod instrument;
 pub mod output_file;
+pub mod plural;
 pub mod record;
 pub mod registry;
 pub mod repeated_visit;

@@ -14,6 +14,7 @@ pub use fraction::Fraction;
 pub use safety::{SAFETY_MARK, SafetyCheck, SafetyNotice, SafetyStatus};
 
 use crate::instrument::{Band, Instrument};
+use crate::plural::count;
 
 /// One item's answer as read, before scoring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -150,7 +151,7 @@ impl<'i> ScoreReport<'i> {
 
 /// The caller passed the wrong number of answers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{instrument}` has {expected} items, found {found} answers")]
+#[error("`{instrument}` has {}, found {}", count(*.expected, "item"), count(*.found, "answer"))]
 pub struct AnswerCountError {
     /// Instrument id.
     pub instrument: String,
