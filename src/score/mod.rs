@@ -336,7 +336,7 @@ mod tests {
 
     #[test]
     fn proration_rounds_half_up() {
-        // 13 over 7 of 9 items: 117/7 = 16.71 → 17 (reference §8.3 example).
+        // 13 over 7 of 9 items: 117/7 = 16.71 → 17 (reference §5.1, worked example).
         assert_eq!(prorate(13, 9, 7), 17);
         // 1 over 2 of 3 items: 1.5 → 2, the half goes up.
         assert_eq!(prorate(1, 3, 2), 2);
