@@ -440,3 +440,31 @@ fn trend_names_the_one_column_found() {
         "{err}"
     );
 }
+
+/// `enter` on the example PHQ-2 (no proration) with one item left blank: the review counts
+/// "1 item blank".
+#[test]
+fn enter_review_counts_1_item_blank() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let out = symscore()
+        .args([
+            "enter",
+            "phq2",
+            "--patient",
+            "P1",
+            "--date",
+            "2026-05-04",
+            "--instruments-dir",
+        ])
+        .arg(&examples)
+        .write_stdin(lines(&["1", "", "y"]))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = stderr(&out);
+    assert!(
+        err.contains("  Total: none. 1 item blank; at most 0 can be prorated · severity invalid\n"),
+        "{err}"
+    );
+}
