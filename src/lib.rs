@@ -4,9 +4,10 @@
 //! The library does the clinical work and the file reading; it never prints and never
 //! exits. The `symscore` binary is a thin command line on top.
 //!
-//! Clinical rules follow the project's scoring reference (`scoring.md`); each rule cites its
-//! section next to the code or in the instrument definition. symscore flags results for
-//! clinician review. It does not diagnose and does not recommend treatment.
+//! Clinical rules follow the project's clinical reference, `docs/clinical-rules.md`; each rule
+//! cites its section there (`§2.4`, "reference §7.3") next to the code or in the instrument
+//! definition. symscore flags results for clinician review. It does not diagnose and does not
+//! recommend treatment.
 //!
 //! ```
 //! use symscore::{Answer, Registry, score};
@@ -29,6 +30,7 @@ pub mod csv_cell;
 pub mod error;
 pub mod instrument;
 pub mod output_file;
+pub mod plural;
 pub mod record;
 pub mod registry;
 pub mod repeated_visit;

@@ -12,6 +12,7 @@ use crate::columns::{
 };
 use crate::error::{HeaderProblem, RenameProblem};
 use crate::instrument::Instrument;
+use crate::plural::noun;
 use crate::registry::Registry;
 
 /// Where one instrument's columns are.
@@ -86,8 +87,9 @@ pub(crate) fn plan_columns<'i>(
         (
             HeaderProblem::NoPatientColumn,
             format!(
-                "expected a patient id column `{}`, found columns {}",
+                "expected a patient id column `{}`, found {} {}",
                 request.patient_column,
+                noun(names.len(), "column"),
                 list_names(&names)
             ),
         )
@@ -100,7 +102,10 @@ pub(crate) fn plan_columns<'i>(
                     name: name.to_owned(),
                     found: found.clone(),
                 },
-                format!("expected the date column `{name}`, found columns {found}"),
+                format!(
+                    "expected the date column `{name}`, found {} {found}",
+                    noun(names.len(), "column")
+                ),
             )
         })?),
         None => find(DATE_COLUMN)?,
@@ -109,7 +114,8 @@ pub(crate) fn plan_columns<'i>(
         return Err((
             HeaderProblem::NoDateColumn,
             format!(
-                "expected a date column `{DATE_COLUMN}`, found columns {}",
+                "expected a date column `{DATE_COLUMN}`, found {} {}",
+                noun(names.len(), "column"),
                 list_names(&names)
             ),
         ));

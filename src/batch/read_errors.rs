@@ -6,6 +6,7 @@ use std::io;
 use super::line_endings::LineEndings;
 use super::rows::{RowReader, RowTooLong};
 use crate::error::{BatchError, BatchErrorKind, Location};
+use crate::plural::count;
 
 pub(super) fn not_utf8(bytes: &[u8], err: &std::str::Utf8Error) -> String {
     let bad = bytes.get(err.valid_up_to()).copied().unwrap_or_default();
@@ -30,7 +31,7 @@ pub(super) fn check_unclosed_quote<R: io::Read>(
                 "a quoted field opens here and is never closed, so the {} after it would vanish into one cell; expected a closing `\"`",
                 match reader.line().saturating_sub(line) {
                     1 => "line".to_owned(),
-                    n => format!("{n} lines"),
+                    n => count(n, "line").to_string(),
                 }
             ),
         )),
@@ -45,7 +46,8 @@ pub(super) fn unequal_fields(source: &str, line: u64, expected: usize, found: us
         BatchErrorKind::UnequalFields,
         Location::at(source, line, None),
         format!(
-            "expected {expected} fields like the header, found {found} (a stray delimiter or an unclosed quote?)"
+            "expected {} like the header, found {found} (a stray delimiter or an unclosed quote?)",
+            count(expected, "field")
         ),
     )
 }

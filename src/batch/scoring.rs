@@ -8,6 +8,7 @@ use super::read_errors::not_utf8;
 use super::{BatchReader, Diagnostic, DiagnosticKind, RowOutcome, RowStatus, replace_text};
 use crate::answer_cell::{common_answer, parse_answer};
 use crate::error::Location;
+use crate::plural::count;
 use crate::record::ScoreRecord;
 use crate::score::{Answer, ScoreReport, is_not_administered, score_into};
 
@@ -260,9 +261,9 @@ impl<'i, R> BatchReader<'i, R> {
             location: Location::at(self.source.as_str(), line, None),
             column: None,
             message: format!(
-                "`{}`: expected at most {} blank items to prorate, found {} ({}); no total (INVALID_TOO_MANY_MISSING)",
+                "`{}`: expected at most {} to prorate, found {} ({}); no total (INVALID_TOO_MANY_MISSING)",
                 instrument.id,
-                instrument.max_missing,
+                count(instrument.max_missing, "blank item"),
                 blank.len(),
                 blank.join(", ")
             ),

@@ -156,12 +156,3 @@ pub(crate) fn warn_case_mismatched_columns(source: &str, columns: &[(String, Str
         ));
     }
 }
-
-/// `1 row`, `2 rows`.
-pub(crate) fn count(n: u64, noun: &str) -> String {
-    match (n, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        _ => format!("{n} {noun}s"),
-    }
-}

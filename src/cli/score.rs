@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use symscore::batch::{BatchReader, BatchSummary, RowOutcome};
+use symscore::plural::count;
 use symscore::score::{SAFETY_MARK, SafetyCheck};
 use symscore::shown_text::show_cell;
 use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score};
@@ -13,7 +14,7 @@ use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score
 use super::ExitStatus;
 use super::args::{Format, ScoreArgs};
 use super::input::{
-    batch_options, count, missing_tokens, no_data_rows, open_input, warn_case_mismatched_columns,
+    batch_options, missing_tokens, no_data_rows, open_input, warn_case_mismatched_columns,
     warn_ignored_columns,
 };
 use super::output::{Output, resolve_format, use_color};
@@ -159,9 +160,9 @@ fn score_items(
     let cells: Vec<&str> = items.split(',').collect();
     if cells.len() != instrument.item_count() {
         bail!(
-            "--items: `{id}` has {} items, found {} answers; leave a blank between commas for a missing item (`1,,2`)",
-            instrument.item_count(),
-            cells.len()
+            "--items: `{id}` has {}, found {}; leave a blank between commas for a missing item (`1,,2`)",
+            count(instrument.item_count(), "item"),
+            count(cells.len(), "answer")
         );
     }
     let mut rejected = false;

@@ -5,6 +5,7 @@
 use std::ops::RangeInclusive;
 
 use super::ChangeParams;
+use crate::plural::count;
 
 /// One whole-number change parameter of an instrument (reference §6, §7.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +99,21 @@ impl ChangeField {
     /// What the range holds, in words: `a change from 1 to 27 points`.
     pub fn describe(self, range: &RangeInclusive<u32>) -> String {
         let (lo, hi) = (range.start(), range.end());
+        // A range of one value reads as that value: "a change of 1 point", not "from 1 to 1
+        // points".
+        if lo == hi {
+            return match self {
+                ChangeField::ReliableChange | ChangeField::Mcid => {
+                    format!("a change of {}", count(*lo, "point"))
+                }
+                ChangeField::Target | ChangeField::Caseness => format!("a total of {lo}"),
+                ChangeField::ResponsePct => format!("a percentage of {lo}"),
+                ChangeField::Points => count(*lo, "administration").to_string(),
+                ChangeField::MinSpanDays
+                | ChangeField::MinDaysSinceDose
+                | ChangeField::HorizonDays => count(*lo, "day").to_string(),
+            };
+        }
         match self {
             ChangeField::ReliableChange | ChangeField::Mcid => {
                 format!("a change from {lo} to {hi} points")
@@ -167,6 +183,21 @@ mod tests {
         assert_eq!(
             ChangeField::HorizonDays.json_path(),
             "change.plateau.horizon_days"
+        );
+    }
+
+    #[test]
+    fn a_range_of_one_value_reads_as_that_value() {
+        // An instrument whose totals run from 0 to 1 allows a change of exactly one point.
+        let one = |field: ChangeField| field.describe(&field.range(0, 1));
+        assert_eq!(one(ChangeField::ReliableChange), "a change of 1 point");
+        assert_eq!(one(ChangeField::Mcid), "a change of 1 point");
+        assert_eq!(one(ChangeField::Target), "a total of 1");
+        assert_eq!(one(ChangeField::Caseness), "a total of 1");
+        assert_eq!(ChangeField::HorizonDays.describe(&(1..=1)), "1 day");
+        assert_eq!(
+            ChangeField::ReliableChange.describe(&ChangeField::ReliableChange.range(0, 27)),
+            "a change from 1 to 27 points"
         );
     }
 

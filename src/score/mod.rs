@@ -14,6 +14,7 @@ pub use fraction::Fraction;
 pub use safety::{SAFETY_MARK, SafetyCheck, SafetyNotice, SafetyStatus};
 
 use crate::instrument::{Band, Instrument};
+use crate::plural::count;
 
 /// One item's answer as read, before scoring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -150,7 +151,7 @@ impl<'i> ScoreReport<'i> {
 
 /// The caller passed the wrong number of answers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{instrument}` has {expected} items, found {found} answers")]
+#[error("`{instrument}` has {}, found {}", count(*.expected, "item"), count(*.found, "answer"))]
 pub struct AnswerCountError {
     /// Instrument id.
     pub instrument: String,
@@ -335,7 +336,7 @@ mod tests {
 
     #[test]
     fn proration_rounds_half_up() {
-        // 13 over 7 of 9 items: 117/7 = 16.71 → 17 (reference §8.3 example).
+        // 13 over 7 of 9 items: 117/7 = 16.71 → 17 (reference §5.1, worked example).
         assert_eq!(prorate(13, 9, 7), 17);
         // 1 over 2 of 3 items: 1.5 → 2, the half goes up.
         assert_eq!(prorate(1, 3, 2), 2);

@@ -266,7 +266,7 @@ pub struct OnTrackParams {
 
 impl Default for OnTrackParams {
     fn default() -> Self {
-        // §7.3 definition C: ≥ 14 days, < 20 %, 2 consecutive (Szegedi 2009; Wagner 2017).
+        // §7.3.5 (definition C): ≥ 14 days, < 20 %, 2 consecutive (Szegedi 2009; Wagner 2017).
         OnTrackParams {
             from_day: 14,
             min_improvement_pct: 20,

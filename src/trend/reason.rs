@@ -11,6 +11,8 @@ use std::fmt;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::plural::count;
+
 /// Why [`super::plateau_status`] decided what it did (reference §7.3), with the numbers used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusReason {
@@ -89,7 +91,8 @@ impl fmt::Display for StatusReason {
             StatusReason::NoBaseline => f.write_str("no baseline administration before dosing"),
             StatusReason::TooFewEligible { eligible, needed } => write!(
                 f,
-                "{eligible} eligible administrations after dosing, {needed} needed"
+                "{} after dosing, {needed} needed",
+                count(*eligible, "eligible administration")
             ),
             StatusReason::SpanTooShort {
                 points,
@@ -97,7 +100,8 @@ impl fmt::Display for StatusReason {
                 needed_days,
             } => write!(
                 f,
-                "the last {points} administrations span {span_days} days, {needed_days} needed"
+                "the last {points} administrations span {}, {needed_days} needed",
+                count(*span_days, "day")
             ),
             StatusReason::TooEarly {
                 latest_day,
@@ -127,12 +131,14 @@ impl fmt::Display for StatusReason {
                 if range < reliable_change {
                     write!(
                         f,
-                        "last {k} totals {totals:?} lie within {range} points, less than the reliable change {reliable_change}"
+                        "last {k} totals {totals:?} lie within {}, less than the reliable change {reliable_change}",
+                        count(*range, "point")
                     )
                 } else {
                     write!(
                         f,
-                        "last {k} totals {totals:?} span {range} points, at least the reliable change {reliable_change}"
+                        "last {k} totals {totals:?} span {}, at least the reliable change {reliable_change}",
+                        count(*range, "point")
                     )
                 }
             }
@@ -152,7 +158,8 @@ impl fmt::Display for StatusReason {
                 let comparison = if *below_mcid { "less than" } else { "at least" };
                 write!(
                     f,
-                    "slope {per_day:.3} points/day projects {projected:.1} points of improvement over {horizon_days} days, {comparison} the MCID {mcid}"
+                    "slope {per_day:.3} points/day projects {projected:.1} points of improvement over {}, {comparison} the MCID {mcid}",
+                    count(*horizon_days, "day")
                 )
             }
         }
@@ -172,8 +179,9 @@ impl fmt::Display for BaselineMissing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "no valid administration in the {} days up to the dosing on {}",
-            self.baseline_days, self.dosing
+            "no valid administration in the {} up to the dosing on {}",
+            count(self.baseline_days, "day"),
+            self.dosing
         )
     }
 }
@@ -279,10 +287,10 @@ mod tests {
     use super::*;
 
     /// The words are the output format: each reason reads exactly as trend has always
-    /// written it, numbers and dates in place.
+    /// written it, numbers and dates in place, with a noun that agrees with its count.
     #[test]
     fn reasons_read_as_written() {
-        let cases: [(StatusReason, &str); 10] = [
+        let cases: [(StatusReason, &str); 15] = [
             (
                 StatusReason::NoBaseline,
                 "no baseline administration before dosing",
@@ -330,7 +338,7 @@ mod tests {
                     range: 1,
                     reliable_change: 6,
                 },
-                "last 3 totals [12, 11, 12] lie within 1 points, less than the reliable change 6",
+                "last 3 totals [12, 11, 12] lie within 1 point, less than the reliable change 6",
             ),
             (
                 StatusReason::Band {
@@ -339,6 +347,48 @@ mod tests {
                     reliable_change: 6,
                 },
                 "last 3 totals [18, 13, 8] span 10 points, at least the reliable change 6",
+            ),
+            // A count of one reads in the singular.
+            (
+                StatusReason::TooFewEligible {
+                    eligible: 1,
+                    needed: 3,
+                },
+                "1 eligible administration after dosing, 3 needed",
+            ),
+            (
+                StatusReason::SpanTooShort {
+                    points: 2,
+                    span_days: 1,
+                    needed_days: 14,
+                },
+                "the last 2 administrations span 1 day, 14 needed",
+            ),
+            (
+                StatusReason::Band {
+                    totals: vec![13, 12],
+                    range: 1,
+                    reliable_change: 1,
+                },
+                "last 2 totals [13, 12] span 1 point, at least the reliable change 1",
+            ),
+            (
+                StatusReason::Band {
+                    totals: vec![12, 12],
+                    range: 0,
+                    reliable_change: 6,
+                },
+                "last 2 totals [12, 12] lie within 0 points, less than the reliable change 6",
+            ),
+            (
+                StatusReason::Slope {
+                    num: -1,
+                    den: 1,
+                    horizon_days: 1,
+                    mcid: 5,
+                    below_mcid: true,
+                },
+                "slope -1.000 points/day projects 1.0 points of improvement over 1 day, less than the MCID 5",
             ),
             (
                 StatusReason::SameDay,
@@ -371,6 +421,14 @@ mod tests {
         assert_eq!(
             missing,
             "no valid administration in the 30 days up to the dosing on 2026-03-02"
+        );
+        let one_day = BaselineMissing {
+            baseline_days: 1,
+            dosing: date(2026, 3, 2),
+        };
+        assert_eq!(
+            one_day,
+            "no valid administration in the 1 day up to the dosing on 2026-03-02"
         );
         let (dosing, ended, next_dosing) = (date(2026, 3, 1), date(2026, 3, 8), date(2026, 4, 1));
         for (reason, words) in [

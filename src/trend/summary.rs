@@ -153,7 +153,7 @@ pub struct WindowSummary<'i> {
     pub remission: Option<bool>,
     /// NHS Talking Therapies paired outcome (PHQ-9 with GAD-7 only), filled in by the caller.
     pub nhs_tt: Option<NhsTtOutcome>,
-    /// Plateau status (§7.3 A or B).
+    /// Plateau status (§7.3.3 or §7.3.4).
     pub status: Status,
     /// Why, with the numbers used.
     pub status_reason: StatusReason,

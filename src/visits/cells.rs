@@ -3,6 +3,7 @@
 use super::{AppendError, DATE_COLUMN, PATIENT_COLUMN, Visit};
 use crate::columns::instrument_columns;
 use crate::instrument::Scale;
+use crate::plural::count;
 use crate::score::Answer;
 
 /// Checks the visit and turns it into `(column, cell)` pairs.
@@ -41,9 +42,9 @@ pub(super) fn visit_cells(visit: &Visit<'_>) -> Result<Vec<(String, String)>, Ap
         {
             return Err(invalid(
                 format!(
-                    "{} item and {} unscored answers for `{}`",
-                    form.items.len(),
-                    form.extras.len(),
+                    "{} and {} for `{}`",
+                    count(form.items.len(), "item answer"),
+                    count(form.extras.len(), "unscored answer"),
                     instrument.id
                 ),
                 &format!(

@@ -8,6 +8,7 @@ use super::AppendError;
 use super::encode::Terminator;
 use crate::columns::column_names;
 use crate::error::Location;
+use crate::plural::count;
 
 /// The UTF-8 byte-order mark that some programs (Excel's "CSV UTF-8") put first.
 const BOM: &[u8] = b"\xef\xbb\xbf";
@@ -124,7 +125,7 @@ impl<'b> ParsedFile<'b> {
             if row.fields.len() != header.fields.len() {
                 return Err(AppendError::File {
                     location: Location::at(source, self.line(row), None),
-                    found: format!("{} fields", row.fields.len()),
+                    found: count(row.fields.len(), "field").to_string(),
                     expected: format!(
                         "{} like the header (a stray comma or an unclosed quote?)",
                         header.fields.len()

@@ -7,6 +7,7 @@ use crate::columns::{
 };
 use crate::error::Location;
 use crate::instrument::Instrument;
+use crate::plural::noun;
 
 /// Where the visit's columns are in an existing header, and which must be added.
 #[derive(Debug)]
@@ -44,7 +45,11 @@ impl Layout {
                 None => {
                     return Err(AppendError::File {
                         location: location(),
-                        found: format!("no `{name}` column (columns {})", list_names(header)),
+                        found: format!(
+                            "no `{name}` column ({} {})",
+                            noun(header.len(), "column"),
+                            list_names(header)
+                        ),
                         expected: format!(
                             "a `{name}` column: a saved visit always records its patient and date"
                         ),

@@ -30,3 +30,4 @@ mod trend_rules_cli;
 mod trend_stream;
 mod trend_window_rules;
 mod untrusted_text;
+mod wording;

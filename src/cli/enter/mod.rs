@@ -25,6 +25,7 @@ use anyhow::{Context as _, bail};
 use jiff::civil::Date;
 use symscore::batch::DateFormat;
 use symscore::instrument::Instrument;
+use symscore::plural::noun;
 use symscore::score::{SAFETY_MARK, SafetyCheck, is_not_administered};
 use symscore::visits::{self, AppendOptions, Appended, Form, Visit};
 use symscore::{Registry, ScoreRecord, score};
@@ -295,7 +296,8 @@ fn saved_messages(path: &Path, appended: &Appended) -> Vec<String> {
     } else if !appended.added_columns.is_empty() {
         let _ = write!(
             text,
-            "; added columns {} to the header",
+            "; added {} {} to the header",
+            noun(appended.added_columns.len(), "column"),
             appended.added_columns.join(", ")
         );
     }

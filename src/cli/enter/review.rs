@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use symscore::instrument::Instrument;
+use symscore::plural::count;
 use symscore::score::{SAFETY_MARK, SafetyStatus, is_not_administered};
 use symscore::visits::{FileCheck, Form};
 use symscore::{Answer, ScoreReport, score};
@@ -41,9 +42,9 @@ pub(super) fn intro(options: &EnterOptions<'_>, check: Option<&FileCheck<'_>>) -
         (Some(path), Some(check)) if !check.added_columns.is_empty() => {
             let _ = write!(
                 text,
-                " Saving to `{}`; its header will gain {} columns ({}…).",
+                " Saving to `{}`; its header will gain {} ({}…).",
                 shown_path(path),
-                check.added_columns.len(),
+                count(check.added_columns.len(), "column"),
                 check.added_columns[0]
             );
         }
@@ -92,10 +93,10 @@ pub(super) fn repeat_warnings(
 
 pub(super) fn instrument_intro(instrument: &Instrument) -> String {
     let mut text = format!(
-        "\n== {}: {} items about the last {} days ==",
+        "\n== {}: {} about the last {} ==",
         instrument.name,
-        instrument.item_count(),
-        instrument.recall_days
+        count(instrument.item_count(), "item"),
+        count(instrument.recall_days, "day")
     );
     for line in wrap(&instrument.licence, 88) {
         let _ = write!(text, "\n   {line}");
@@ -243,10 +244,10 @@ fn total_line(report: &ScoreReport<'_>) -> String {
     let instrument = report.instrument;
     match (report.total, report.total_exact) {
         (Some(total), Some(exact)) if report.is_prorated() => format!(
-            "Total {total} of {} (prorated from {} of {} items: {:.1}, rounded half up) · severity {}",
+            "Total {total} of {} (prorated from {} of {}: {:.1}, rounded half up) · severity {}",
             instrument.total_max(),
             report.answered,
-            instrument.item_count(),
+            count(instrument.item_count(), "item"),
             exact.to_f64(),
             report.severity.id()
         ),
@@ -256,8 +257,9 @@ fn total_line(report: &ScoreReport<'_>) -> String {
             report.severity.id()
         ),
         (None, _) => format!(
-            "Total: none. {} items blank; at most {} can be prorated · severity invalid",
-            report.missing, instrument.max_missing
+            "Total: none. {} blank; at most {} can be prorated · severity invalid",
+            count(report.missing, "item"),
+            instrument.max_missing
         ),
     }
 }

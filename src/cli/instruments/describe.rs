@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use comfy_table::Cell;
 use symscore::instrument::{Algorithm, Instrument};
+use symscore::plural::{count, count_range, noun};
 use symscore::score::{SAFETY_MARK, status_flag};
 
 use crate::cli::render::new_table;
@@ -22,7 +23,7 @@ pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
         let _ = writeln!(s, "Rules:    {reference}");
     }
     let _ = writeln!(s, "Licence:  {}", i.licence);
-    let _ = writeln!(s, "Recall:   the past {} days", i.recall_days);
+    let _ = writeln!(s, "Recall:   the past {}", count(i.recall_days, "day"));
     if i.loinc.panel.is_some() || i.loinc.total.is_some() {
         let _ = writeln!(
             s,
@@ -32,13 +33,15 @@ pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
         );
     }
 
+    // A range of one column reads as that column.
+    let columns = match i.item_count() {
+        1 => format!("column {}", i.item_column(1)),
+        n => format!("columns {}…{}", i.item_column(1), i.item_column(n)),
+    };
     let _ = writeln!(
         s,
-        "\nItems (answer {}–{}; columns {}…{}):",
-        i.scale.min,
-        i.scale.max,
-        i.item_column(1),
-        i.item_column(i.item_count())
+        "\nItems (answer {}–{}; {columns}):",
+        i.scale.min, i.scale.max
     );
     let mut items = new_table(color);
     items.set_header(["#", "item (paraphrase)", "column", "LOINC"]);
@@ -83,8 +86,9 @@ pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
             "every item must be answered; any blank gives INVALID_TOO_MANY_MISSING and no total (no proration).".to_owned()
         } else {
             format!(
-                "up to {} blank items are prorated (total = answered sum × {} / answered, rounded half up); more gives INVALID_TOO_MANY_MISSING and no total.",
-                i.max_missing,
+                "up to {} {} prorated (total = answered sum × {} / answered, rounded half up); more gives INVALID_TOO_MANY_MISSING and no total.",
+                count(i.max_missing, "blank item"),
+                if i.max_missing == 1 { "is" } else { "are" },
                 i.item_count()
             )
         }
@@ -143,12 +147,15 @@ pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
     if i.max_missing > 0 {
         flags.add_row([
             status_flag::PRORATED.to_owned(),
-            format!("1–{} items blank; total prorated", i.max_missing),
+            format!(
+                "{} blank; total prorated",
+                count_range(1, i.max_missing, "item")
+            ),
         ]);
     }
     flags.add_row([
         status_flag::INVALID_TOO_MANY_MISSING.to_owned(),
-        format!("more than {} items blank; no total", i.max_missing),
+        format!("more than {} blank; no total", count(i.max_missing, "item")),
     ]);
     flags.add_row([
         status_flag::INVALID_VALUE.to_owned(),
@@ -176,9 +183,10 @@ pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
             let numbers: Vec<String> = sub.items.iter().map(usize::to_string).collect();
             let _ = writeln!(
                 s,
-                "  {}  {} — items {}",
+                "  {}  {} — {} {}",
                 sub.id,
                 sub.label,
+                noun(numbers.len(), "item"),
                 numbers.join(", ")
             );
         }
@@ -187,16 +195,16 @@ pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
     let c = &i.change;
     let _ = writeln!(
         s,
-        "\nChange over time: reliable change {} points, MCID {}, target below {}, caseness from {}, response ≥ {}% reduction; plateau: {} points spanning ≥ {} days, latest ≥ {} days after dosing, slope horizon {} days.",
-        c.reliable_change,
+        "\nChange over time: reliable change {}, MCID {}, target below {}, caseness from {}, response ≥ {}% reduction; plateau: {} spanning ≥ {}, latest ≥ {} after dosing, slope horizon {}.",
+        count(c.reliable_change, "point"),
         c.mcid,
         c.target,
         c.caseness,
         c.response_pct,
-        c.plateau.points,
-        c.plateau.min_span_days,
-        c.plateau.min_days_since_dose,
-        c.plateau.horizon_days
+        count(c.plateau.points, "point"),
+        count(c.plateau.min_span_days, "day"),
+        count(c.plateau.min_days_since_dose, "day"),
+        count(c.plateau.horizon_days, "day")
     );
     if let Some(rci) = c.rci {
         let _ = writeln!(
@@ -241,7 +249,11 @@ fn describe_algorithm(algorithm: &Algorithm) -> String {
                 Some(max) => format!("{}–{max}", c.min_present),
                 None => format!("≥ {}", c.min_present),
             };
-            format!("{range} of items {}", compact(&numbers))
+            format!(
+                "{range} of {} {}",
+                noun(numbers.len(), "item"),
+                compact(&numbers)
+            )
         })
         .collect();
     format!("{} ({presence})", criteria.join(" and "))

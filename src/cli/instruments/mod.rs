@@ -8,6 +8,7 @@ use anyhow::{Context as _, bail};
 use serde_json::json;
 use symscore::csv_cell::spreadsheet_safe;
 use symscore::instrument::load_definition_file;
+use symscore::plural::count;
 use symscore::{DefinitionError, Registry};
 
 use describe::describe;
@@ -164,15 +165,15 @@ fn check(registry: &Registry, files: &[std::path::PathBuf]) -> ExitStatus {
                 };
                 let _ = writeln!(
                     stdout,
-                    "{}: ok: `{}` {} — {} items, total {}–{}, {} bands, version {}{overrides}",
+                    "{}: ok: `{}` {} — {}, total {}–{}, {}, version {}{overrides}",
                     // A name from the command line may come from a glob over a shared folder.
                     terminal_safe(&path.display().to_string()),
                     instrument.id,
                     instrument.name,
-                    instrument.item_count(),
+                    count(instrument.item_count(), "item"),
                     instrument.total_min(),
                     instrument.total_max(),
-                    instrument.bands.len(),
+                    count(instrument.bands.len(), "band"),
                     instrument.version
                 );
             }

@@ -3,13 +3,14 @@
 
 use std::io::Write;
 
+use symscore::plural::count;
 use symscore::score::{Flag, SAFETY_MARK};
 use symscore::trend::{
     Condition, NoTrendReason, PatientResults, RowEvent, RunTotals, WindowSummary,
 };
 
 use crate::cli::ExitStatus;
-use crate::cli::input::{count, no_data_rows};
+use crate::cli::input::no_data_rows;
 use crate::cli::render::{TrendRow, TrendWriter, UncoveredRow, terminal_safe};
 use crate::cli::report::message;
 

@@ -11,6 +11,7 @@ mod sections;
 use super::raw::RawInstrument;
 use super::{Instrument, Source};
 use crate::error::DefinitionProblem;
+use crate::plural::count;
 use checks::{check_bands, check_change, check_scale};
 pub(crate) use plain_text::check_plain_text;
 use sections::{
@@ -64,7 +65,12 @@ pub(crate) fn validate(raw: RawInstrument) -> Result<Instrument, Vec<DefinitionP
     p.check(
         n == 0 || max_missing < n,
         || "missing.max_missing".into(),
-        || format!("expected fewer missing items than the {n} items, found {max_missing}"),
+        || {
+            format!(
+                "expected fewer missing items than the {}, found {max_missing}",
+                count(n, "item")
+            )
+        },
     );
 
     // Capped at MAX_ITEMS above when valid; the cast only matters for a rejected definition.

@@ -36,7 +36,7 @@ pub(in crate::cli::render) fn safety_words<'i>(
         .map_or("a safety item needs review", |notice| notice.words())
 }
 
-/// The status in words a clinician reads at a glance. Review, never "stop" (§7.3 C).
+/// The status in words a clinician reads at a glance. Review, never "stop" (§7.3.5).
 fn status_words(status: Status) -> &'static str {
     match status {
         Status::InsufficientData => "not enough data for a plateau call",
