@@ -109,7 +109,7 @@ fn command_section(page: &mut Vec<u8>, command: &Command) -> io::Result<()> {
         }
     }
     if let Some(after) = command.get_after_long_help() {
-        page.write_all(without_preamble(&preformatted_roff(&after.to_string())).as_bytes())?;
+        page.write_all(without_preamble(&help_text_roff(&after.to_string())).as_bytes())?;
     }
     Ok(())
 }
@@ -122,23 +122,35 @@ fn section(page: &mut Vec<u8>, title: &str, body: &[u8]) -> io::Result<()> {
     page.write_all(body)
 }
 
-/// Text laid out for the terminal (examples, tables of statuses), kept line for line: roff
-/// would otherwise fill it into one paragraph. The first line, the `Examples:` or `Exit
-/// status:` heading of `--help`, is the section title in the page.
+/// The text after a `--help` (examples, tables of statuses, notes) for the page. The first
+/// line, the `Examples:` or `Exit status:` heading of `--help`, is the section title here.
 fn preformatted(text: &str) -> Vec<u8> {
     let body = text.split_once('\n').map_or("", |(_, rest)| rest);
-    without_preamble(&preformatted_roff(body))
-        .as_bytes()
-        .to_vec()
+    without_preamble(&help_text_roff(body)).as_bytes().to_vec()
 }
 
-fn preformatted_roff(text: &str) -> String {
+/// Help text as roff: indented lines (commands, the rows of a table) kept line for line, as
+/// roff would otherwise run them together; the prose between them left to roff to fill to
+/// the reader's width; a blank line starts a paragraph.
+fn help_text_roff(text: &str) -> String {
     let mut roff = Roff::new();
-    roff.control("PP", []).control("nf", []);
+    roff.control("PP", []);
+    let mut kept = false;
     for line in text.lines() {
-        roff.text([roman(line)]);
+        let indented = line.starts_with(' ');
+        if indented != kept {
+            roff.control(if indented { "nf" } else { "fi" }, []);
+            kept = indented;
+        }
+        if line.trim().is_empty() {
+            roff.control("PP", []);
+        } else {
+            roff.text([roman(line)]);
+        }
     }
-    roff.control("fi", []);
+    if kept {
+        roff.control("fi", []);
+    }
     roff.render()
 }
 
