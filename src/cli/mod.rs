@@ -2,6 +2,7 @@
 
 pub(crate) mod args;
 mod enter;
+mod generate;
 mod hints;
 mod input;
 mod instruments;
@@ -13,6 +14,8 @@ mod score;
 mod signals;
 mod today;
 mod trend;
+
+use std::path::Path;
 
 use anyhow::Context as _;
 use symscore::Registry;
@@ -34,7 +37,13 @@ pub(crate) fn run(mut cli: Cli) -> anyhow::Result<ExitStatus> {
     if let Some(dir) = &cli.instruments_dir {
         output::protect_instruments_dir(dir);
     }
-    let registry = match load_registry(&cli) {
+    // The man page and completions describe the options, not the instruments: a broken
+    // --instruments-dir must not stop them.
+    let command = match cli.command {
+        Command::Generate(args) => return generate::run(args),
+        command => command,
+    };
+    let registry = match load_registry(cli.instruments_dir.as_deref()) {
         Ok(registry) => registry,
         // `instruments check` is how a user finds what is wrong with a definition, so a
         // directory that does not load must not stop it.
@@ -45,19 +54,20 @@ pub(crate) fn run(mut cli: Cli) -> anyhow::Result<ExitStatus> {
         }
         Err(err) => return Err(err),
     };
-    let result = match cli.command {
+    let result = match command {
         Command::Score(args) => score::run(args, &registry),
         Command::Trend(args) => trend::run(args, &registry),
         Command::Instruments(args) => instruments::run(args, &registry),
         Command::Enter(args) => enter::run(args, &registry),
+        Command::Generate(_) => unreachable!("generated above, without the registry"),
     };
     result.map_err(hints::with_flag_hint)
 }
 
 /// The built-in instruments plus `--instruments-dir` (or `SYMSCORE_INSTRUMENTS`).
-fn load_registry(cli: &Cli) -> anyhow::Result<Registry> {
+fn load_registry(instruments_dir: Option<&Path>) -> anyhow::Result<Registry> {
     let mut registry = Registry::builtin();
-    if let Some(dir) = &cli.instruments_dir {
+    if let Some(dir) = instruments_dir {
         let replaced = registry.load_dir(dir).with_context(|| {
             format!(
                 "cannot load instrument definitions from `{}`",

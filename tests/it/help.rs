@@ -49,4 +49,37 @@ help_snapshots! {
     instruments_list: ["instruments", "list"];
     instruments_show: ["instruments", "show"];
     instruments_check: ["instruments", "check"];
+    generate: ["generate"];
+    generate_man: ["generate", "man"];
+    generate_completions: ["generate", "completions"];
+}
+
+/// `enter --help` names every key the prompts take (src/cli/prompt): at an item, when an
+/// item is asked again, at a safety change and at the review.
+#[test]
+fn enter_help_names_every_key_the_prompts_take() {
+    let out = assert_cmd::Command::new(BINARY)
+        .env_clear()
+        .env("COLUMNS", "200")
+        .args(["enter", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for phrase in [
+        "a number the answer, on the instrument's scale",
+        "Enter or s leave the item blank",
+        "b go back one item",
+        "? show the item's text",
+        "q abandon the visit; nothing is saved (at a terminal, y confirms)",
+        "Enter or k keeps it, s blanks it, a number replaces it",
+        "skip, back, help (or h) and quit work as words too",
+        "only y changes it, Enter keeps it",
+        "Backspace and Ctrl-U edit the line; Ctrl-D on an empty line ends the input",
+        "y saves (or accepts), c changes an answer (by its number; Enter goes back), q abandons (y confirms)",
+        "Piped input must send y (or yes) to save",
+        "Ctrl-C abandons the visit",
+    ] {
+        assert!(help.contains(phrase), "{phrase:?} not in:\n{help}");
+    }
 }

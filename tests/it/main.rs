@@ -16,6 +16,7 @@ mod definitions;
 mod enter;
 mod enter_safety;
 mod fuzz;
+mod generate;
 mod help;
 mod input_limits;
 mod known_answers;

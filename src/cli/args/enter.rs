@@ -14,15 +14,25 @@ Examples:
   printf '1\\n2\\n0\\n3\\n1\\n0\\n0\\n2\\n1\\n\\ny\\n' | \\
       symscore enter phq9 --patient P017 --append visits.csv  # scripted: one answer a line
 
-At each item type the answer (its number), or: Enter or `s` to leave it blank, `b` to go
-back one item, `?` for help, `q` to abandon the visit. Anything else is refused and the
-item asked again. An item asked again (after `b`, or from the review) keeps its answer on
-Enter (or `k`); `s` blanks it. Lowering or blanking an endorsed answer to a safety item
-(such as PHQ-9 item 9) asks first: only `y` changes it. After the last item a review shows every answer
-(marking each one changed after it was first given), the totals, severity and flags; on
-a terminal you can change an answer before saving. Piped input must then send `y` (or
-`yes`) to save; anything else, or the end of input, abandons the visit. Ctrl-C abandons
-the visit too and says so (exit 130). One answer line holds at most 4096 bytes.
+Keys at each item (type one, then Enter):
+  a number     the answer, on the instrument's scale (0-3 PHQ-9 and GAD-7, 0-4 PCL-5)
+  Enter or s   leave the item blank (missing; the total may be prorated)
+  b            go back one item
+  ?            show the item's text, its answer scale and these keys
+  q            abandon the visit; nothing is saved (at a terminal, y confirms)
+An item asked again (after b, or from the review) shows its answer: Enter or k keeps it,
+s blanks it, a number replaces it. skip, back, help (or h) and quit work as words too.
+Anything else (02, 2.0, NA) is refused and the item asked again. Lowering or blanking an
+endorsed answer to a safety item (PHQ-9 item 9) asks first: only y changes it, Enter keeps
+it. At a terminal, Backspace and Ctrl-U edit the line; Ctrl-D on an empty line ends the
+input, which abandons the visit.
+
+After the last item a review shows every answer (marking those changed after they were
+first given), the totals, severity and flags. At a terminal: y saves (or accepts), c
+changes an answer (by its number; Enter goes back), q abandons (y confirms); Enter alone
+does nothing. Piped input must send y (or yes) to save; anything else, or the end of
+input, abandons the visit. Ctrl-C abandons the visit at any time and says so (exit 130).
+One answer line holds at most 4096 bytes.
 
 The terminal prompts are used when standard input and standard error are both terminals;
 otherwise one answer is read per line and prompts go to standard error.

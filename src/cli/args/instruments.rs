@@ -8,9 +8,9 @@ use super::OutputArgs;
 
 pub(super) const INSTRUMENTS_EXAMPLES: &str = "\
 Examples:
-  symscore instruments                        # id, name, items, range, version, licence
-  symscore instruments show phq9              # items, answer scale, bands, flags, rules
-  symscore instruments check my-scale.json    # validate your own definition
+  symscore instruments                               # id, name, items, range, version, licence
+  symscore instruments show phq9                     # items, answer scale, bands, flags, rules
+  symscore instruments check examples/screen2.json   # validate your own definition
 
 Exit status: 0 valid; 1 a definition was rejected; 2 unreadable file.";
 

@@ -7,12 +7,15 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod enter;
+mod generate;
 mod instruments;
 mod score;
 mod trend;
 
 use enter::ENTER_EXAMPLES;
 pub(crate) use enter::EnterArgs;
+use generate::GENERATE_EXAMPLES;
+pub(crate) use generate::{GenerateAction, GenerateArgs};
 use instruments::INSTRUMENTS_EXAMPLES;
 pub(crate) use instruments::{InstrumentsAction, InstrumentsArgs};
 use score::SCORE_EXAMPLES;
@@ -20,7 +23,23 @@ pub(crate) use score::ScoreArgs;
 use trend::TREND_EXAMPLES;
 pub(crate) use trend::{PlateauRuleArg, TrendArgs};
 
-const EXIT_CODES: &str = "\
+/// The top-level examples: each one runs as shown from the repository's top directory.
+pub(crate) const EXAMPLES: &str = "\
+Examples:
+  symscore score -i phq9 --items 1,2,0,3,1,0,0,2,1          # one form, typed in
+  symscore score examples/visits.csv                        # a file of visits
+  symscore score examples/nhanes-dpq.csv --patient-column SEQN --na 7,9 \\
+      --map DPQ010=phq9_1,DPQ020=phq9_2,DPQ030=phq9_3,DPQ040=phq9_4,DPQ050=phq9_5 \\
+      --map DPQ060=phq9_6,DPQ070=phq9_7,DPQ080=phq9_8,DPQ090=phq9_9 \\
+      --map DPQ100=phq9_difficulty -o scored.csv            # a survey export
+  symscore enter phq9 --patient P017 --append visits.csv    # one visit, item by item
+  symscore trend examples/visits.csv --dosing examples/dosing.csv
+  symscore instruments list
+  source <(symscore generate completions bash)              # Tab completion in bash
+
+Each command has examples of its own: symscore help COMMAND.";
+
+pub(crate) const EXIT_CODES: &str = "\
 Exit status:
   0  everything was scored (a closed pipe, as in `| head`, also counts as success)
   1  some input was rejected: an unusable answer, too many blanks, an unreadable
@@ -29,9 +48,10 @@ Exit status:
   2  usage error, unreadable file, malformed CSV, a header that does not fit, an
      --instruments-dir whose definitions do not all load, an -o that may not be
      written, or a closed standard output
-  129, 130, 143  ended by SIGHUP, SIGINT or SIGTERM (a temporary -o file is removed)
   3  `trend --fail-on`: a listed condition occurred
-  130 `enter` was interrupted with Ctrl-C: nothing was saved (an abandoned visit is 1)
+  129, 130, 143  ended by SIGHUP, SIGINT or SIGTERM (a temporary -o file is removed);
+     130 also when `enter` is interrupted with Ctrl-C: nothing was saved (an
+     abandoned visit is 1)
 
 symscore flags results for clinician review. It does not diagnose and does not
 recommend treatment.";
@@ -42,7 +62,14 @@ recommend treatment.";
 /// Instruments are data files: `symscore instruments` lists them, and --instruments-dir adds
 /// your own. Results go to stdout; messages, safety notices and the row summary go to stderr.
 #[derive(Debug, Parser)]
-#[command(name = "symscore", version, about, long_about, help_expected = true, after_help = EXIT_CODES)]
+#[command(
+    name = "symscore",
+    version,
+    about,
+    long_about,
+    help_expected = true,
+    after_help = format!("{EXAMPLES}\n\n{EXIT_CODES}")
+)]
 pub(crate) struct Cli {
     /// Directory of extra instrument definitions (*.json); an id that is built in replaces
     /// the built-in definition.
@@ -68,6 +95,9 @@ pub(crate) enum Command {
     /// optionally save it to a visits CSV.
     #[command(after_long_help = ENTER_EXAMPLES)]
     Enter(EnterArgs),
+    /// Print the man page or a shell completion script, made from the options themselves.
+    #[command(after_long_help = GENERATE_EXAMPLES)]
+    Generate(GenerateArgs),
 }
 
 /// How to read a visits CSV; shared by every command that reads one.
@@ -128,14 +158,19 @@ impl OutputArgs {
     /// `-o /dev/stdout` is standard output too: followed as a link, it would name the file
     /// standard output is open on, which would be replaced where `>>` asked to append.
     fn dash_is_standard_output(&mut self) {
-        let standard = ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"];
-        if self
-            .output
-            .as_deref()
-            .is_some_and(|path| standard.iter().any(|s| path == std::path::Path::new(s)))
-        {
-            self.output = None;
-        }
+        dash_is_standard_output(&mut self.output);
+    }
+}
+
+/// See [`OutputArgs::dash_is_standard_output`]: `-` and the names of standard output become
+/// no `-o` at all.
+fn dash_is_standard_output(output: &mut Option<PathBuf>) {
+    let standard = ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"];
+    if output
+        .as_deref()
+        .is_some_and(|path| standard.iter().any(|s| path == std::path::Path::new(s)))
+    {
+        *output = None;
     }
 }
 
@@ -153,6 +188,10 @@ impl Cli {
                     outputs.push(output);
                 }
                 outputs
+            }
+            Command::Generate(args) => {
+                dash_is_standard_output(args.what.output_mut());
+                Vec::new()
             }
         };
         for output in outputs {

@@ -21,6 +21,11 @@ named <instrument>_<n> (phq9_1 … phq9_9, gad7_1 … gad7_7, pcl5_1 … pcl5_20
 optional unscored columns such as phq9_difficulty. A row whose items for an instrument are
 all blank means that instrument was not given at that visit.
 
+Blank items: a total is prorated up to each instrument's limit (PHQ-9: 2 items; `symscore
+instruments show ID` gives the rule); beyond it there is no total (INVALID_TOO_MANY_MISSING).
+Safety: an endorsed or unanswered safety item (PHQ-9 item 9) is flagged (ITEM9_POSITIVE,
+ITEM9_MISSING) and reported on stderr on a line starting `!!`; a blank is never read as 0.
+
 Output fields: patient_id, date, instrument, total, total_exact, max, severity, answered,
 missing, prorated, flags, subscales, line, instrument_version.
 
