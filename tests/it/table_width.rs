@@ -324,13 +324,17 @@ fn trend_at_60_columns_leaves_out_the_day_and_plateau_columns_and_says_so_once()
 
 #[test]
 fn instruments_fit_80_and_120_columns() {
-    for width in [80, 120] {
+    let all = ["id", "name", "items", "range", "version", "from", "licence"];
+    let without_from = ["id", "name", "items", "range", "version", "licence"];
+    for (width, expected) in [(80, &without_from[..]), (120, &all[..])] {
         let out = run_at(width, &["instruments", "--format", "table"]);
         assert_fits(&out, width);
         let tables = tables(&out);
+        assert_eq!(header(&tables[0]), expected);
         assert_eq!(
-            header(&tables[0]),
-            ["id", "name", "items", "range", "version", "from", "licence"]
+            out.contains("The column from is left out to fit the width"),
+            width == 80,
+            "{out}"
         );
         let names: Vec<(&str, &str, &str)> = tables[0]
             .rows
@@ -365,4 +369,64 @@ fn with_no_terminal_and_no_columns_a_table_is_as_wide_as_its_content() {
     // safety notice sits above their other flags, and four of borders and header.
     assert_eq!(tables[0].header.len(), 8);
     assert_eq!(out.lines().count(), 138 + 5 + 4);
+}
+
+#[test]
+fn enter_prints_its_scores_in_a_table_that_fits_80_and_120_columns() {
+    // PHQ-9 19 with item 9 = 2 (moderately_severe, endorsed); PCL-5 all 3s: 60,
+    // probable_ptsd, every cluster B=15 C=6 D=21 E=18.
+    let mut answers = vec!["3", "3", "3", "2", "2", "2", "2", "0", "2", ""];
+    answers.extend(["3"; 20]);
+    answers.push("y");
+    for width in [80, 120] {
+        let dir = tempfile::tempdir().unwrap();
+        let output = symscore()
+            .current_dir(dir.path())
+            .env("COLUMNS", width.to_string())
+            .args(["enter", "phq9", "pcl5", "--patient", "P1"])
+            .args(["--date", "2026-05-04", "--format", "table"])
+            .write_stdin(crate::support::lines(&answers))
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let out = String::from_utf8(output.stdout).unwrap();
+        assert_fits(&out, width);
+        assert_dates_whole(&out);
+        let tables = tables(&out);
+        let rows: Vec<Vec<&str>> = tables[0]
+            .rows
+            .iter()
+            .map(|r| r[..6].iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                [
+                    "P1",
+                    "2026-05-04",
+                    "phq9",
+                    "19",
+                    "moderately_severe",
+                    "!! ITEM9_POSITIVE (item 9 = 2) CASENESS_PHQ9, MAJOR_DEPRESSIVE_SYNDROME"
+                ],
+                [
+                    "P1",
+                    "2026-05-04",
+                    "pcl5",
+                    "60",
+                    "probable_ptsd",
+                    "PROBABLE_PTSD, DSM5_PROVISIONAL_DX"
+                ],
+            ],
+            "{out}"
+        );
+        if width == 120 {
+            assert_eq!(tables[0].rows[1][6], "B=15 C=6 D=21 E=18");
+        } else {
+            assert!(
+                out.contains("The columns subscales, line are left out"),
+                "{out}"
+            );
+        }
+    }
 }

@@ -20,6 +20,9 @@ pub(crate) fn border_width(columns: usize) -> usize {
     3 * columns + 1
 }
 
+/// The narrowest a prose column is drawn: narrower, it is left out if it may be.
+const PROSE_FLOOR: usize = 24;
+
 /// A column: its header, and whether it may be left out of a narrow table.
 #[derive(Clone, Copy)]
 pub(crate) struct Column {
@@ -98,24 +101,36 @@ impl Layout {
         width: Option<usize>,
         at_least: &[usize],
     ) -> Layout {
-        let least: Vec<usize> = columns
+        let widest: Vec<usize> = columns
             .iter()
             .enumerate()
             .map(|(i, column)| {
                 rows.iter()
-                    .map(|row| unbreakable_width(&row[i].text))
+                    .flat_map(|row| row[i].text.lines())
+                    .map(display_width)
                     .fold(display_width(column.header), usize::max)
+            })
+            .collect();
+        let least: Vec<usize> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                let unbreakable = rows
+                    .iter()
+                    .map(|row| unbreakable_width(&row[i].text))
+                    .fold(display_width(column.header), usize::max);
+                // Prose narrower than this reads a word or two a line: better left out.
+                let floor = column
+                    .measure
+                    .map_or(0, |m| PROSE_FLOOR.min(m).min(widest[i]));
+                unbreakable.max(floor)
             })
             .collect();
         let natural: Vec<usize> = columns
             .iter()
             .enumerate()
             .map(|(i, column)| {
-                let widest = rows
-                    .iter()
-                    .flat_map(|row| row[i].text.lines())
-                    .map(display_width)
-                    .fold(at_least.get(i).copied().unwrap_or(0), usize::max);
+                let widest = widest[i].max(at_least.get(i).copied().unwrap_or(0));
                 column
                     .measure
                     .map_or(widest, |m| widest.min(m))
@@ -295,6 +310,22 @@ mod tests {
             dropped_note(&["subscales", "line"], "--format csv").unwrap(),
             "The columns subscales, line are left out to fit the width: --format csv shows them."
         );
+    }
+
+    #[test]
+    fn prose_too_narrow_to_read_is_left_out_first() {
+        let columns = [
+            Column::kept("id"),
+            Column::droppable("from", 0),
+            Column::droppable("licence", 1).prose(60),
+        ];
+        let licence = "free to use and share in print and on screen";
+        let rows = rows(&[&["phq9", "built-in", licence]]);
+        // 4 + 8 + 24 and 10 of borders: 46; without `from`, 4 + 24 and 7.
+        let layout = Layout::fit(&columns, &rows, Some(45), &[]);
+        assert_eq!(layout.widths(), [Some(4), None, Some(34)]);
+        let layout = Layout::fit(&columns, &rows, Some(34), &[]);
+        assert_eq!(layout.widths(), [Some(4), None, None]);
     }
 
     #[test]
