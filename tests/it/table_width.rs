@@ -147,6 +147,17 @@ fn check_score_visits(width: usize, expected_header: &[&str], note: Option<&str>
         assert_eq!((*patient, *date), (p, d));
         assert!(flags.starts_with(marker), "{flags}");
     }
+    // Each safety notice's name whole on its row's first line, beside patient and date.
+    for (patient, date, marker) in VISITS_SAFETY_ROWS {
+        let row = format!("│ {patient}    ┆ {date} ┆ phq9");
+        assert_eq!(
+            out.lines()
+                .filter(|l| l.starts_with(&row) && l.contains(marker))
+                .count(),
+            1,
+            "{patient} {date}: {out}"
+        );
+    }
     // Words whole: a severity and a flag list read back as written.
     let pcl5 = table
         .rows

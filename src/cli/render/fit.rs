@@ -13,7 +13,7 @@
 use comfy_table::{Attribute, Cell, Color, ColumnConstraint, Table, Width};
 
 use super::table::new_table;
-use super::wrap::{display_width, unbreakable_width, wrap};
+use super::wrap::{display_width, longest_word, unbreakable_width, wrap};
 
 /// The columns the table borders take besides the cells: `│ ` + ` ┆ ` between cells + ` │`.
 pub(crate) fn border_width(columns: usize) -> usize {
@@ -167,20 +167,37 @@ impl Layout {
                 kept[i] = false;
             }
         }
-        // Room beyond the minimums goes to the columns always shown before the others, and
-        // among those first to the ones that need the least of it to show whole (each cell
-        // on one line), so that as few columns as possible wrap.
+        // Room beyond the minimums goes first to alarm cells (the safety notices), so
+        // that each of their words stays on one line: `!! ITEM9_POSITIVE` whole rather
+        // than `!! ITEM9_` / `POSITIVE`. Then to the columns always shown before the
+        // others, and among those first to the ones that need the least of it to show
+        // whole (each cell on one line), so that as few columns as possible wrap.
         let mut spare = width.saturating_sub(needed(&kept));
-        let mut widths: Vec<Option<usize>> = (0..columns.len())
-            .map(|i| kept[i].then_some(least[i]))
-            .collect();
-        let mut by_need: Vec<usize> = (0..columns.len()).filter(|&i| kept[i]).collect();
-        by_need.sort_by_key(|&i| (columns[i].drop_rank.is_some(), natural[i] - least[i]));
-        for i in by_need {
-            let more = (natural[i] - least[i]).min(spare);
+        let mut widths: Vec<usize> = least.clone();
+        for i in (0..columns.len()).filter(|&i| kept[i]) {
+            let alarm_words = rows
+                .iter()
+                .filter(|row| row[i].alarm)
+                .map(|row| longest_word(&row[i].text))
+                .max()
+                .unwrap_or(0)
+                .min(natural[i]);
+            let more = alarm_words.saturating_sub(widths[i]).min(spare);
             spare -= more;
-            widths[i] = Some(least[i] + more);
+            widths[i] += more;
         }
+        let mut by_need: Vec<usize> = (0..columns.len()).filter(|&i| kept[i]).collect();
+        by_need.sort_by_key(|&i| (columns[i].drop_rank.is_some(), natural[i] - widths[i]));
+        for i in by_need {
+            let more = (natural[i] - widths[i]).min(spare);
+            spare -= more;
+            widths[i] += more;
+        }
+        let widths = widths
+            .into_iter()
+            .zip(&kept)
+            .map(|(width, kept)| kept.then_some(width))
+            .collect();
         Layout { widths }
     }
 
@@ -297,6 +314,18 @@ mod tests {
         let rows = rows(&[&["2026-08-25", "A, B_C", "12"]]);
         let layout = Layout::fit(&COLUMNS, &rows, Some(5), &[]);
         assert_eq!(layout.widths(), [Some(10), Some(5), None]);
+    }
+
+    #[test]
+    fn a_safety_notice_gets_the_room_to_keep_its_words_whole_first() {
+        let columns = [Column::kept("severity"), Column::kept("flags")];
+        let rows = vec![vec![
+            Text::from("moderately_severe"),
+            Text::alarm("!! ITEM9_POSITIVE (item 9 = 2)".to_owned(), true),
+        ]];
+        // Minimums 11 and 12 with 7 of borders: 30; 6 to spare, 5 of them for the notice.
+        let layout = Layout::fit(&columns, &rows, Some(36), &[]);
+        assert_eq!(layout.widths(), [Some(12), Some(17)]);
     }
 
     #[test]

@@ -26,6 +26,16 @@ pub(crate) fn unbreakable_width(text: &str) -> usize {
         .unwrap_or(0)
 }
 
+/// The widest word of `text` (split at spaces only, the marker with its word): the width
+/// that shows each word on one line.
+pub(crate) fn longest_word(text: &str) -> usize {
+    text.lines()
+        .flat_map(words)
+        .map(display_width)
+        .max()
+        .unwrap_or(0)
+}
+
 /// `text` in lines at most `width` wide; each line of `text` is wrapped on its own, and one
 /// that fits is kept as it is (spacing included).
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -172,6 +182,7 @@ mod tests {
         );
         assert_eq!(wrap("!! ITEM9_MISSING", 10), ["!! ITEM9_", "MISSING"]);
         assert_eq!(unbreakable_width("!! ITEM9_MISSING"), 9);
+        assert_eq!(longest_word("!! ITEM9_MISSING (item 9: unknown)"), 16);
     }
 
     #[test]
