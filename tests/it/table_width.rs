@@ -296,6 +296,19 @@ fn trend_fits_80_and_120_columns_with_every_safety_point_marked() {
             "{out}"
         );
         assert!(marked.iter().all(|m| m.contains("!! ITEM9_")), "{marked:?}");
+        // Each notice's name whole on its point's first line.
+        for date in dates {
+            let row = format!("  │ {date} ┆");
+            assert!(
+                out.lines().any(|l| l.starts_with(&row)
+                    && (l.contains("!! ITEM9_MISSING") || l.contains("!! ITEM9_POSITIVE"))),
+                "{date}: {out}"
+            );
+        }
+        // At 80 columns a window with a safety notice has no room for the plateau column
+        // beside it; that is said once.
+        let notes = out.matches("left out to fit the width").count();
+        assert_eq!(notes, usize::from(width == 80), "{out}");
         assert!(
             out.contains("!! ITEM9_POSITIVE at this administration, outside every window"),
             "{out}"

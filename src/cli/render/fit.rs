@@ -13,7 +13,7 @@
 use comfy_table::{Attribute, Cell, Color, ColumnConstraint, Table, Width};
 
 use super::table::new_table;
-use super::wrap::{display_width, longest_word, unbreakable_width, wrap};
+use super::wrap::{display_width, unbreakable_width, wrap};
 
 /// The columns the table borders take besides the cells: `│ ` + ` ┆ ` between cells + ` │`.
 pub(crate) fn border_width(columns: usize) -> usize {
@@ -167,25 +167,11 @@ impl Layout {
                 kept[i] = false;
             }
         }
-        // Room beyond the minimums goes first to alarm cells (the safety notices), so
-        // that each of their words stays on one line: `!! ITEM9_POSITIVE` whole rather
-        // than `!! ITEM9_` / `POSITIVE`. Then to the columns always shown before the
-        // others, and among those first to the ones that need the least of it to show
-        // whole (each cell on one line), so that as few columns as possible wrap.
+        // Room beyond the minimums goes to the columns always shown before the others, and
+        // among those first to the ones that need the least of it to show whole (each cell
+        // on one line), so that as few columns as possible wrap.
         let mut spare = width.saturating_sub(needed(&kept));
         let mut widths: Vec<usize> = least.clone();
-        for i in (0..columns.len()).filter(|&i| kept[i]) {
-            let alarm_words = rows
-                .iter()
-                .filter(|row| row[i].alarm)
-                .map(|row| longest_word(&row[i].text))
-                .max()
-                .unwrap_or(0)
-                .min(natural[i]);
-            let more = alarm_words.saturating_sub(widths[i]).min(spare);
-            spare -= more;
-            widths[i] += more;
-        }
         let mut by_need: Vec<usize> = (0..columns.len()).filter(|&i| kept[i]).collect();
         by_need.sort_by_key(|&i| (columns[i].drop_rank.is_some(), natural[i] - widths[i]));
         for i in by_need {
@@ -317,15 +303,20 @@ mod tests {
     }
 
     #[test]
-    fn a_safety_notice_gets_the_room_to_keep_its_words_whole_first() {
-        let columns = [Column::kept("severity"), Column::kept("flags")];
+    fn a_column_is_left_out_before_a_safety_notice_is_broken() {
+        let columns = [Column::kept("flags"), Column::droppable("used", 0)];
         let rows = vec![vec![
-            Text::from("moderately_severe"),
-            Text::alarm("!! ITEM9_POSITIVE (item 9 = 2)".to_owned(), true),
+            Text::alarm(
+                "!! ITEM9_MISSING, MAJOR_DEPRESSIVE_SYNDROME".to_owned(),
+                true,
+            ),
+            Text::from("no (recall)"),
         ]];
-        // Minimums 11 and 12 with 7 of borders: 30; 6 to spare, 5 of them for the notice.
-        let layout = Layout::fit(&columns, &rows, Some(36), &[]);
-        assert_eq!(layout.widths(), [Some(12), Some(17)]);
+        // `!! ITEM9_MISSING,` is 17 wide and `(recall)` 8, with 7 of borders: 32.
+        let layout = Layout::fit(&columns, &rows, Some(31), &[]);
+        assert_eq!(layout.widths(), [Some(27), None]);
+        let layout = Layout::fit(&columns, &rows, Some(32), &[]);
+        assert_eq!(layout.widths(), [Some(17), Some(8)]);
     }
 
     #[test]

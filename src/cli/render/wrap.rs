@@ -3,7 +3,8 @@
 //! Text breaks at spaces. A word still wider than the line (a flag name such as
 //! `MAJOR_DEPRESSIVE_SYNDROME`, a severity such as `moderately_severe`) breaks after one of its
 //! underscores, which join whole words in those identifiers: `moderately_` / `severe`, never
-//! `moderat` / `ely_severe`. The safety marker `!!` stays on the line of the name it marks.
+//! `moderat` / `ely_severe`. The safety marker `!!` and the name it marks are one piece,
+//! never broken.
 //! Nothing else breaks: a date or a number is one piece, and a piece wider than the line is
 //! left whole (the line is then too wide, never wrong).
 
@@ -21,16 +22,6 @@ pub(crate) fn unbreakable_width(text: &str) -> usize {
     text.lines()
         .flat_map(words)
         .flat_map(pieces)
-        .map(display_width)
-        .max()
-        .unwrap_or(0)
-}
-
-/// The widest word of `text` (split at spaces only, the marker with its word): the width
-/// that shows each word on one line.
-pub(crate) fn longest_word(text: &str) -> usize {
-    text.lines()
-        .flat_map(words)
         .map(display_width)
         .max()
         .unwrap_or(0)
@@ -131,9 +122,14 @@ fn words(line: &str) -> impl Iterator<Item = &str> {
     joined.into_iter().map(move |(from, to)| &line[from..to])
 }
 
-/// A word cut after each underscore: the places an identifier may break.
-fn pieces(word: &str) -> impl Iterator<Item = &str> {
-    word.split_inclusive('_')
+/// A word cut after each underscore: the places an identifier may break. A safety notice's
+/// name (`!! ITEM9_POSITIVE`) never breaks: a column is widened, or another left out, first.
+fn pieces(word: &str) -> Box<dyn Iterator<Item = &str> + '_> {
+    if word.starts_with(SAFETY_MARK) {
+        Box::new(std::iter::once(word))
+    } else {
+        Box::new(word.split_inclusive('_'))
+    }
 }
 
 #[cfg(test)]
@@ -180,9 +176,8 @@ mod tests {
             wrap("!! ITEM9_POSITIVE (item 9 = 2)", 18),
             ["!! ITEM9_POSITIVE", "(item 9 = 2)"]
         );
-        assert_eq!(wrap("!! ITEM9_MISSING", 10), ["!! ITEM9_", "MISSING"]);
-        assert_eq!(unbreakable_width("!! ITEM9_MISSING"), 9);
-        assert_eq!(longest_word("!! ITEM9_MISSING (item 9: unknown)"), 16);
+        assert_eq!(wrap("!! ITEM9_MISSING", 10), ["!! ITEM9_MISSING"]);
+        assert_eq!(unbreakable_width("!! ITEM9_MISSING (item 9: unknown)"), 16);
     }
 
     #[test]
