@@ -23,6 +23,7 @@ mod known_answers;
 mod output_files;
 mod properties;
 mod score_rules;
+mod table_width;
 mod trend;
 mod trend_change_rules;
 mod trend_cli;

@@ -3,15 +3,58 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::Cell;
 use symscore::instrument::{Algorithm, Instrument};
 use symscore::plural::{count, count_range, noun};
 use symscore::score::{SAFETY_MARK, status_flag};
 
-use crate::cli::render::new_table;
+use crate::cli::render::{Column, Layout, Text, dropped_note, fit_lines};
 
-/// The full human description of an instrument, as `instruments show` prints it.
-pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
+/// Prose in a table wraps at this many columns even with room to spare.
+const PROSE_MEASURE: usize = 60;
+
+/// The items: number, paraphrase and input column always; their LOINC codes go first on a
+/// narrow terminal.
+const ITEM_COLUMNS: [Column; 4] = [
+    Column::kept("#"),
+    Column::kept("item (paraphrase)").prose(PROSE_MEASURE),
+    Column::kept("column"),
+    Column::droppable("LOINC", 0),
+];
+
+const BAND_COLUMNS: [Column; 3] = [
+    Column::kept("severity"),
+    Column::kept("label").prose(PROSE_MEASURE),
+    Column::kept("total"),
+];
+
+const FLAG_COLUMNS: [Column; 2] = [
+    Column::kept("flag"),
+    Column::kept("raised when").prose(PROSE_MEASURE),
+];
+
+/// A table fitted to `width`, with a line under it naming any column left out.
+fn fitted(columns: &[Column], rows: Vec<Vec<Text>>, color: bool, width: Option<usize>) -> String {
+    let layout = Layout::fit(columns, &rows, width, &[]);
+    let dropped = layout.dropped(columns);
+    let mut text = layout.draw(columns, rows, color).to_string();
+    if let Some(note) = dropped_note(&dropped, "a wider terminal (COLUMNS=120)") {
+        text.push('\n');
+        text.push_str(&width.map_or(note.clone(), |w| fit_lines(&note, w)));
+    }
+    text
+}
+
+/// The full human description of an instrument, as `instruments show` prints it, fitted to
+/// `width` (`None`: no limit).
+pub(super) fn describe(i: &Instrument, origin: &str, color: bool, width: Option<usize>) -> String {
+    let text = description(i, origin, color, width);
+    match width {
+        Some(width) => fit_lines(&text, width),
+        None => text,
+    }
+}
+
+fn description(i: &Instrument, origin: &str, color: bool, width: Option<usize>) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -43,22 +86,21 @@ pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
         "\nItems (answer {}–{}; {columns}):",
         i.scale.min, i.scale.max
     );
-    let mut items = new_table(color);
-    items.set_header(["#", "item (paraphrase)", "column", "LOINC"]);
+    let mut items = Vec::with_capacity(i.items.len());
     for item in &i.items {
         let label = if item.reverse {
             format!("{} (reverse scored)", item.label)
         } else {
             item.label.clone()
         };
-        items.add_row([
-            item.number.to_string(),
-            label,
-            i.item_column(item.number),
-            item.loinc.clone().unwrap_or_default(),
+        items.push(vec![
+            Text::from(item.number.to_string()),
+            Text::from(label),
+            Text::from(i.item_column(item.number)),
+            Text::from(item.loinc.clone().unwrap_or_default()),
         ]);
     }
-    let _ = writeln!(s, "{items}");
+    let _ = writeln!(s, "{}", fitted(&ITEM_COLUMNS, items, color, width));
     let anchors: Vec<String> = i
         .scale
         .anchors
@@ -98,54 +140,55 @@ pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
     }
 
     let _ = writeln!(s, "\nSeverity bands ({}–{}):", i.total_min(), i.total_max());
-    let mut bands = new_table(color);
-    bands.set_header(["severity", "label", "total"]);
-    for band in &i.bands {
-        bands.add_row([
-            band.id.clone(),
-            band.label.clone(),
-            format!("{}–{}", band.min, band.max),
-        ]);
-    }
-    let _ = writeln!(s, "{bands}");
+    let bands = i
+        .bands
+        .iter()
+        .map(|band| {
+            vec![
+                Text::from(band.id.as_str()),
+                Text::from(band.label.as_str()),
+                Text::from(format!("{}–{}", band.min, band.max)),
+            ]
+        })
+        .collect();
+    let _ = writeln!(s, "{}", fitted(&BAND_COLUMNS, bands, color, width));
     if let Some(note) = &i.severity_note {
         let _ = writeln!(s, "  {note}");
     }
 
     let _ = writeln!(s, "\nFlags:");
-    let mut flags = new_table(color);
-    flags.set_header(["flag", "raised when"]);
+    let mut flags: Vec<Vec<String>> = Vec::new();
     for safety in &i.safety_items {
-        flags.add_row([
-            Cell::new(format!("{SAFETY_MARK} {}", safety.positive_flag)),
-            Cell::new(format!(
+        flags.push(vec![
+            (format!("{SAFETY_MARK} {}", safety.positive_flag)),
+            (format!(
                 "item {} ≥ {}, whatever the total (safety: always review)",
                 safety.item, safety.min_value
             )),
         ]);
-        flags.add_row([
-            Cell::new(format!("{SAFETY_MARK} {}", safety.missing_flag)),
-            Cell::new(format!(
+        flags.push(vec![
+            (format!("{SAFETY_MARK} {}", safety.missing_flag)),
+            (format!(
                 "item {} blank or unusable: status unknown, never \"safe\"",
                 safety.item
             )),
         ]);
     }
     for threshold in &i.thresholds {
-        flags.add_row([
+        flags.push(vec![
             threshold.flag.clone(),
             format!("total ≥ {}", threshold.min_total),
         ]);
     }
     for algorithm in &i.algorithms {
-        flags.add_row([algorithm.flag.clone(), describe_algorithm(algorithm)]);
-        flags.add_row([
+        flags.push(vec![algorithm.flag.clone(), describe_algorithm(algorithm)]);
+        flags.push(vec![
             algorithm.indeterminate_flag.clone(),
             format!("blank or unusable items leave {} undecided", algorithm.flag),
         ]);
     }
     if i.max_missing > 0 {
-        flags.add_row([
+        flags.push(vec![
             status_flag::PRORATED.to_owned(),
             format!(
                 "{} blank; total prorated",
@@ -153,18 +196,30 @@ pub(super) fn describe(i: &Instrument, origin: &str, color: bool) -> String {
             ),
         ]);
     }
-    flags.add_row([
+    flags.push(vec![
         status_flag::INVALID_TOO_MANY_MISSING.to_owned(),
         format!("more than {} blank; no total", count(i.max_missing, "item")),
     ]);
-    flags.add_row([
+    flags.push(vec![
         status_flag::INVALID_VALUE.to_owned(),
         format!(
             "an answer outside {}–{} or not a whole number; no total",
             i.scale.min, i.scale.max
         ),
     ]);
-    let _ = writeln!(s, "{flags}");
+    let _ = writeln!(
+        s,
+        "{}",
+        fitted(
+            &FLAG_COLUMNS,
+            flags
+                .into_iter()
+                .map(|row| row.into_iter().map(Text::from).collect())
+                .collect(),
+            color,
+            width
+        )
+    );
     for note in i
         .safety_items
         .iter()

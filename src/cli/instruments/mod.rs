@@ -16,7 +16,9 @@ use describe::describe;
 use crate::cli::ExitStatus;
 use crate::cli::args::{Format, InstrumentsAction, InstrumentsArgs, OutputArgs};
 use crate::cli::output::{Output, resolve_format, use_color};
-use crate::cli::render::{new_table, terminal_safe};
+use crate::cli::render::{
+    Column, Layout, Text, dropped_note, fit_lines, table_width, terminal_safe,
+};
 use crate::cli::report::{message, message_lines};
 
 pub(crate) fn run(args: InstrumentsArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
@@ -48,6 +50,22 @@ pub(crate) fn run(args: InstrumentsArgs, registry: &Registry) -> anyhow::Result<
     }
 }
 
+/// The list's columns: what to type, what it is and how its total reads are always shown;
+/// on a narrow terminal where a definition came from goes first, then its version, its
+/// licence (each also in `instruments show`) and its number of items.
+const LIST_COLUMNS: [Column; 7] = [
+    Column::kept("id"),
+    Column::kept("name"),
+    Column::droppable("items", 3),
+    Column::kept("range"),
+    Column::droppable("version", 1),
+    Column::droppable("from", 0),
+    Column::droppable("licence", 2).prose(PROSE_MEASURE),
+];
+
+/// Prose in a table wraps at this many columns even with room to spare.
+const PROSE_MEASURE: usize = 60;
+
 fn list(registry: &Registry, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
     let mut out = Output::open(output.output.as_deref(), &[])?;
     let to_terminal = out.is_terminal();
@@ -68,20 +86,32 @@ fn list(registry: &Registry, output: &OutputArgs) -> anyhow::Result<ExitStatus> 
         .collect();
     match resolve_format(output.format, output.output.as_deref(), to_terminal) {
         Format::Table => {
-            let mut table = new_table(use_color(to_terminal));
-            table.set_header(["id", "name", "items", "range", "version", "from", "licence"]);
-            for i in registry.iter() {
-                table.add_row([
-                    i.id.clone(),
-                    i.name.clone(),
-                    i.item_count().to_string(),
-                    format!("{}–{}", i.total_min(), i.total_max()),
-                    i.version.clone(),
-                    terminal_safe(registry.origin(&i.id).unwrap_or_default()),
-                    i.licence.clone(),
-                ]);
-            }
+            let rows: Vec<Vec<Text>> = registry
+                .iter()
+                .map(|i| {
+                    vec![
+                        Text::from(i.id.as_str()),
+                        Text::from(i.name.as_str()),
+                        Text::from(i.item_count().to_string()),
+                        Text::from(format!("{}–{}", i.total_min(), i.total_max())),
+                        Text::from(i.version.as_str()),
+                        Text::from(terminal_safe(registry.origin(&i.id).unwrap_or_default())),
+                        Text::from(i.licence.as_str()),
+                    ]
+                })
+                .collect();
+            let width = table_width();
+            let layout = Layout::fit(&LIST_COLUMNS, &rows, width, &[]);
+            let dropped = layout.dropped(&LIST_COLUMNS);
+            let table = layout.draw(&LIST_COLUMNS, rows, use_color(to_terminal));
             writeln!(out, "{table}")?;
+            if let Some(note) = dropped_note(
+                &dropped,
+                "`symscore instruments show ID`, --format csv or a wider terminal (COLUMNS=120)",
+            ) {
+                let note = width.map_or(note.clone(), |w| fit_lines(&note, w));
+                writeln!(out, "{note}")?;
+            }
         }
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(&mut out);
@@ -126,7 +156,7 @@ fn show(registry: &Registry, id: &str) -> anyhow::Result<ExitStatus> {
     let color = use_color(out.is_terminal());
     // The origin is a path, which may hold anything a file name can.
     let origin = terminal_safe(registry.origin(id).unwrap_or_default());
-    let text = describe(instrument, &origin, color);
+    let text = describe(instrument, &origin, color, table_width());
     out.write_all(text.as_bytes())?;
     out.commit()?;
     Ok(ExitStatus::Success)

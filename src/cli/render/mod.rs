@@ -1,9 +1,12 @@
 //! Writing score records in each output format, one record at a time.
 
+mod fit;
 mod stream;
 mod table;
 mod trend;
 mod uncovered;
+mod width;
+mod wrap;
 
 use std::io::{BufWriter, Write};
 
@@ -12,10 +15,13 @@ use symscore::ScoreRecord;
 use symscore::record::{CSV_HEADER, VisitCells};
 
 use super::args::Format;
+pub(crate) use fit::{Column, Layout, Text, dropped_note};
 use stream::{CsvBlocks, JsonArray, write_json_line};
-pub(crate) use table::{new_table, terminal_safe};
+pub(crate) use table::terminal_safe;
 pub(crate) use trend::{TrendRow, TrendWriter};
 pub(crate) use uncovered::UncoveredRow;
+pub(crate) use width::table_width;
+pub(crate) use wrap::fit_lines;
 
 /// A streaming writer for one output format. Only `Table` holds rows back, a block at a time,
 /// because aligning columns needs the rows; the others write each record as it arrives.
@@ -38,7 +44,7 @@ impl<W: Write> RecordWriter<W> {
             Format::Jsonl => RecordWriter::Jsonl(BufWriter::new(out)),
             Format::Table => RecordWriter::Table {
                 out,
-                table: table::ScoreTable::new(color),
+                table: table::ScoreTable::new(color, width::table_width()),
             },
         }
     }

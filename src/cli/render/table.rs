@@ -10,20 +10,26 @@
 //! the earlier ones, so the columns stay in place down the screen. Text from the input (the
 //! patient id) is cut to [`MAX_CELL_CHARS`] characters with `…`: one 200 KB id made every row
 //! of its table 200 KB wide. CSV and JSON carry every value whole.
+//!
+//! The table fits the width of the terminal ([`super::width`]): cells wrap without
+//! splitting a word, and the line and subscale columns are left out, with a note saying so,
+//! when the rest would not fit otherwise ([`super::fit`]).
 
 use std::collections::HashMap;
 
-use comfy_table::{
-    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
-};
+use comfy_table::{ContentArrangement, Table, presets};
 use symscore::ScoreRecord;
 
-/// A table with the project's style; `color` decides whether cells may be styled.
+use super::fit::{Column, Layout, Text, dropped_note};
+use super::wrap::fit_lines;
+
+/// A table with the project's style; `color` decides whether cells may be styled. Its
+/// arrangement is disabled: [`Layout`] decides the widths and wraps the cells.
 pub(crate) fn new_table(color: bool) -> Table {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+        .set_content_arrangement(ContentArrangement::Disabled);
     if color {
         table.enforce_styling();
     } else {
@@ -62,29 +68,53 @@ pub(crate) fn table_text(text: &str) -> String {
     cut
 }
 
+/// The score table's columns, in order of importance. Who, when, what, the score and its
+/// flags (where the safety marker is) are always shown. The input line (for finding the row
+/// to correct, not for reading the clinical picture) is left out first on a narrow terminal,
+/// then the subscales (PCL-5's cluster scores: detail behind the total and severity).
+const COLUMNS: [Column; 8] = [
+    Column::kept("patient"),
+    Column::kept("date"),
+    Column::kept("instrument"),
+    Column::kept("total"),
+    Column::kept("severity"),
+    Column::kept("flags"),
+    Column::droppable("subscales", 1),
+    Column::droppable("line", 0),
+];
+
+/// Where a column left out of the score table can be seen.
+const ELSEWHERE: &str = "--format csv or a wider terminal (COLUMNS=120)";
+
 /// The score table, drawn a block at a time.
 pub(crate) struct ScoreTable {
     color: bool,
+    /// The width to fit; `None` for no limit.
+    width: Option<usize>,
     /// The rows of the block being collected.
     rows: Vec<ScoreRow>,
     /// Each column's width so far, by header name: later blocks are at least as wide.
-    widths: HashMap<&'static str, u16>,
+    widths: HashMap<&'static str, usize>,
+    /// The columns a note under a block has already said were left out.
+    noted: Vec<&'static str>,
     /// Whether a block has been drawn.
     drawn: bool,
 }
 
 /// One row's cells, and whether its subscale cell has anything.
 struct ScoreRow {
-    cells: Vec<Cell>,
+    cells: Vec<Text>,
     has_subscales: bool,
 }
 
 impl ScoreTable {
-    pub(crate) fn new(color: bool) -> Self {
+    pub(crate) fn new(color: bool, width: Option<usize>) -> Self {
         ScoreTable {
             color,
+            width,
             rows: Vec::with_capacity(BLOCK_ROWS),
             widths: HashMap::new(),
+            noted: Vec::new(),
             drawn: false,
         }
     }
@@ -117,25 +147,21 @@ impl ScoreTable {
             }
             flags.push_str(&others.join(", "));
         }
-        let mut flags_cell = Cell::new(flags);
-        if self.color && report.needs_safety_review() {
-            flags_cell = flags_cell.fg(Color::Red).add_attribute(Attribute::Bold);
-        }
         let subscales = report.subscale_summary(" ", "—");
         let has_subscales = !subscales.is_empty();
         let cells = vec![
-            Cell::new(table_text(record.patient_id.as_deref().unwrap_or("—"))),
-            Cell::new(
+            Text::from(table_text(record.patient_id.as_deref().unwrap_or("—"))),
+            Text::from(
                 record
                     .date
                     .map_or_else(|| "—".to_owned(), |d| d.to_string()),
             ),
-            Cell::new(&report.instrument.id),
-            Cell::new(total),
-            Cell::new(report.severity.id()),
-            flags_cell,
-            Cell::new(subscales),
-            Cell::new(
+            Text::from(report.instrument.id.as_str()),
+            Text::from(total),
+            Text::from(report.severity.id()),
+            Text::alarm(flags, report.needs_safety_review()),
+            Text::from(subscales),
+            Text::from(
                 record
                     .line
                     .map_or_else(|| "—".to_owned(), |l| l.to_string()),
@@ -153,45 +179,51 @@ impl ScoreTable {
         (!self.rows.is_empty() || !self.drawn).then(|| self.draw_block())
     }
 
-    /// Draws the rows collected and starts a new block.
+    /// Draws the rows collected and starts a new block; under it, once, a note naming the
+    /// columns left out to fit the width.
     fn draw_block(&mut self) -> String {
-        const HEADER: [&str; 8] = [
-            "patient",
-            "date",
-            "instrument",
-            "total",
-            "severity",
-            "flags",
-            "subscales",
-            "line",
-        ];
         const SUBSCALES: usize = 6;
         // The subscales column only when a row of this block has one.
         let keep_subscales = self.rows.iter().any(|r| r.has_subscales);
-        let header: Vec<&'static str> = HEADER
+        let columns: Vec<Column> = COLUMNS
             .iter()
             .enumerate()
             .filter(|&(i, _)| keep_subscales || i != SUBSCALES)
-            .map(|(_, name)| *name)
+            .map(|(_, column)| *column)
             .collect();
-        let mut table = new_table(self.color);
-        table.set_header(header.clone());
-        for mut row in self.rows.drain(..) {
-            if !keep_subscales {
-                row.cells.remove(SUBSCALES);
+        let rows: Vec<Vec<Text>> = self
+            .rows
+            .drain(..)
+            .map(|mut row| {
+                if !keep_subscales {
+                    row.cells.remove(SUBSCALES);
+                }
+                row.cells
+            })
+            .collect();
+        let at_least: Vec<usize> = columns
+            .iter()
+            .map(|c| self.widths.get(c.header).copied().unwrap_or(0))
+            .collect();
+        let layout = Layout::fit(&columns, &rows, self.width, &at_least);
+        for (column, width) in columns.iter().zip(layout.widths()) {
+            if let Some(width) = *width {
+                let widest = self.widths.entry(column.header).or_default();
+                *widest = (*widest).max(width);
             }
-            table.add_row(row.cells);
         }
-        table.set_constraints(header.iter().map(|name| {
-            ColumnConstraint::LowerBoundary(Width::Fixed(
-                self.widths.get(name).copied().unwrap_or(0),
-            ))
-        }));
-        for (name, width) in header.iter().zip(table.column_max_content_widths()) {
-            let widest = self.widths.entry(name).or_default();
-            *widest = (*widest).max(width);
+        let mut block = layout.draw(&columns, rows, self.color).to_string();
+        let unnoted: Vec<&'static str> = layout
+            .dropped(&columns)
+            .into_iter()
+            .filter(|name| !self.noted.contains(name))
+            .collect();
+        if let Some(note) = dropped_note(&unnoted, ELSEWHERE) {
+            block.push('\n');
+            block.push_str(&self.width.map_or(note.clone(), |w| fit_lines(&note, w)));
+            self.noted.extend(unnoted);
         }
         self.drawn = true;
-        table.to_string()
+        block
     }
 }

@@ -16,6 +16,8 @@ pub(super) use self::table::{flag_list, safety_words};
 use super::stream::{JsonArray, write_json_line};
 use super::table::table_text;
 use super::uncovered::{self, UncoveredRow};
+use super::width::table_width;
+use super::wrap::fit_lines;
 use crate::cli::args::Format;
 
 /// One summary with who and what it is about.
@@ -55,6 +57,10 @@ pub(crate) enum TrendWriter<W: Write> {
         out: BufWriter<W>,
         color: bool,
         last_patient: Option<String>,
+        /// The width to fit; `None` for no limit.
+        width: Option<usize>,
+        /// The columns a note has already said were left out.
+        noted: Vec<&'static str>,
     },
 }
 
@@ -68,6 +74,8 @@ impl<W: Write> TrendWriter<W> {
                 out: BufWriter::new(out),
                 color,
                 last_patient: None,
+                width: table_width(),
+                noted: Vec::new(),
             },
         }
     }
@@ -81,12 +89,14 @@ impl<W: Write> TrendWriter<W> {
                 out,
                 color,
                 last_patient,
+                width,
+                noted,
             } => {
                 if last_patient.as_deref() != Some(row.patient_id) {
                     writeln!(out, "\n━━ Patient {} ━━", table_text(row.patient_id))?;
                     *last_patient = Some(row.patient_id.to_owned());
                 }
-                out.write_all(render_summary(row, *color).as_bytes())?;
+                out.write_all(render_summary(row, *color, *width, noted).as_bytes())?;
             }
         }
         Ok(())
@@ -99,13 +109,18 @@ impl<W: Write> TrendWriter<W> {
             TrendWriter::Json(array) => array.write(row)?,
             TrendWriter::Jsonl(out) => write_json_line(out, row)?,
             TrendWriter::Table {
-                out, last_patient, ..
+                out,
+                last_patient,
+                width,
+                ..
             } => {
                 if last_patient.as_deref() != Some(row.patient_id) {
                     writeln!(out, "\n━━ Patient {} ━━", table_text(row.patient_id))?;
                     *last_patient = Some(row.patient_id.to_owned());
                 }
-                out.write_all(uncovered::render(row).as_bytes())?;
+                let text = uncovered::render(row);
+                let text = width.map_or(text.clone(), |w| fit_lines(&text, w));
+                out.write_all(text.as_bytes())?;
             }
         }
         Ok(())

@@ -26,12 +26,14 @@ pub(crate) const PATIENCE: Duration = Duration::from_secs(60);
 pub(crate) const BINARY: &str = env!("CARGO_BIN_EXE_symscore");
 
 /// The binary, with none of the caller's settings that change what it does: no
-/// `SYMSCORE_INSTRUMENTS`, no `NO_COLOR`, no test hook between trend's passes; stopped after
+/// `SYMSCORE_INSTRUMENTS`, no `NO_COLOR`, no `COLUMNS` (a table's width), no test hook
+/// between trend's passes; stopped after
 /// [`PATIENCE`].
 pub(crate) fn symscore() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(BINARY);
     cmd.env_remove("SYMSCORE_INSTRUMENTS")
         .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
         .env_remove("SYMSCORE_TEST_BETWEEN_PASSES")
         .timeout(PATIENCE);
     cmd

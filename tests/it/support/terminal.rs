@@ -8,11 +8,12 @@ use rexpect::session::{PtySession, spawn_command};
 use super::PATIENCE;
 
 /// `command` in a pseudo-terminal, without colour and with the user's instruments directory
-/// left out; each expectation waits at most [`PATIENCE`].
+/// and `COLUMNS` left out; each expectation waits at most [`PATIENCE`].
 pub(crate) fn spawn_in_terminal(mut command: Command) -> PtySession {
     command
         .env_remove("SYMSCORE_INSTRUMENTS")
         .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
         .env("TERM", "xterm");
     spawn_command(command, Some(PATIENCE.as_millis().try_into().unwrap())).unwrap()
 }

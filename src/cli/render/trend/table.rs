@@ -2,13 +2,31 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::{Attribute, Cell, Color};
 use symscore::instrument::Instrument;
 use symscore::score::{Flag, SAFETY_MARK, SafetyNotice};
 use symscore::trend::{OnTrack, ReliableChange, Status, WindowPoint};
 
 use super::TrendRow;
-use crate::cli::render::table::{BLOCK_ROWS, new_table, table_text, terminal_safe};
+use crate::cli::render::fit::{Column, Layout, Text, dropped_note};
+use crate::cli::render::table::{BLOCK_ROWS, table_text, terminal_safe};
+use crate::cli::render::wrap::fit_lines;
+
+/// The points table's columns. The date, total, severity and flags (with the safety marker)
+/// are always shown; on a narrow terminal whether a point counted for the plateau call goes
+/// first, then the day since dosing (the date and the dosing date in the heading give it),
+/// then the change from baseline (the total and the `Change:` line give it).
+const COLUMNS: [Column; 7] = [
+    Column::kept("date"),
+    Column::droppable("day", 1),
+    Column::kept("total"),
+    Column::kept("severity"),
+    Column::droppable("change", 2),
+    Column::kept("flags"),
+    Column::droppable("used", 0),
+];
+
+/// The indent of a window's lines and table under its heading.
+const INDENT: usize = 2;
 
 /// A point's flags for a table cell, each safety flag marked `!!`.
 pub(in crate::cli::render) fn flag_list(flags: &[Flag<'_>]) -> String {
@@ -61,7 +79,26 @@ fn sparkline(points: &[WindowPoint<'_>], max: u32) -> String {
         .collect()
 }
 
-pub(super) fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
+/// A window's summary: its lines of words, then its points, fitted to `width` (`None`: no
+/// limit). `noted` holds the columns a note has already said were left out: the note is
+/// written once, under the first table without them.
+pub(super) fn render_summary(
+    row: &TrendRow<'_, '_>,
+    color: bool,
+    width: Option<usize>,
+    noted: &mut Vec<&'static str>,
+) -> String {
+    let text = summary_lines(row);
+    let mut text = match width {
+        Some(width) => fit_lines(&text, width),
+        None => text,
+    };
+    points_tables(&mut text, row, color, width, noted);
+    text
+}
+
+/// The lines of words above a window's points.
+fn summary_lines(row: &TrendRow<'_, '_>) -> String {
     let s = row.summary;
     let mut text = String::new();
     let label = s
@@ -162,45 +199,70 @@ pub(super) fn render_summary(row: &TrendRow<'_, '_>, color: bool) -> String {
         p.mcid,
         p.target
     );
-    // In blocks, as the score table: one window may hold every visit of a patient.
-    for block in s.points.chunks(BLOCK_ROWS) {
-        let mut table = new_table(color);
-        table.set_header([
-            "date", "day", "total", "severity", "change", "flags", "used",
-        ]);
-        for point in block {
-            let safety = point.flags.iter().any(Flag::needs_safety_review);
-            let mut flags = Cell::new(flag_list(point.flags));
-            if safety && color {
-                flags = flags.fg(Color::Red).add_attribute(Attribute::Bold);
-            }
-            table.add_row(vec![
-                Cell::new(point.date),
-                Cell::new(point.days_since_dose),
-                Cell::new(
-                    point
-                        .total
-                        .map_or_else(|| "—".to_owned(), |t| t.to_string()),
-                ),
-                Cell::new(point.severity),
-                Cell::new(
-                    point
-                        .change_points
-                        .map_or_else(String::new, |c| format!("{c:+}")),
-                ),
-                flags,
-                Cell::new(if point.used_for_plateau {
-                    "yes"
-                } else if point.total.is_some() {
-                    "no (recall)"
-                } else {
-                    "no"
-                }),
-            ]);
-        }
-        for line in table.to_string().lines() {
-            let _ = writeln!(text, "  {line}");
-        }
-    }
     text
 }
+
+/// The window's points, in blocks as the score table: one window may hold every visit of a
+/// patient.
+fn points_tables(
+    text: &mut String,
+    row: &TrendRow<'_, '_>,
+    color: bool,
+    width: Option<usize>,
+    noted: &mut Vec<&'static str>,
+) {
+    let width = width.map(|w| w.saturating_sub(INDENT));
+    for block in row.summary.points.chunks(BLOCK_ROWS) {
+        let rows: Vec<Vec<Text>> = block
+            .iter()
+            .map(|point| {
+                let safety = point.flags.iter().any(Flag::needs_safety_review);
+                vec![
+                    Text::from(point.date.to_string()),
+                    Text::from(point.days_since_dose.to_string()),
+                    Text::from(
+                        point
+                            .total
+                            .map_or_else(|| "—".to_owned(), |t| t.to_string()),
+                    ),
+                    Text::from(point.severity),
+                    Text::from(
+                        point
+                            .change_points
+                            .map_or_else(String::new, |c| format!("{c:+}")),
+                    ),
+                    Text::alarm(flag_list(point.flags), safety),
+                    Text::from(if point.used_for_plateau {
+                        "yes"
+                    } else if point.total.is_some() {
+                        "no (recall)"
+                    } else {
+                        "no"
+                    }),
+                ]
+            })
+            .collect();
+        let layout = Layout::fit(&COLUMNS, &rows, width, &[]);
+        let table = layout.draw(&COLUMNS, rows, color).to_string();
+        for line in table.lines() {
+            let _ = writeln!(text, "{:INDENT$}{line}", "");
+        }
+        let unnoted: Vec<&'static str> = layout
+            .dropped(&COLUMNS)
+            .into_iter()
+            .filter(|name| !noted.contains(name))
+            .collect();
+        if let Some(note) = dropped_note(&unnoted, ELSEWHERE) {
+            let line = format!("{:INDENT$}{note}", "");
+            let fitted = match width {
+                Some(width) => fit_lines(&line, width + INDENT),
+                None => line,
+            };
+            let _ = writeln!(text, "{fitted}");
+            noted.extend(unnoted);
+        }
+    }
+}
+
+/// Where a column left out of a points table can be seen.
+const ELSEWHERE: &str = "--format csv or a wider terminal (COLUMNS=120)";
