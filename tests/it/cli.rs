@@ -427,6 +427,29 @@ fn output_file_is_written_atomically_and_never_over_the_input() {
     );
 }
 
+/// The definitions with deliberate mistakes live in `examples/broken/`, so the examples
+/// directory itself loads as an instruments directory (the docs use it that way).
+#[test]
+fn the_examples_directory_loads_as_an_instruments_directory() {
+    symscore()
+        .args([
+            "--instruments-dir",
+            "examples",
+            "instruments",
+            "list",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("phq2"));
+    symscore()
+        .args(["instruments", "check", "examples/broken/my-scale.json"])
+        .arg("examples/broken/typo.json")
+        .assert()
+        .code(1);
+}
+
 #[test]
 fn strict_stops_at_the_first_rejected_row_without_writing_the_file() {
     let dir = tempfile::tempdir().unwrap();

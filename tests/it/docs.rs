@@ -23,8 +23,8 @@
 //!   line stands for any text on that line. Use them for what the reader need not see, not
 //!   to hide output that is wrong.
 //! - **Where it runs.** Each Markdown file runs in a fresh, empty directory of its own, in
-//!   which `examples/` and `instruments/` are the repository's (symbolic links: never write
-//!   into them). Files a block writes (`-o scored.csv`, `--append visits.csv`, `mkdir`) stay
+//!   which `examples/`, `instruments/` and `tests/` (for `tests/fixtures/`) are the
+//!   repository's (symbolic links: never write into them). Files a block writes (`-o scored.csv`, `--append visits.csv`, `mkdir`) stay
 //!   there for the file's later blocks and are removed at the end, so every run starts the
 //!   same. Blocks of one file run in order; files are independent.
 //! - **Programs.** `symscore`, and `cat`, `cp`, `head`, `ls`, `mkdir`, `printf`, `rm`.
@@ -136,7 +136,7 @@ fn check(pages: &[PathBuf]) {
 /// Runs one page's console blocks in a fresh directory; panics if one does not match.
 fn run_page(page: &Path) {
     let scratch = tempfile::tempdir().unwrap();
-    for shared in ["examples", "instruments"] {
+    for shared in ["examples", "instruments", "tests"] {
         symlink(repo().join(shared), scratch.path().join(shared)).unwrap();
     }
     let bin = tempfile::tempdir().unwrap();
