@@ -13,6 +13,7 @@ mod batch_errors;
 mod cli;
 mod definition_rules;
 mod definitions;
+mod docs;
 mod enter;
 mod enter_safety;
 mod fuzz;

@@ -302,7 +302,7 @@ fn dev_stdin_and_a_fifo_are_read_once() {
         .args(["--format", "jsonl"])
         .write_stdin(example.clone())
         .assert()
-        .code(1) // examples/visits.csv line 5 holds a rejected answer
+        .success()
         .get_output()
         .clone();
     assert_eq!(windows(&out.stdout).len(), 20, "{}", stderr(&out));
@@ -330,7 +330,7 @@ fn dev_stdin_and_a_fifo_are_read_once() {
         .custom_flags_nonblocking()
         .open(&fifo);
     writer.join().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(windows(&out.stdout).len(), 20);
 }
 
