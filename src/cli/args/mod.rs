@@ -28,7 +28,8 @@ pub(crate) const EXAMPLES: &str = "\
 Examples:
   symscore score -i phq9 --items 1,2,0,3,1,0,0,2,1          # one form, typed in
   symscore score examples/visits.csv                        # a file of visits
-  symscore score examples/nhanes-dpq.csv --patient-column SEQN --na 7,9 \\
+  symscore score examples/nhanes-dpq-first119.csv \\
+      --patient-column SEQN --na 7,9 \\
       --map DPQ010=phq9_1,DPQ020=phq9_2,DPQ030=phq9_3,DPQ040=phq9_4,DPQ050=phq9_5 \\
       --map DPQ060=phq9_6,DPQ070=phq9_7,DPQ080=phq9_8,DPQ090=phq9_9 \\
       --map DPQ100=phq9_difficulty -o scored.csv            # a survey export
