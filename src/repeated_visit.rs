@@ -1,9 +1,11 @@
 //! Repeated visits: an administration whose patient, date and instrument repeat an earlier
 //! one's. Both are kept and scored; a person decides which is right. `score`, `trend` and
-//! `enter` all find them with the one [`RepeatFinder`] here, and report them as
-//! [`RepeatedVisit`]. They differ only in which rows they compare (the caller decides what it
-//! feeds and when it clears the finder) and in which earlier row a repeat names
-//! ([`PointsAt`]).
+//! `enter` all report them as [`RepeatedVisit`]. `score` and `enter` read rows in file order
+//! and find them with the [`RepeatFinder`] here; they differ only in which rows they compare
+//! (the caller decides what it feeds and when it clears the finder). `trend` has each
+//! patient's administrations in date order, so a repeat is simply an administration with the
+//! date of the one before it, and it names that one (the administration it follows in the
+//! series).
 
 use std::collections::hash_map::Entry;
 use std::hash::Hash;
@@ -21,23 +23,15 @@ pub struct RepeatedVisit<'i> {
     pub date: Option<Date>,
     /// 1-based line of the repeating (later) administration.
     pub line: u64,
-    /// 1-based line of the earlier administration it repeats; which one, when there are
-    /// several, is the finder's [`PointsAt`].
+    /// 1-based line of the earlier administration it repeats: in `score` and `enter` the
+    /// first of them, in `trend` the one just before it in (date, line) order.
     pub earlier_line: u64,
 }
 
-/// Which earlier administration a repeat names when the key occurred more than once before.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PointsAt {
-    /// The first one. `score` reads a file as it is and asks "which rows conflict?": every
-    /// repeat naming the same first row groups them around one line a person can open.
-    First,
-    /// The one just before. `trend` counts the later of two same-day administrations as the
-    /// later one, so each repeat names the administration it follows in the series.
-    Previous,
-}
-
-/// Finds repeated administrations in the keys it is fed, in one pass. The key is whatever
+/// Finds repeated administrations in the keys it is fed, in one pass; a repeat names the
+/// first administration of its key. A file read as it is asks "which rows conflict?", and
+/// every repeat naming the same first row groups them around one line a person can open.
+/// The key is whatever
 /// identifies "the same patient, date and instrument" for the caller (a caller that clears
 /// the finder when the patient changes leaves the patient out). Each key is hashed once with
 /// foldhash rather than the standard `SipHash`: one lookup per administration is a
@@ -45,17 +39,21 @@ pub enum PointsAt {
 /// nothing here (foldhash still mixes every bit, so a million keys stay spread).
 #[derive(Debug, Clone)]
 pub struct RepeatFinder<K> {
-    points_at: PointsAt,
-    /// The line each key names next: its first or its latest.
+    /// The first line of each key.
     seen: foldhash::HashMap<K, u64>,
 }
 
+impl<K: Hash + Eq> Default for RepeatFinder<K> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<K: Hash + Eq> RepeatFinder<K> {
-    /// An empty finder whose repeats name the earlier administration `points_at` says.
+    /// An empty finder.
     #[must_use]
-    pub fn new(points_at: PointsAt) -> Self {
+    pub fn new() -> Self {
         RepeatFinder {
-            points_at,
             seen: foldhash::HashMap::default(),
         }
     }
@@ -64,13 +62,7 @@ impl<K: Hash + Eq> RepeatFinder<K> {
     /// or `None` when the key is new.
     pub fn see(&mut self, key: K, line: u64) -> Option<u64> {
         match self.seen.entry(key) {
-            Entry::Occupied(mut earlier) => {
-                let named = *earlier.get();
-                if self.points_at == PointsAt::Previous {
-                    earlier.insert(line);
-                }
-                Some(named)
-            }
+            Entry::Occupied(first) => Some(*first.get()),
             Entry::Vacant(slot) => {
                 slot.insert(line);
                 None
@@ -97,8 +89,8 @@ mod tests {
     use super::*;
 
     /// Feeds `(key, line)` pairs and returns `(line, earlier_line)` of each repeat.
-    fn repeats(points_at: PointsAt, keys: &[(&'static str, u64)]) -> Vec<(u64, u64)> {
-        let mut finder = RepeatFinder::new(points_at);
+    fn repeats(keys: &[(&'static str, u64)]) -> Vec<(u64, u64)> {
+        let mut finder = RepeatFinder::new();
         keys.iter()
             .filter_map(|&(key, line)| finder.see(key, line).map(|earlier| (line, earlier)))
             .collect()
@@ -108,25 +100,14 @@ mod tests {
     const ROWS: [(&str, u64); 6] = [("a", 2), ("a", 3), ("b", 4), ("a", 5), ("a", 6), ("b", 7)];
 
     #[test]
-    fn first_names_the_first_administration_of_the_key() {
-        assert_eq!(
-            repeats(PointsAt::First, &ROWS),
-            [(3, 2), (5, 2), (6, 2), (7, 4)]
-        );
-    }
-
-    #[test]
-    fn previous_names_the_administration_just_before() {
-        assert_eq!(
-            repeats(PointsAt::Previous, &ROWS),
-            [(3, 2), (5, 3), (6, 5), (7, 4)]
-        );
+    fn a_repeat_names_the_first_administration_of_the_key() {
+        assert_eq!(repeats(&ROWS), [(3, 2), (5, 2), (6, 2), (7, 4)]);
     }
 
     #[test]
     fn new_keys_and_cleared_keys_are_not_repeats() {
-        assert!(repeats(PointsAt::First, &[("a", 2), ("b", 3), ("c", 4)]).is_empty());
-        let mut finder = RepeatFinder::new(PointsAt::First);
+        assert!(repeats(&[("a", 2), ("b", 3), ("c", 4)]).is_empty());
+        let mut finder = RepeatFinder::new();
         assert_eq!(finder.see("a", 2), None);
         finder.clear();
         assert_eq!(finder.see("a", 3), None);
@@ -135,7 +116,7 @@ mod tests {
 
     #[test]
     fn earlier_looks_up_without_recording() {
-        let mut finder = RepeatFinder::new(PointsAt::First);
+        let mut finder = RepeatFinder::new();
         finder.see("visit", 9);
         assert_eq!(finder.earlier(&"visit"), Some(9));
         assert_eq!(finder.earlier(&"other"), None);

@@ -5,29 +5,21 @@ use jiff::civil::Date;
 use super::header::InstrumentColumns;
 use super::outcome::RowOutcome;
 use super::replace_text;
-use crate::repeated_visit::{PointsAt, RepeatFinder, RepeatedVisit};
+use crate::repeated_visit::{RepeatFinder, RepeatedVisit};
 
 /// The patient of the previous row and the `(date, instrument)` administrations seen in its
 /// consecutive rows. Cleared when the patient changes, so memory is bounded by one patient:
 /// repeats are found within a patient's consecutive rows (the usual layout of an export).
 /// `trend`, which holds every visit anyway, finds the rest.
+#[derive(Default)]
 pub(super) struct PatientRowRepeats {
     current_patient: Option<String>,
     /// Keyed by `(date, instrument's place in the plan)`; a repeat names the first row
-    /// (see [`PointsAt::First`]). The place is a `u16` so that a key is 8 bytes: one patient
+    /// (see [`RepeatFinder`]). The place is a `u16` so that a key is 8 bytes: one patient
     /// with a million visits keeps a key for each administration, and a `usize` made the
     /// table half again as large. A row has at most `MAX_FIELDS` (65,536) columns, one of
     /// them the patient's, so a plan never has more instruments than a `u16` counts.
     finder: RepeatFinder<(Option<Date>, u16)>,
-}
-
-impl Default for PatientRowRepeats {
-    fn default() -> Self {
-        PatientRowRepeats {
-            current_patient: None,
-            finder: RepeatFinder::new(PointsAt::First),
-        }
-    }
 }
 
 impl PatientRowRepeats {

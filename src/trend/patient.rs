@@ -13,7 +13,7 @@ use super::{
     Administration, Dosing, NhsTtPairs, TrendOptions, WindowSummary, baseline_start, windows,
 };
 use crate::instrument::{ChangeParams, Instrument};
-use crate::repeated_visit::{PointsAt, RepeatFinder, RepeatedVisit};
+use crate::repeated_visit::RepeatedVisit;
 
 /// PHQ-9 and GAD-7 form the NHS Talking Therapies pair for depression, GAD and mixed
 /// presentations (reference §6.3, Clark 2018 Table 2).
@@ -101,10 +101,10 @@ pub fn analyze_patient<'a>(
 }
 
 /// Every administration that repeats the one before it in (date, line) order: the whole
-/// patient is at hand, so a repeat is found wherever in the file it was. A repeat names the
-/// previous administration of its day ([`PointsAt::Previous`]), the one it follows in the
-/// series. The administrations are in date order, so the finder is cleared when the date
-/// changes: it holds one day, not the patient's every date (one patient may have a million).
+/// patient is at hand, so a repeat is found wherever in the file it was. In date order the
+/// administrations of one day are next to each other, so a repeat is an administration with
+/// the date of the one just before it, and it names that one: the administration it follows
+/// in the series (the later line counts as the later administration).
 fn repeats<'a>(
     plan: &'a [&'a Instrument],
     per_instrument: &'a [Vec<Administration<'a>>],
@@ -112,21 +112,15 @@ fn repeats<'a>(
     plan.iter()
         .zip(per_instrument)
         .flat_map(|(instrument, administrations)| {
-            let mut finder = RepeatFinder::new(PointsAt::Previous);
-            let mut day = None;
-            administrations.iter().filter_map(move |administration| {
-                if day != Some(administration.date) {
-                    finder.clear();
-                    day = Some(administration.date);
-                }
-                let earlier_line = finder.see(administration.date, administration.line)?;
-                Some(RepeatedVisit {
+            administrations
+                .windows(2)
+                .filter(|pair| pair[0].date == pair[1].date)
+                .map(|pair| RepeatedVisit {
                     instrument: &instrument.id,
-                    date: Some(administration.date),
-                    line: administration.line,
-                    earlier_line,
+                    date: Some(pair[1].date),
+                    line: pair[1].line,
+                    earlier_line: pair[0].line,
                 })
-            })
         })
 }
 

@@ -6,7 +6,7 @@ use super::{DATE_COLUMN, PATIENT_COLUMN, Visit};
 use crate::batch::DateFormat;
 use crate::batch::line_after;
 use crate::columns::Columns;
-use crate::repeated_visit::{PointsAt, RepeatFinder, RepeatedVisit};
+use crate::repeated_visit::{RepeatFinder, RepeatedVisit};
 
 /// The rows of `parsed` (the bytes `existing`) that `visit`, saved as the next row, would
 /// repeat: same patient and date (compared as `score` reads them: trimmed, the date as a
@@ -28,7 +28,7 @@ pub(super) fn find_repeats<'i>(
     // The line the visit's row would start on (a row is added after a last line ending).
     let new_line =
         line_after(existing) + u64::from(!matches!(existing.last(), Some(b'\n' | b'\r')));
-    let mut finder = RepeatFinder::new(PointsAt::First);
+    let mut finder = RepeatFinder::new();
     for form in &visit.forms {
         finder.see(
             (
