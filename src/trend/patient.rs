@@ -138,11 +138,8 @@ fn attach_nhs_tt(
     let (Some(dep), Some(anx)) = (position(NHS_TT_PAIR.0), position(NHS_TT_PAIR.1)) else {
         return;
     };
-    // Pairs only where PHQ-9 has summaries; every instrument's summaries follow the same
-    // windows, one a dosing in date order.
-    if !results.iter().any(|(i, _)| i.id == NHS_TT_PAIR.0) {
-        return;
-    }
+    // Every instrument's summaries follow the same windows, one a dosing in date order. A
+    // window without a same-day pair (no PHQ-9 or no GAD-7 in it) has no outcome.
     let pairs = NhsTtPairs::new(&per_instrument[dep], &per_instrument[anx]);
     for (index, &(dose, end)) in windows.iter().enumerate() {
         let (dosing, from) = (dose.date, baseline_start(dose.date, options));
