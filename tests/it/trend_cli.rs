@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::{PHQ9_HEADER, json_lines, mkfifo, stderr, symscore, write_file};
+use crate::support::{PATIENCE, PHQ9_HEADER, json_lines, mkfifo, stderr, symscore, write_file};
 
 /// A PHQ-9 row: eight items of `each`, item 9 as given.
 fn phq9(patient: &str, date: &str, each: u8, item9: u8) -> String {
@@ -486,9 +486,10 @@ fn param_values_are_plain_digits() {
 /// Point 16: the NHS Talking Therapies pairing of one patient's PHQ-9 and GAD-7 visits looked
 /// up every GAD-7 visit for each PHQ-9 visit. 60,000 visits in one window took
 /// 3.6·10⁹ comparisons (over 20 s in a debug build); paired by a merge, the run takes about
-/// two seconds.
+/// two seconds. Speed is measured by `benches/run.sh` (its one-patient shapes), not asserted
+/// here: this test checks the pairing's result on such a patient, with a guard against a hang.
 #[test]
-fn nhs_pairing_of_one_patients_many_visits_is_not_quadratic() {
+fn nhs_pairing_of_one_patient_with_sixty_thousand_visits() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from(
         "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7\n",
@@ -512,10 +513,10 @@ fn nhs_pairing_of_one_patients_many_visits_is_not_quadratic() {
             "--format",
             "jsonl",
         ])
-        .timeout(Duration::from_secs(20))
+        .timeout(PATIENCE)
         .output()
         .unwrap();
-    assert!(out.status.code().is_some(), "timed out: quadratic pairing");
+    assert!(out.status.code().is_some(), "hung");
     let phq9 = windows(&out.stdout)
         .into_iter()
         .find(|r| r["instrument"] == "phq9")
@@ -528,9 +529,11 @@ fn nhs_pairing_of_one_patients_many_visits_is_not_quadratic() {
 
 /// Point 16: `--patient` compared every record with every requested id. 10,000 ids over
 /// 100,000 rows were 10⁹ comparisons (17 s in a debug build); a hash set answers each row at
-/// once, before scoring (0.6 s).
+/// once, before scoring (0.6 s). Speed is not asserted here (a loaded machine is no
+/// measure): the test checks that ten thousand ids select exactly the one patient that
+/// matches, with a guard against a hang.
 #[test]
-fn ten_thousand_patient_ids_are_looked_up_not_scanned() {
+fn ten_thousand_patient_ids_select_the_one_that_matches() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = format!("{PHQ9_HEADER}\n");
     for i in 0..100_000 {
@@ -552,13 +555,10 @@ fn ten_thousand_patient_ids_are_looked_up_not_scanned() {
             "jsonl",
         ])
         .args(&args)
-        .timeout(Duration::from_secs(8))
+        .timeout(PATIENCE)
         .output()
         .unwrap();
-    assert!(
-        out.status.code().is_some(),
-        "timed out: ids scanned per row"
-    );
+    assert!(out.status.code().is_some(), "hung");
     let err = stderr(&out);
     assert!(
         err.contains("100000 rows read (0 with rejected cells, 0 not administered, 99990 of other patients skipped); 1 patient"),
