@@ -44,22 +44,22 @@ fn strings(rows: &[&[&str]]) -> Vec<Vec<String>> {
 
 /// `examples/` read on 2026-12-03 (every course is over; the schedule is judged up to each
 /// window's last day, §12.4):
-/// - P003 PHQ-9: item 9 blank on 2026-04-28, day 21 after the dosing of 2026-04-07: SAFETY.
+/// - P003 PHQ-9: item 9 blank on 2026-04-28, day 21 after the dosing of 2026-04-07: `SAFETY`.
 ///   Baseline 15 (2026-04-02), latest 14 (2026-05-19): −1.
 /// - P004 PHQ-9: item 9 endorsed on 06-09, 06-16, 06-23 and 07-07 (after the window, which
-///   ended 06-30): SAFETY; 11 → 18 is +7, at least the reliable change 6. GAD-7 9 → 15 (+6,
-///   RC 4): DETERIORATION.
-/// - P003 GAD-7 and PCL-5, P005 both: definition C not on track (§7.3.5) → NOT_ON_TRACK;
+///   ended 06-30): `SAFETY`; 11 → 18 is +7, at least the reliable change 6. GAD-7 9 → 15 (+6,
+///   RC 4): `DETERIORATION`.
+/// - P003 GAD-7 and PCL-5, P005 both: definition C not on track (§7.3.5) → `NOT_ON_TRACK`;
 ///   P003 GAD-7 has no GAD-7 on 04-09, so its first follow-up is 04-14, day 7 (late too).
 /// - P002 both: plateau after improvement (PHQ-9 20 → 12, −8 ≥ 6).
 /// - P006: only the course of MDMA session 3 (2026-09-29) counts. GAD-7 is blank on 09-30,
-///   so the first GAD-7 follow-up is 10-06, day 7: OVERDUE. PHQ-9 9 → 6 and PCL-5 33 → 19
+///   so the first GAD-7 follow-up is 10-06, day 7: `OVERDUE`. PHQ-9 9 → 6 and PCL-5 33 → 19
 ///   have the last three eligible points on days 15, 21, 28 (span 13 < 14): not enough
 ///   data. The PHQ-9's last follow-up is 10-27 and the window ends 11-10: 14 days, at the
 ///   gap limit, not overdue. The plateaus of the windows after sessions 1 and 2 rank nothing.
 /// - P001 both: at target (PHQ-9 19 → 3, below 5).
 ///
-/// Ties: P003 before P004 (SAFETY), P003 before P005 (NOT_ON_TRACK), PHQ-9 before GAD-7
+/// Ties: P003 before P004 (`SAFETY`), P003 before P005 (`NOT_ON_TRACK`), PHQ-9 before GAD-7
 /// before PCL-5 (the file's column order).
 #[test]
 fn examples_are_ranked_on_the_current_course() {
@@ -282,22 +282,22 @@ fn p006_is_judged_on_its_latest_session_only() {
 /// 2, 9, 16, 23, 30 unless said. PHQ-9 reliable change 6, target 5, k = 3 over ≥ 14 days
 /// with the latest on day ≥ 21 (§7.3).
 /// - C01: item 9 = 1 on 2026-03-30, after the window of its only dosing (2026-01-05, to
-///   02-16), in no window: SAFETY; the course itself is at target (16 → 3).
-/// - C02: item 9 blank on day 16: unknown, SAFETY; otherwise 15 → 2, at target.
-/// - C13: no dosing at all, item 9 = 2 on 03-01: SAFETY, listed, never dropped.
-/// - C03: 10 → 18 (+8 ≥ 6): DETERIORATION.
-/// - C04: 20 → 17, 17 on days 16 and 23 (15 % < 20 %): NOT_ON_TRACK (also a plateau).
+///   02-16), in no window: `SAFETY`; the course itself is at target (16 → 3).
+/// - C02: item 9 blank on day 16: unknown, `SAFETY`; otherwise 15 → 2, at target.
+/// - C13: no dosing at all, item 9 = 2 on 03-01: `SAFETY`, listed, never dropped.
+/// - C03: 10 → 18 (+8 ≥ 6): `DETERIORATION`.
+/// - C04: 20 → 17, 17 on days 16 and 23 (15 % < 20 %): `NOT_ON_TRACK` (also a plateau).
 /// - C05: 20 → 16, 16, 16: a plateau, −4 is no reliable change; day 16 is 20 % better (not
-///   below 20 %), so on track: PLATEAU_NO_RELIABLE_IMPROVEMENT.
+///   below 20 %), so on track: `PLATEAU_NO_RELIABLE_IMPROVEMENT`.
 /// - C06: 20 → 12, 12, 11: plateau after improvement (−9).
 /// - C07: last follow-up day 20 (03-22), 15 days before 04-06: one over the gap limit,
-///   OVERDUE (eligible days 9, 16, 20 span 11 < 14: not enough data besides).
-/// - C08: first follow-up on day 4 (03-06): OVERDUE; 14, 11, 8 span 6 points: still changing.
-/// - C10: no baseline (first visit on day 2): INSUFFICIENT_DATA.
-/// - C12: no dosing: NO_DOSING. C15: its only dosing, 2026-04-20, is after the as-of date:
-///   planned, NO_DOSING.
-/// - C09: as C08 with the first follow-up on day 3 exactly: on time, STILL_CHANGING.
-/// - C11: 15 → 2: AT_TARGET. C14: the current course (session 2, 03-02) is 12 → 2, at target;
+///   `OVERDUE` (eligible days 9, 16, 20 span 11 < 14: not enough data besides).
+/// - C08: first follow-up on day 4 (03-06): `OVERDUE`; 14, 11, 8 span 6 points: still changing.
+/// - C10: no baseline (first visit on day 2): `INSUFFICIENT_DATA`.
+/// - C12: no dosing: `NO_DOSING`. C15: its only dosing, 2026-04-20, is after the as-of date:
+///   planned, `NO_DOSING`.
+/// - C09: as C08 with the first follow-up on day 3 exactly: on time, `STILL_CHANGING`.
+/// - C11: 15 → 2: `AT_TARGET`. C14: the current course (session 2, 03-02) is 12 → 2, at target;
 ///   its item 9 = 1 of 2026-01-07 (session 1's course) rides along as `earlier_safety`.
 #[test]
 fn the_caseload_fixture_has_one_patient_in_each_state() {
@@ -442,7 +442,7 @@ fn fail_on_is_judged_on_the_current_course_and_safety_on_every_answer() {
     );
 }
 
-/// `--flagged-only` keeps SAFETY down to OVERDUE, and C14 for its earlier safety answer:
+/// `--flagged-only` keeps `SAFETY` down to `OVERDUE`, and C14 for its earlier safety answer:
 /// 9 rows of the 15 (C01, C02, C13, C03, C04, C05, C06, C07, C08) and C14.
 #[test]
 fn flagged_only_keeps_rows_that_ask_for_action_and_every_safety_answer() {
