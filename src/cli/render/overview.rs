@@ -44,7 +44,7 @@ const COLUMNS: [Column; 6] = [
     Column::droppable("dosing", 1),
     Column::kept("score"),
     Column::kept("status and why").prose(48),
-    Column::droppable("latest", 0),
+    Column::droppable("last visit", 0),
 ];
 
 /// Writes `rows` (already sorted) in `format`; `as_of` heads the table.
@@ -153,10 +153,12 @@ fn reasons(concerns: &[Concern]) -> String {
 }
 
 /// The concerns for the table: the most urgent one (the row's rank) in capitals, so the
-/// eye finds it, then the others.
+/// eye finds it, then the others. A safety answer has its `!!` and keeps its words.
 fn status_cell(concerns: &[Concern]) -> String {
     let mut words: Vec<String> = concerns.iter().map(ToString::to_string).collect();
-    if let Some(first) = words.first_mut() {
+    if let (Some(first), Some(concern)) = (words.first_mut(), concerns.first())
+        && concern.urgency() != Urgency::Safety
+    {
         *first = first.to_ascii_uppercase();
     }
     words.join("; ")
@@ -199,8 +201,8 @@ fn table(
 fn cells(row: &OverviewRow) -> Vec<Text> {
     let dosing = match &row.dosing {
         Some(dosing) => match &dosing.label {
-            Some(label) => format!("{}, day {}", table_text(label), dosing.days_since),
-            None => format!("{}, day {}", dosing.date, dosing.days_since),
+            Some(label) => format!("{}\nday {}", table_text(label), dosing.days_since),
+            None => format!("{}\nday {}", dosing.date, dosing.days_since),
         },
         None => "none".to_owned(),
     };
@@ -208,7 +210,11 @@ fn cells(row: &OverviewRow) -> Vec<Text> {
     let score = match (&row.dosing, row.change_points) {
         (None, _) => format!("latest {}", total(row.latest)),
         (Some(_), Some(change)) => {
-            format!("{}→{} ({change:+})", total(row.baseline), total(row.latest))
+            format!(
+                "{}→{}\n({change:+})",
+                total(row.baseline),
+                total(row.latest)
+            )
         }
         (Some(_), None) => format!("{}→{}", total(row.baseline), total(row.latest)),
     };
