@@ -366,7 +366,7 @@ fn the_caseload_fixture_has_one_patient_in_each_state() {
             "C07",
             "phq9",
             "OVERDUE",
-            "none for 15 days; not enough data",
+            "no administration for 15 days; not enough data",
             "",
         ],
         &[
@@ -488,7 +488,10 @@ fn json_to_a_file_and_json_lines() {
     // C07 (OVERDUE) before C14 (AT_TARGET).
     assert_eq!(rows[0]["urgency"], "OVERDUE");
     assert_eq!(rows[0]["concerns"][0]["code"], "OVERDUE");
-    assert_eq!(rows[0]["concerns"][0]["text"], "none for 15 days");
+    assert_eq!(
+        rows[0]["concerns"][0]["text"],
+        "no administration for 15 days"
+    );
     assert_eq!(rows[0]["dosing"]["days_since"], 35);
     assert_eq!(rows[1]["earlier_safety"]["code"], "SAFETY");
     let lines = symscore()

@@ -188,9 +188,10 @@ fn table(
         &layout.dropped(&COLUMNS),
         "--format csv or a wider terminal",
     ) {
+        let note = note + "\n";
         let note = match width {
             Some(width) => super::wrap::fit_lines(&note, width),
-            None => note + "\n",
+            None => note,
         };
         text.push_str(&note);
     }
@@ -208,7 +209,7 @@ fn cells(row: &OverviewRow) -> Vec<Text> {
     };
     let total = |t: Option<u32>| t.map_or_else(|| "?".to_owned(), |t| t.to_string());
     let score = match (&row.dosing, row.change_points) {
-        (None, _) => format!("latest {}", total(row.latest)),
+        (None, _) => format!("?→{}", total(row.latest)),
         (Some(_), Some(change)) => {
             format!(
                 "{}→{}\n({change:+})",

@@ -76,7 +76,12 @@ pub(super) fn report_earlier_safety(rows: &[OverviewRow]) {
                 "symscore: {SAFETY_MARK} patient `{}`, {}: safety answers before the current course ({}); the full trend (without --overview) shows them",
                 terminal_safe(&row.patient_id),
                 row.instrument,
-                terminal_safe(&earlier.to_string()),
+                terminal_safe(
+                    earlier
+                        .to_string()
+                        .trim_start_matches(SAFETY_MARK)
+                        .trim_start()
+                ),
             ));
         }
     }

@@ -183,7 +183,7 @@ impl fmt::Display for Concern {
                 write!(f, "no follow-up by day {by}")
             }
             Concern::NoAdministrationFor { days } => {
-                write!(f, "none for {}", count(*days, "day"))
+                write!(f, "no administration for {}", count(*days, "day"))
             }
             Concern::FollowupGap { days } => write!(f, "a {days}-day gap"),
             Concern::InsufficientData => f.write_str("not enough data"),
