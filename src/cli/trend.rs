@@ -7,14 +7,18 @@ use std::fs::File;
 use anyhow::Context as _;
 use symscore::Registry;
 use symscore::batch::{DateFormat, DosingSchedule, read_dosing};
-use symscore::trend::{Condition, DosingPlan, PatientStream, PlateauRule, RunError, TrendOptions};
+use symscore::trend::{
+    Condition, DosingPlan, Overview, PatientStream, PlateauRule, RowEvent, RunError, TrendOptions,
+};
 
 mod input;
 mod messages;
 mod params;
 
 use input::{between_passes_hook, open_visits};
-use messages::{report_row_event, report_totals, write_patient};
+use messages::{
+    report_earlier_safety, report_repeats, report_row_event, report_totals, write_patient,
+};
 use params::{parse_window, resolve_params};
 
 use super::ExitStatus;
@@ -23,7 +27,8 @@ use super::input::{
     batch_options, check_date_layout, warn_case_mismatched_columns, warn_ignored_columns,
 };
 use super::output::{Output, resolve_format, use_color};
-use super::render::TrendWriter;
+use super::render::{TrendWriter, write_overview};
+use super::today::today;
 
 pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
     let TrendArgs {
@@ -37,6 +42,8 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         plateau_rule,
         params,
         flagged_only,
+        overview,
+        as_of,
         fail_on,
         input_options,
         output,
@@ -104,6 +111,55 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     )?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
+    let conditions: Vec<Condition> = fail_on.into_iter().map(Condition::from).collect();
+    if overview {
+        let as_of = as_of.unwrap_or_else(today);
+        let mut overview = Overview::new(as_of);
+        // A safety answer no trend holds (no patient id or date, instrument left out) has
+        // no row; it still meets --fail-on safety, as in the full trend.
+        let mut safety_in_no_trend = false;
+        let result = stream.run(
+            &dosing_plan,
+            &change_params,
+            &options,
+            |event| {
+                safety_in_no_trend |= matches!(event, RowEvent::SafetyInNoTrend { .. });
+                report_row_event(&source, &event);
+            },
+            |results| {
+                report_repeats(&source, &results);
+                overview.add(results.patient_id, &results.trend);
+                Ok::<(), anyhow::Error>(())
+            },
+        );
+        let totals = match result {
+            Ok(totals) => totals,
+            Err(RunError::Visit(err)) => return Err(err),
+            Err(RunError::Read(err)) => return Err(err.into()),
+        };
+        let mut rows = overview.into_rows();
+        let fail_on_met = conditions.iter().any(|c| {
+            rows.iter().any(|row| row.meets(*c)) || (*c == Condition::Safety && safety_in_no_trend)
+        });
+        let all = rows.len();
+        if flagged_only {
+            rows.retain(|row| row.urgency.needs_action() || row.earlier_safety.is_some());
+        }
+        report_earlier_safety(&rows);
+        write_overview(format, &mut out, &rows, as_of, use_color(to_terminal))?;
+        out.commit()?;
+        let status = report_totals(&source, &totals, &patients, false, fail_on_met);
+        super::report::message(&format!(
+            "symscore: {source}: overview as of {as_of}: {}{}",
+            symscore::plural::count(all, "row"),
+            if flagged_only {
+                format!(", {} needing action written", rows.len())
+            } else {
+                String::new()
+            }
+        ));
+        return Ok(status);
+    }
     let mut writer = TrendWriter::new(format, &mut out, use_color(to_terminal));
     let result = stream.run(
         &dosing_plan,
@@ -125,12 +181,12 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     };
     writer.finish()?;
     out.commit()?;
-    let conditions: Vec<Condition> = fail_on.into_iter().map(Condition::from).collect();
+    let fail_on_met = conditions.iter().any(|c| totals.met(*c));
     Ok(report_totals(
         &source,
         &totals,
         &patients,
         flagged_only,
-        &conditions,
+        fail_on_met,
     ))
 }

@@ -13,9 +13,9 @@ use crate::instrument::{ChangeParams, Instrument};
 use crate::score::{Flag, FlagKind};
 
 /// First follow-up expected within 72 hours of dosing (brief: integration model).
-const FIRST_FOLLOWUP_DAYS: i64 = 3;
+pub(super) const FIRST_FOLLOWUP_DAYS: i64 = 3;
 /// Weekly follow-up; a gap over two weeks is flagged.
-const MAX_GAP_DAYS: i64 = 14;
+pub(super) const MAX_GAP_DAYS: i64 = 14;
 
 /// One summary per dosing for one patient and one instrument.
 ///

@@ -17,6 +17,7 @@ mod condition;
 mod coverage;
 mod input;
 mod nhs_tt;
+mod overview;
 mod params;
 mod patient;
 mod plateau;
@@ -32,6 +33,9 @@ pub use condition::Condition;
 pub use coverage::{Uncovered, UncoveredPoint, UncoveredPoints, uncovered};
 pub use input::{UnchangedCheck, VisitsInput};
 pub use nhs_tt::{NHS_TT_RULE, NhsTtClass, NhsTtOutcome, NhsTtPairs};
+pub use overview::{
+    Concern, CourseDosing, Overview, OverviewRow, Urgency, patient_rows as overview_rows,
+};
 pub use params::{ParamError, plain_number, resolve_params};
 pub use patient::{PatientTrend, analyze_patient};
 pub use plateau::{

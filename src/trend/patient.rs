@@ -53,6 +53,21 @@ impl<'a> PatientTrend<'a> {
                 (*instrument, points)
             })
     }
+
+    /// The dosings, each with the last day of its window, in date order.
+    pub(super) fn dose_windows(&self) -> &[(&'a Dosing, Date)] {
+        &self.dose_windows
+    }
+
+    /// Per planned instrument: its administrations in (date, line) order (maybe none).
+    pub(super) fn administrations(
+        &self,
+    ) -> impl Iterator<Item = (&'a Instrument, &'a [Administration<'a>])> + '_ {
+        self.plan
+            .iter()
+            .zip(self.per_instrument)
+            .map(|(instrument, administrations)| (*instrument, administrations.as_slice()))
+    }
 }
 
 /// Analyses one patient: `per_instrument[i]` holds the administrations of `plan[i]` in

@@ -28,6 +28,8 @@ mod table_width;
 mod trend;
 mod trend_change_rules;
 mod trend_cli;
+mod trend_overview;
+mod trend_overview_caseload;
 mod trend_rules;
 mod trend_rules_cli;
 mod trend_stream;

@@ -13,6 +13,7 @@ Examples:
   symscore trend visits.csv --dosing dosing.csv --window 12w --plateau-rule slope --format json
   symscore trend visits.csv --dosing dosing.csv --flagged-only --fail-on plateau,deterioration,safety
   symscore trend visits.csv --dosing dosing.csv --param pcl5.reliable_change=15 --param '*.points=4'
+  symscore trend visits.csv --dosing dosing.csv --overview --as-of 2026-12-03
 
 For each patient, instrument and dosing: the baseline (last valid score on or before the
 dosing day, within --baseline-days), every administration in the window (which ends early at
@@ -97,6 +98,18 @@ pub(crate) struct TrendArgs {
     #[arg(long)]
     pub(crate) flagged_only: bool,
 
+    /// One line per patient × instrument for the current course (the latest dosing on or
+    /// before --as-of), most urgent first: safety, deterioration, not on track, plateau
+    /// without and after improvement, overdue follow-up, insufficient data, no dosing, still
+    /// changing, at target. With --flagged-only, only safety down to overdue.
+    #[arg(long)]
+    pub(crate) overview: bool,
+
+    /// The day the overview is read, `YYYY-MM-DD` (default: today): overdue follow-ups and days
+    /// since dosing are measured to it, and a dosing after it is planned, not given.
+    #[arg(long, value_name = "DATE", requires = "overview", value_parser = iso_date)]
+    pub(crate) as_of: Option<jiff::civil::Date>,
+
     /// Exit with status 3 when any of these occurs (comma-separated): plateau, deterioration,
     /// safety (alias item9), not-on-track, late-followup, followup-gap, insufficient-data.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
@@ -150,6 +163,12 @@ impl From<FailOn> for symscore::trend::Condition {
             FailOn::InsufficientData => Condition::InsufficientData,
         }
     }
+}
+
+/// `--as-of`: an ISO 8601 calendar date, as `enter --date` takes.
+fn iso_date(text: &str) -> Result<jiff::civil::Date, String> {
+    text.parse::<jiff::civil::Date>()
+        .map_err(|_| format!("expected a date as YYYY-MM-DD (2026-12-03), found `{text}`"))
 }
 
 /// `--baseline-days`: plain ASCII digits, as answers and `--param` values are (`+3` is

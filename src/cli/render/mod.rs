@@ -1,6 +1,7 @@
 //! Writing score records in each output format, one record at a time.
 
 mod fit;
+mod overview;
 mod stream;
 mod table;
 mod trend;
@@ -16,6 +17,7 @@ use symscore::record::{CSV_HEADER, VisitCells};
 
 use super::args::Format;
 pub(crate) use fit::{Column, Layout, Text, dropped_note};
+pub(crate) use overview::write_overview;
 use stream::{CsvBlocks, JsonArray, write_json_line};
 pub(crate) use table::terminal_safe;
 pub(crate) use trend::{TrendRow, TrendWriter};

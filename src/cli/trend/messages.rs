@@ -6,7 +6,7 @@ use std::io::Write;
 use symscore::plural::count;
 use symscore::score::{Flag, SAFETY_MARK};
 use symscore::trend::{
-    Condition, NoTrendReason, PatientResults, RowEvent, RunTotals, WindowSummary,
+    NoTrendReason, OverviewRow, PatientResults, RowEvent, RunTotals, WindowSummary,
 };
 
 use crate::cli::ExitStatus;
@@ -52,6 +52,41 @@ pub(super) fn report_row_event(source: &str, event: &RowEvent<'_, '_>) {
     }
 }
 
+/// Tells each same-day repeat of one patient's administrations.
+pub(super) fn report_repeats(source: &str, results: &PatientResults<'_>) {
+    let patient = results.patient_id;
+    for repeat in results.trend.repeats() {
+        let on_date = repeat
+            .date
+            .map(|date| format!(" on {date}"))
+            .unwrap_or_default();
+        message(&format!(
+            "{source}:{}: `{}` for patient `{patient}`{on_date} repeats line {}; both are kept, and the later line counts as the later administration",
+            repeat.line, repeat.instrument, repeat.earlier_line
+        ));
+    }
+}
+
+/// Tells, before an overview table, each row with safety answers before its current
+/// course: they do not rank the row, and must not go unseen (`!!`, as any safety flag).
+pub(super) fn report_earlier_safety(rows: &[OverviewRow]) {
+    for row in rows {
+        if let Some(earlier) = &row.earlier_safety {
+            message(&format!(
+                "symscore: {SAFETY_MARK} patient `{}`, {}: safety answers before the current course ({}); the full trend (without --overview) shows them",
+                terminal_safe(&row.patient_id),
+                row.instrument,
+                terminal_safe(
+                    earlier
+                        .to_string()
+                        .trim_start_matches(SAFETY_MARK)
+                        .trim_start()
+                ),
+            ));
+        }
+    }
+}
+
 /// Writes one patient's summaries (only the flagged ones with `flagged_only`) and every
 /// administration in no window (each with a safety flag also told with `!!`), after the
 /// patient's repeated visits.
@@ -63,16 +98,7 @@ pub(super) fn write_patient<W: Write>(
 ) -> anyhow::Result<()> {
     let patient = results.patient_id;
     let trend = &results.trend;
-    for repeat in trend.repeats() {
-        let on_date = repeat
-            .date
-            .map(|date| format!(" on {date}"))
-            .unwrap_or_default();
-        message(&format!(
-            "{source}:{}: `{}` for patient `{patient}`{on_date} repeats line {}; both are kept, and the later line counts as the later administration",
-            repeat.line, repeat.instrument, repeat.earlier_line
-        ));
-    }
+    report_repeats(source, results);
     for (instrument, windows) in &trend.windows {
         for summary in windows
             .iter()
@@ -114,13 +140,13 @@ pub(super) fn write_patient<W: Write>(
 }
 
 /// Tells the run's totals and the patients asked for and never seen, and picks the exit
-/// status: a condition of `fail_on` met, else anything rejected, else success.
+/// status: a `--fail-on` condition met (`fail_on_met`), else anything rejected, else success.
 pub(super) fn report_totals(
     source: &str,
     totals: &RunTotals,
     requested: &[String],
     flagged_only: bool,
-    fail_on: &[Condition],
+    fail_on_met: bool,
 ) -> ExitStatus {
     let read = &totals.read;
     let empty = no_data_rows(source, read.rows);
@@ -188,7 +214,7 @@ pub(super) fn report_totals(
             }
         ));
     }
-    if fail_on.iter().any(|c| totals.met(*c)) {
+    if fail_on_met {
         ExitStatus::Condition
     } else if read.invalid > 0 || totals.repeats > 0 || empty || not_found > 0 {
         ExitStatus::Rejected
