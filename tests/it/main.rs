@@ -23,6 +23,8 @@ mod input_limits;
 mod known_answers;
 mod output_files;
 mod properties;
+mod report;
+mod report_browser;
 mod score_rules;
 mod table_width;
 mod trend;

@@ -3,10 +3,11 @@
 
 use std::io::Write;
 
+use symscore::Instrument;
 use symscore::plural::count;
 use symscore::score::{Flag, SAFETY_MARK};
 use symscore::trend::{
-    Condition, NoTrendReason, PatientResults, RowEvent, RunTotals, WindowSummary,
+    Condition, NoTrendReason, PatientResults, RowEvent, RunTotals, UncoveredPoint, WindowSummary,
 };
 
 use crate::cli::ExitStatus;
@@ -15,7 +16,7 @@ use crate::cli::render::{TrendRow, TrendWriter, UncoveredRow, terminal_safe};
 use crate::cli::report::message;
 
 /// Tells a rejected cell, or a safety answer no trend holds (marked `!!`).
-pub(super) fn report_row_event(source: &str, event: &RowEvent<'_, '_>) {
+pub(crate) fn report_row_event(source: &str, event: &RowEvent<'_, '_>) {
     let (line, record, reason) = match event {
         RowEvent::Diagnostic(diagnostic) => {
             return message(&crate::cli::hints::diagnostic_text(diagnostic));
@@ -63,16 +64,7 @@ pub(super) fn write_patient<W: Write>(
 ) -> anyhow::Result<()> {
     let patient = results.patient_id;
     let trend = &results.trend;
-    for repeat in trend.repeats() {
-        let on_date = repeat
-            .date
-            .map(|date| format!(" on {date}"))
-            .unwrap_or_default();
-        message(&format!(
-            "{source}:{}: `{}` for patient `{patient}`{on_date} repeats line {}; both are kept, and the later line counts as the later administration",
-            repeat.line, repeat.instrument, repeat.earlier_line
-        ));
-    }
+    tell_repeats(source, results);
     for (instrument, windows) in &trend.windows {
         for summary in windows
             .iter()
@@ -90,15 +82,7 @@ pub(super) fn write_patient<W: Write>(
         for point in points {
             let safety = point.needs_safety_review();
             if safety {
-                message(&format!(
-                    "symscore: {SAFETY_MARK} {source}:{}: patient `{}`, {} on {}: {} outside every window ({}); follow it up as any safety flag",
-                    point.line,
-                    terminal_safe(patient),
-                    instrument.id,
-                    point.date,
-                    safety_flag_names(point.flags),
-                    point.status_reason
-                ));
+                tell_safety_outside(source, patient, instrument, &point);
             }
             if flagged_only && !safety {
                 continue;
@@ -113,9 +97,54 @@ pub(super) fn write_patient<W: Write>(
     Ok(())
 }
 
+/// Tells the patient's same-day repeats, wherever they were in the file.
+fn tell_repeats(source: &str, results: &PatientResults<'_>) {
+    let patient = results.patient_id;
+    for repeat in results.trend.repeats() {
+        let on_date = repeat
+            .date
+            .map(|date| format!(" on {date}"))
+            .unwrap_or_default();
+        message(&format!(
+            "{source}:{}: `{}` for patient `{patient}`{on_date} repeats line {}; both are kept, and the later line counts as the later administration",
+            repeat.line, repeat.instrument, repeat.earlier_line
+        ));
+    }
+}
+
+/// Tells, with `!!`, an administration in no window whose safety item needs review.
+fn tell_safety_outside(
+    source: &str,
+    patient: &str,
+    instrument: &Instrument,
+    point: &UncoveredPoint<'_>,
+) {
+    message(&format!(
+        "symscore: {SAFETY_MARK} {source}:{}: patient `{}`, {} on {}: {} outside every window ({}); follow it up as any safety flag",
+        point.line,
+        terminal_safe(patient),
+        instrument.id,
+        point.date,
+        safety_flag_names(point.flags),
+        point.status_reason
+    ));
+}
+
+/// What `report` tells on stderr about one patient, as `trend` does: the same-day repeats,
+/// and every administration in no window whose safety item needs review (the report draws
+/// them too; the message is what a script or a terminal sees).
+pub(crate) fn tell_patient(source: &str, results: &PatientResults<'_>) {
+    tell_repeats(source, results);
+    for (instrument, points) in results.trend.uncovered() {
+        for point in points.filter(UncoveredPoint::needs_safety_review) {
+            tell_safety_outside(source, results.patient_id, instrument, &point);
+        }
+    }
+}
+
 /// Tells the run's totals and the patients asked for and never seen, and picks the exit
 /// status: a condition of `fail_on` met, else anything rejected, else success.
-pub(super) fn report_totals(
+pub(crate) fn report_totals(
     source: &str,
     totals: &RunTotals,
     requested: &[String],

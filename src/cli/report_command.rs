@@ -1,0 +1,121 @@
+//! `symscore report`: the trend drawn, as one offline HTML page or one SVG chart. The
+//! analysis is `trend`'s ([`symscore::trend::PatientStream`]) and the drawing the library's
+//! ([`symscore::report`]); this opens the files, streams the patients and writes.
+//!
+//! The index on top of the page can only be written once every patient has been read, so
+//! each patient's section is written to an anonymous temporary file as it comes and copied
+//! after the index: memory holds one patient and the index rows, whatever the caseload.
+
+use std::io::{self, BufWriter, Seek as _, Write as _};
+
+use anyhow::{Context as _, bail};
+use symscore::Registry;
+use symscore::report::{
+    courses, standalone_svg, write_end, write_index, write_section, write_start,
+};
+use symscore::trend::RunError;
+
+use super::ExitStatus;
+use super::args::{ReportArgs, ReportFormat};
+use super::output::Output;
+use super::trend::{Prepared, open_stream, report_row_event, report_totals, tell_patient};
+
+pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
+    let ReportArgs {
+        inputs,
+        format,
+        input_options,
+        output,
+    } = args;
+    if format == ReportFormat::Svg && (inputs.patients.len() != 1 || inputs.instruments.len() != 1)
+    {
+        bail!(
+            "--format svg draws one chart: give exactly one --patient and one --instrument \
+             (given: {} and {})",
+            symscore::plural::count(inputs.patients.len(), "patient"),
+            symscore::plural::count(inputs.instruments.len(), "instrument"),
+        );
+    }
+    let wanted_instrument = inputs.instruments.first().cloned().unwrap_or_default();
+    let mut prepared = Prepared::new(inputs, input_options, output.as_deref(), registry)?;
+    let dosing_plan = prepared.analysis.dosing_plan();
+    let source = prepared.source.clone();
+    let stream = open_stream(
+        registry,
+        &mut prepared.visits,
+        &source,
+        prepared.batch_options.clone(),
+        prepared.grouped,
+    )?;
+    let mut out = Output::open(output.as_deref(), &prepared.files.reads())?;
+    let params = &prepared.analysis.change_params;
+
+    // The sections, spooled; the index rows; the one chart of `--format svg`.
+    let mut spool = BufWriter::new(tempfile::tempfile().context("cannot create a temporary file")?);
+    let mut index = Vec::new();
+    let mut svg: Option<String> = None;
+    let mut number = 0;
+    let mut section = String::new();
+    let result = stream.run(
+        &dosing_plan,
+        params,
+        &prepared.analysis.options,
+        |event| report_row_event(&source, &event),
+        |results| -> anyhow::Result<()> {
+            tell_patient(&source, &results);
+            let courses = courses(&results.trend, params);
+            if format == ReportFormat::Svg {
+                if let Some(course) = courses.first() {
+                    svg = Some(standalone_svg(results.patient_id, course)?);
+                }
+                return Ok(());
+            }
+            number += 1;
+            section.clear();
+            index.extend(write_section(
+                &mut section,
+                number,
+                results.patient_id,
+                &courses,
+            )?);
+            spool
+                .write_all(section.as_bytes())
+                .context("cannot write to the temporary file")
+        },
+    );
+    let totals = match result {
+        Ok(totals) => totals,
+        Err(RunError::Visit(err)) => return Err(err),
+        Err(RunError::Read(err)) => return Err(err.into()),
+    };
+    let write_failed = || "cannot write the report".to_owned();
+    if format == ReportFormat::Svg {
+        let Some(svg) = svg else {
+            report_totals(&source, &totals, &prepared.patients, false, &[]);
+            bail!(
+                "{source}: patient `{}` has no administration of `{wanted_instrument}`: no chart to draw",
+                prepared.patients[0],
+            );
+        };
+        out.write_all(svg.as_bytes()).with_context(write_failed)?;
+    } else {
+        let mut head = String::new();
+        write_start(&mut head, &source)?;
+        write_index(&mut head, &index)?;
+        out.write_all(head.as_bytes()).with_context(write_failed)?;
+        let mut sections = spool.into_inner().map_err(io::IntoInnerError::into_error)?;
+        sections.rewind()?;
+        io::copy(&mut sections, &mut out).with_context(write_failed)?;
+        let mut end = String::new();
+        write_end(&mut end)?;
+        out.write_all(end.as_bytes()).with_context(write_failed)?;
+    }
+    out.commit()?;
+    Ok(report_totals(
+        &source,
+        &totals,
+        &prepared.patients,
+        false,
+        &[],
+    ))
+}
