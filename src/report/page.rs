@@ -44,7 +44,7 @@ a{color:#111;text-decoration:none}
 @media (forced-colors:active){.course svg{forced-color-adjust:none;background:#fff}}
 ";
 
-/// The start of the page, up to the first patient's section.
+/// The start of the page, up to the index; the index and the sections are in `<main>`.
 pub fn write_start(out: &mut String, source: &str) -> fmt::Result {
     write!(
         out,
@@ -53,7 +53,7 @@ pub fn write_start(out: &mut String, source: &str) -> fmt::Result {
          <title>symscore report: {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n\
          <header><h1>symscore report</h1><p class=\"note\">Visits: {}. symscore flags results \
          for clinician review; it does not diagnose and does not recommend treatment. \
-         <span class=\"alert\">!!</span> marks a safety item endorsed or unanswered.</p></header>\n",
+         <span class=\"alert\">!!</span> marks a safety item endorsed or unanswered.</p></header>\n<main>\n",
         text(source),
         text(source),
     )
@@ -77,6 +77,12 @@ pub struct IndexRow {
 /// The index of patients × instruments on top of the report, each row linking to its chart.
 /// Kept apart so that another table (the caseload overview) can take its place.
 pub fn write_index(out: &mut String, rows: &[IndexRow]) -> fmt::Result {
+    if rows.is_empty() {
+        return out.write_str(
+            "<nav class=\"index\" aria-label=\"Patients\"><h2>Patients</h2>\
+             <p>No patient has a scored visit in this selection.</p></nav>\n",
+        );
+    }
     out.write_str(
         "<nav class=\"index\" aria-label=\"Patients\"><h2>Patients</h2>\n<table>\
          <thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">Instrument</th>\
@@ -103,5 +109,5 @@ pub fn write_index(out: &mut String, rows: &[IndexRow]) -> fmt::Result {
 
 /// The end of the page.
 pub fn write_end(out: &mut String) -> fmt::Result {
-    out.write_str("</body>\n</html>\n")
+    out.write_str("</main>\n</body>\n</html>\n")
 }

@@ -436,3 +436,24 @@ fn a_safety_answer_outside_every_window_is_drawn_and_told() {
         "{said:?}"
     );
 }
+
+/// A selection with no scored visit still gives a whole page, which says so.
+#[test]
+fn a_page_without_patients_says_so() {
+    let (html, status) = report(&[
+        "examples/visits.csv",
+        "--dosing",
+        "examples/dosing.csv",
+        "--patient",
+        "P999",
+    ]);
+    // The patient asked for never appears: status 1, as `trend`.
+    assert_eq!(status, 1);
+    let doc = parse(&html);
+    let index = doc.descendants().find(|n| has_class(*n, "index")).unwrap();
+    assert_eq!(
+        all_text(index),
+        "PatientsNo patient has a scored visit in this selection."
+    );
+    assert!(doc.descendants().all(|n| n.tag_name().name() != "svg"));
+}

@@ -3,9 +3,12 @@
 //! DOM the browser built holds every chart and table with the expected values, and the
 //! browser logs no console error.
 //!
-//! Without Chromium on the PATH the test says so and passes, except in CI (`CI` set), where
-//! `.ci/run` installs it and its absence fails the test: a browser check must not silently
-//! stop running.
+//! axe-core (`tests/browser/axe.js`, puppeteer-core driving the same Chromium) audits both
+//! pages for accessibility violations.
+//!
+//! Without Chromium on the PATH, or without `tests/browser/node_modules` for axe, a test says
+//! so and passes, except in CI (`CI` set), where `.ci/run` installs both and their absence
+//! fails the test: a browser check must not silently stop running.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,6 +17,11 @@ use crate::support::symscore;
 
 /// The browser's window, fixed so that screenshots compare across runs.
 const WINDOW: (u32, u32) = (1280, 1600);
+
+/// Whether a missing tool must fail the test rather than skip it.
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some()
+}
 
 /// The Chromium on the PATH, or `None` (a failure in CI).
 fn chromium() -> Option<PathBuf> {
@@ -28,7 +36,7 @@ fn chromium() -> Option<PathBuf> {
         });
     if found.is_none() {
         assert!(
-            std::env::var_os("CI").is_none(),
+            !in_ci(),
             "CI is set and chromium is not on the PATH: .ci/run installs it"
         );
         eprintln!("report_browser: chromium is not on the PATH; the browser check did not run");
@@ -190,5 +198,64 @@ fn markup_in_the_fixture_runs_nothing_in_chromium() {
         "point safety",
     ] {
         assert!(dom.contains(state), "no {state:?}");
+    }
+}
+
+/// The axe script, its modules installed (`npm ci --prefix tests/browser`), or `None` (a
+/// failure in CI).
+fn axe() -> Option<PathBuf> {
+    let dir = Path::new("tests/browser");
+    if dir.join("node_modules/axe-core").is_dir()
+        && dir.join("node_modules/puppeteer-core").is_dir()
+    {
+        return Some(dir.join("axe.js"));
+    }
+    assert!(
+        !in_ci(),
+        "CI is set and tests/browser/node_modules is missing: .ci/run runs npm ci there"
+    );
+    eprintln!(
+        "report_browser: tests/browser/node_modules is missing (npm ci --prefix tests/browser); axe did not run"
+    );
+    None
+}
+
+#[test]
+fn axe_finds_no_accessibility_violation_in_either_report() {
+    let Some(chromium) = chromium() else { return };
+    let Some(axe) = axe() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let pages = [
+        write_report(
+            dir.path(),
+            "report.html",
+            &["examples/visits.csv", "--dosing", "examples/dosing.csv"],
+        ),
+        write_report(
+            dir.path(),
+            "fixture.html",
+            &[
+                "tests/fixtures/report/visits.csv",
+                "--dosing",
+                "tests/fixtures/report/dosing.csv",
+                "--window",
+                "28",
+            ],
+        ),
+    ];
+    for page in pages {
+        let output = Command::new("node")
+            .arg(&axe)
+            .arg(&chromium)
+            .arg(&page)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && said.contains("rules passed"),
+            "{}: {said}{}",
+            page.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 }
