@@ -25,6 +25,7 @@ mod output_files;
 mod properties;
 mod report;
 mod report_browser;
+mod report_page;
 mod score_rules;
 mod table_width;
 mod trend;
