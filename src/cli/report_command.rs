@@ -3,15 +3,17 @@
 //! ([`symscore::report`]); this opens the files, streams the patients and writes.
 //!
 //! The index on top of the page can only be written once every patient has been read, so
-//! each patient's section is written to an anonymous temporary file as it comes and copied
-//! after the index: memory holds one patient and the index rows, whatever the caseload.
+//! each patient's index rows and section are written to two anonymous temporary files as
+//! they come and copied in order at the end: memory holds one patient, whatever the caseload.
 
+use std::fs::File;
 use std::io::{self, BufWriter, Seek as _, Write as _};
 
 use anyhow::{Context as _, bail};
 use symscore::Registry;
 use symscore::report::{
-    courses, standalone_svg, write_end, write_index, write_section, write_start,
+    courses, standalone_svg, write_end, write_index_end, write_index_row, write_index_start,
+    write_section, write_start,
 };
 use symscore::trend::RunError;
 
@@ -50,9 +52,10 @@ pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitS
     let mut out = Output::open(output.as_deref(), &prepared.files.reads())?;
     let params = &prepared.analysis.change_params;
 
-    // The sections, spooled; the index rows; the one chart of `--format svg`.
-    let mut spool = BufWriter::new(tempfile::tempfile().context("cannot create a temporary file")?);
-    let mut index = Vec::new();
+    // The index rows and the sections, spooled; the one chart of `--format svg`.
+    let mut index_spool = spool()?;
+    let mut sections = spool()?;
+    let mut index_rows = 0;
     let mut svg: Option<String> = None;
     let mut number = 0;
     let mut section = String::new();
@@ -72,15 +75,18 @@ pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitS
             }
             number += 1;
             section.clear();
-            index.extend(write_section(
-                &mut section,
-                number,
-                results.patient_id,
-                &courses,
-            )?);
-            spool
+            let rows = write_section(&mut section, number, results.patient_id, &courses)?;
+            let mut rendered = String::new();
+            for row in &rows {
+                write_index_row(&mut rendered, row)?;
+            }
+            index_rows += rows.len();
+            index_spool
+                .write_all(rendered.as_bytes())
+                .context("cannot write to a temporary file")?;
+            sections
                 .write_all(section.as_bytes())
-                .context("cannot write to the temporary file")
+                .context("cannot write to a temporary file")
         },
     );
     let totals = match result {
@@ -101,12 +107,14 @@ pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitS
     } else {
         let mut head = String::new();
         write_start(&mut head, &source)?;
-        write_index(&mut head, &index)?;
+        write_index_start(&mut head, index_rows)?;
         out.write_all(head.as_bytes()).with_context(write_failed)?;
-        let mut sections = spool.into_inner().map_err(io::IntoInnerError::into_error)?;
-        sections.rewind()?;
-        io::copy(&mut sections, &mut out).with_context(write_failed)?;
+        copy_spool(index_spool, &mut out).with_context(write_failed)?;
         let mut end = String::new();
+        write_index_end(&mut end, index_rows)?;
+        out.write_all(end.as_bytes()).with_context(write_failed)?;
+        copy_spool(sections, &mut out).with_context(write_failed)?;
+        end.clear();
         write_end(&mut end)?;
         out.write_all(end.as_bytes()).with_context(write_failed)?;
     }
@@ -118,4 +126,18 @@ pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitS
         false,
         &[],
     ))
+}
+
+/// An anonymous temporary file, removed by the system however the run ends.
+fn spool() -> anyhow::Result<BufWriter<File>> {
+    Ok(BufWriter::new(
+        tempfile::tempfile().context("cannot create a temporary file")?,
+    ))
+}
+
+/// Copies what was spooled to `out`, from the start.
+fn copy_spool(spool: BufWriter<File>, out: &mut impl io::Write) -> io::Result<u64> {
+    let mut file = spool.into_inner().map_err(io::IntoInnerError::into_error)?;
+    file.rewind()?;
+    io::copy(&mut file, out)
 }

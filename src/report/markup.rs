@@ -1,25 +1,31 @@
 //! Text made safe for HTML and SVG: every value from an input file (patient ids, dosing
 //! labels, definitions' names) goes through [`text`] before it reaches the markup.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use crate::shown_text::show_cell;
+use crate::shown_text::{is_hidden, show_cell};
 
 /// `value` as text content or an attribute value: `&`, `<`, `>`, `"` and `'` as entities,
 /// and every character a reader could not see (controls, bidirectional overrides) shown
 /// escaped as the terminal output shows it, so that a patient id can neither open an element
 /// nor hide the `!!` beside it.
-pub fn text(value: &str) -> Text {
-    Text(show_cell(value))
+pub fn text(value: &str) -> Text<'_> {
+    // Borrowed unless something must be shown escaped: a report writes millions of values.
+    if value.chars().any(is_hidden) {
+        Text(Cow::Owned(show_cell(value)))
+    } else {
+        Text(Cow::Borrowed(value))
+    }
 }
 
 /// Escaped text, written with `{}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text(String);
+pub struct Text<'a>(Cow<'a, str>);
 
-impl fmt::Display for Text {
+impl fmt::Display for Text<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut rest = self.0.as_str();
+        let mut rest: &str = &self.0;
         while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
             f.write_str(&rest[..at])?;
             f.write_str(match rest.as_bytes()[at] {
@@ -45,12 +51,17 @@ pub(super) fn num(value: f64) -> Coordinate {
 pub(super) struct Coordinate(f64);
 
 impl fmt::Display for Coordinate {
+    /// In whole tenths, as integers: a float's exact decimal formatting was the report's
+    /// largest single cost. Coordinates lie within a few thousand units of the drawing.
+    #[allow(clippy::cast_possible_truncation)]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rounded = (self.0 * 10.0).round() / 10.0;
-        if rounded.fract() == 0.0 {
-            write!(f, "{rounded:.0}")
+        let tenths = (self.0 * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let (whole, tenth) = (tenths.abs() / 10, tenths.abs() % 10);
+        if tenth == 0 {
+            write!(f, "{sign}{whole}")
         } else {
-            write!(f, "{rounded:.1}")
+            write!(f, "{sign}{whole}.{tenth}")
         }
     }
 }
@@ -77,5 +88,7 @@ mod tests {
         assert_eq!(num(12.0).to_string(), "12");
         assert_eq!(num(12.349).to_string(), "12.3");
         assert_eq!(num(7.26).to_string(), "7.3");
+        assert_eq!(num(-0.26).to_string(), "-0.3");
+        assert_eq!(num(-0.04).to_string(), "0");
     }
 }

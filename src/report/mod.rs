@@ -18,7 +18,10 @@ pub use chart::{
     BandRect, Chart, ChartPoint, Corridor, DosingMark, FRAME, Frame, PointState, Threshold, layout,
 };
 pub use markup::{Text, text};
-pub use page::{IndexRow, write_end, write_index, write_start};
+pub use page::{
+    IndexRow, write_end, write_index, write_index_end, write_index_row, write_index_start,
+    write_start,
+};
 pub use scale::{DateScale, Linear};
 pub use section::{Course, courses, standalone_svg, write_section};
 pub use svg::{Embedding, write_chart};

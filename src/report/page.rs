@@ -75,34 +75,54 @@ pub struct IndexRow {
 }
 
 /// The index of patients × instruments on top of the report, each row linking to its chart.
-/// Kept apart so that another table (the caseload overview) can take its place.
+/// Kept apart so that another table (the caseload overview) can take its place. The parts
+/// are also written one by one ([`write_index_start`], [`write_index_row`],
+/// [`write_index_end`]) by a caller that spools the rows rather than hold them.
 pub fn write_index(out: &mut String, rows: &[IndexRow]) -> fmt::Result {
-    if rows.is_empty() {
+    write_index_start(out, rows.len())?;
+    for row in rows {
+        write_index_row(out, row)?;
+    }
+    write_index_end(out, rows.len())
+}
+
+/// The index up to its first row; `rows` is how many follow.
+pub fn write_index_start(out: &mut String, rows: usize) -> fmt::Result {
+    if rows == 0 {
         return out.write_str(
             "<nav class=\"index\" aria-label=\"Patients\"><h2>Patients</h2>\
-             <p>No patient has a scored visit in this selection.</p></nav>\n",
+             <p>No patient has a scored visit in this selection.</p>",
         );
     }
     out.write_str(
         "<nav class=\"index\" aria-label=\"Patients\"><h2>Patients</h2>\n<table>\
          <thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">Instrument</th>\
          <th scope=\"col\">Latest window</th><th scope=\"col\">Safety</th></tr></thead>\n<tbody>\n",
-    )?;
-    for row in rows {
-        let safety = if row.safety {
-            "<span class=\"alert\">!! endorsed or unanswered</span>"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "<tr><td><a href=\"#{anchor}\">{}</a></td><td><a href=\"#{anchor}\">{}</a></td>\
-             <td>{}</td><td>{safety}</td></tr>",
-            text(&row.patient),
-            text(&row.instrument),
-            text(&row.status),
-            anchor = text(&row.anchor),
-        )?;
+    )
+}
+
+/// One row of the index.
+pub fn write_index_row(out: &mut String, row: &IndexRow) -> fmt::Result {
+    let safety = if row.safety {
+        "<span class=\"alert\">!! endorsed or unanswered</span>"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "<tr><td><a href=\"#{anchor}\">{}</a></td><td><a href=\"#{anchor}\">{}</a></td>\
+         <td>{}</td><td>{safety}</td></tr>",
+        text(&row.patient),
+        text(&row.instrument),
+        text(&row.status),
+        anchor = text(&row.anchor),
+    )
+}
+
+/// The end of the index; `rows` is how many there were.
+pub fn write_index_end(out: &mut String, rows: usize) -> fmt::Result {
+    if rows == 0 {
+        return out.write_str("</nav>\n");
     }
     out.write_str("</tbody></table></nav>\n")
 }

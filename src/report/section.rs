@@ -157,7 +157,7 @@ fn write_table(out: &mut String, chart: &Chart) -> fmt::Result {
         );
         let day = p.days_since_dose.map(|d| d.to_string()).unwrap_or_default();
         let change = p.change.map(signed).unwrap_or_default();
-        let marks = text(&point_marks(p));
+        let marks = point_marks(p);
         let flags = p.flags.join(" ");
         let alert = if p.state.safety {
             " class=\"alert\""
@@ -167,11 +167,12 @@ fn write_table(out: &mut String, chart: &Chart) -> fmt::Result {
         writeln!(
             out,
             "<tr{alert}><td>{}</td><td class=\"num\">{total}</td><td>{}</td><td>{}</td>\
-             <td class=\"num\">{day}</td><td class=\"num\">{change}</td><td>{marks}</td>\
+             <td class=\"num\">{day}</td><td class=\"num\">{change}</td><td>{}</td>\
              <td>{}</td><td class=\"num\">{}</td></tr>",
             p.date,
             text(&p.severity),
             text(&window),
+            text(&marks),
             text(&flags),
             p.line,
         )?;

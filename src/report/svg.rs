@@ -5,7 +5,7 @@
 use std::fmt::{self, Write as _};
 
 use super::chart::{Chart, ChartPoint, FRAME};
-use super::markup::{Text, num, text};
+use super::markup::{num, text};
 
 /// The SVG namespace, which a standalone file must declare; a namespace name, never fetched.
 const SVG_NAMESPACE: &str = "http://www.w3.org/2000/svg";
@@ -238,7 +238,7 @@ fn write_point(out: &mut String, p: &ChartPoint) -> fmt::Result {
         classes.join(" "),
         p.date,
         p.line,
-        point_words(p),
+        text(&point_words(p)),
     )?;
     let (x, y) = (num(p.x), num(p.y));
     let colour = if s.recall_overlap { GREY } else { INK };
@@ -278,7 +278,7 @@ fn write_point(out: &mut String, p: &ChartPoint) -> fmt::Result {
 }
 
 /// A point in words, for its tooltip and for screen readers.
-fn point_words(p: &ChartPoint) -> Text {
+fn point_words(p: &ChartPoint) -> String {
     let total = p
         .total
         .map_or_else(|| "invalid (no total)".to_owned(), |t| format!("total {t}"));
@@ -297,7 +297,7 @@ fn point_words(p: &ChartPoint) -> Text {
             words.push_str(what);
         }
     }
-    text(&words)
+    words
 }
 
 /// The key to every mark, under the plot.
