@@ -34,6 +34,7 @@ pub mod plural;
 pub mod record;
 pub mod registry;
 pub mod repeated_visit;
+pub mod report;
 pub mod score;
 pub mod shown_text;
 pub mod trend;

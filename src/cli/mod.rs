@@ -10,6 +10,7 @@ mod output;
 mod prompt;
 mod render;
 pub(crate) mod report;
+mod report_command;
 mod score;
 mod signals;
 mod today;
@@ -57,6 +58,7 @@ pub(crate) fn run(mut cli: Cli) -> anyhow::Result<ExitStatus> {
     let result = match command {
         Command::Score(args) => score::run(args, &registry),
         Command::Trend(args) => trend::run(args, &registry),
+        Command::Report(args) => report_command::run(args, &registry),
         Command::Instruments(args) => instruments::run(args, &registry),
         Command::Enter(args) => enter::run(args, &registry),
         Command::Generate(_) => unreachable!("generated above, without the registry"),

@@ -44,6 +44,7 @@ help_snapshots! {
     symscore: [];
     score: ["score"];
     trend: ["trend"];
+    report: ["report"];
     enter: ["enter"];
     instruments: ["instruments"];
     instruments_list: ["instruments", "list"];

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod enter;
 mod generate;
 mod instruments;
+mod report;
 mod score;
 mod trend;
 
@@ -18,10 +19,12 @@ use generate::GENERATE_EXAMPLES;
 pub(crate) use generate::{GenerateAction, GenerateArgs};
 use instruments::INSTRUMENTS_EXAMPLES;
 pub(crate) use instruments::{InstrumentsAction, InstrumentsArgs};
+use report::REPORT_EXAMPLES;
+pub(crate) use report::{ReportArgs, ReportFormat};
 use score::SCORE_EXAMPLES;
 pub(crate) use score::ScoreArgs;
 use trend::TREND_EXAMPLES;
-pub(crate) use trend::{PlateauRuleArg, TrendArgs};
+pub(crate) use trend::{PlateauRuleArg, TrendArgs, TrendInputs};
 
 /// The top-level examples: each one runs as shown from the repository's top directory.
 pub(crate) const EXAMPLES: &str = "\
@@ -35,6 +38,7 @@ Examples:
       --map DPQ100=phq9_difficulty -o scored.csv            # a survey export
   symscore enter phq9 --patient P017 --append visits.csv    # one visit, item by item
   symscore trend examples/visits.csv --dosing examples/dosing.csv
+  symscore report examples/visits.csv --dosing examples/dosing.csv -o report.html
   symscore instruments list
   source <(symscore generate completions bash)              # Tab completion in bash
 
@@ -89,6 +93,9 @@ pub(crate) enum Command {
     /// Follow totals through the integration window after each dosing: change, plateau, safety.
     #[command(after_long_help = TREND_EXAMPLES)]
     Trend(TrendArgs),
+    /// Write one offline HTML file with a chart of each patient's course, or one chart as SVG.
+    #[command(after_long_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
     /// List instruments, show one, or check a definition file.
     #[command(after_long_help = INSTRUMENTS_EXAMPLES)]
     Instruments(InstrumentsArgs),
@@ -192,6 +199,10 @@ impl Cli {
             }
             Command::Generate(args) => {
                 dash_is_standard_output(args.what.output_mut());
+                Vec::new()
+            }
+            Command::Report(args) => {
+                dash_is_standard_output(&mut args.output);
                 Vec::new()
             }
         };

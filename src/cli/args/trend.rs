@@ -39,6 +39,41 @@ CSV; 3 a --fail-on condition occurred.";
 
 #[derive(Debug, Args)]
 pub(crate) struct TrendArgs {
+    #[command(flatten)]
+    pub(crate) inputs: TrendInputs,
+
+    /// Keep only summaries with a flag, deterioration, a plateau or not on track.
+    #[arg(long)]
+    pub(crate) flagged_only: bool,
+
+    /// One line per patient × instrument for the current course (the latest dosing on or
+    /// before --as-of), most urgent first: safety, deterioration, not on track, plateau
+    /// without and after improvement, overdue follow-up, insufficient data, no dosing, still
+    /// changing, at target. With --flagged-only, only safety down to overdue.
+    #[arg(long)]
+    pub(crate) overview: bool,
+
+    /// The day the overview is read, `YYYY-MM-DD` (default: today): overdue follow-ups and days
+    /// since dosing are measured to it, and a dosing after it is planned, not given.
+    #[arg(long, value_name = "DATE", requires = "overview", value_parser = iso_date)]
+    pub(crate) as_of: Option<jiff::civil::Date>,
+
+    /// Exit with status 3 when any of these occurs (comma-separated): plateau, deterioration,
+    /// safety (alias item9), not-on-track, late-followup, followup-gap, insufficient-data.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub(crate) fail_on: Vec<FailOn>,
+
+    #[command(flatten)]
+    pub(crate) input_options: InputArgs,
+
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+/// What a trend reads and how it analyses it: shared by `trend` and `report`, so the report
+/// draws exactly the trend the same options print.
+#[derive(Debug, Args)]
+pub(crate) struct TrendInputs {
     /// CSV file of visits (the same format as `score`); `-` or nothing reads standard input.
     #[arg(value_name = "FILE")]
     pub(crate) input: Option<PathBuf>,
@@ -93,33 +128,6 @@ pub(crate) struct TrendArgs {
     /// `min_span_days`, `min_days_since_dose`, `horizon_days`.
     #[arg(long = "param", value_name = "ID.NAME=VALUE")]
     pub(crate) params: Vec<String>,
-
-    /// Keep only summaries with a flag, deterioration, a plateau or not on track.
-    #[arg(long)]
-    pub(crate) flagged_only: bool,
-
-    /// One line per patient × instrument for the current course (the latest dosing on or
-    /// before --as-of), most urgent first: safety, deterioration, not on track, plateau
-    /// without and after improvement, overdue follow-up, insufficient data, no dosing, still
-    /// changing, at target. With --flagged-only, only safety down to overdue.
-    #[arg(long)]
-    pub(crate) overview: bool,
-
-    /// The day the overview is read, `YYYY-MM-DD` (default: today): overdue follow-ups and days
-    /// since dosing are measured to it, and a dosing after it is planned, not given.
-    #[arg(long, value_name = "DATE", requires = "overview", value_parser = iso_date)]
-    pub(crate) as_of: Option<jiff::civil::Date>,
-
-    /// Exit with status 3 when any of these occurs (comma-separated): plateau, deterioration,
-    /// safety (alias item9), not-on-track, late-followup, followup-gap, insufficient-data.
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub(crate) fail_on: Vec<FailOn>,
-
-    #[command(flatten)]
-    pub(crate) input_options: InputArgs,
-
-    #[command(flatten)]
-    pub(crate) output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,10 +3,12 @@
 
 use std::io::Write;
 
+use symscore::Instrument;
 use symscore::plural::count;
 use symscore::score::{Flag, SAFETY_MARK};
 use symscore::trend::{
-    NoTrendReason, OverviewRow, PatientResults, RowEvent, RunTotals, WindowSummary,
+    NoTrendReason, OverviewRow, PatientResults, RowEvent, RunTotals, UncoveredPoint,
+    WindowSummary,
 };
 
 use crate::cli::ExitStatus;
@@ -15,7 +17,7 @@ use crate::cli::render::{TrendRow, TrendWriter, UncoveredRow, terminal_safe};
 use crate::cli::report::message;
 
 /// Tells a rejected cell, or a safety answer no trend holds (marked `!!`).
-pub(super) fn report_row_event(source: &str, event: &RowEvent<'_, '_>) {
+pub(crate) fn report_row_event(source: &str, event: &RowEvent<'_, '_>) {
     let (line, record, reason) = match event {
         RowEvent::Diagnostic(diagnostic) => {
             return message(&crate::cli::hints::diagnostic_text(diagnostic));
@@ -116,15 +118,7 @@ pub(super) fn write_patient<W: Write>(
         for point in points {
             let safety = point.needs_safety_review();
             if safety {
-                message(&format!(
-                    "symscore: {SAFETY_MARK} {source}:{}: patient `{}`, {} on {}: {} outside every window ({}); follow it up as any safety flag",
-                    point.line,
-                    terminal_safe(patient),
-                    instrument.id,
-                    point.date,
-                    safety_flag_names(point.flags),
-                    point.status_reason
-                ));
+                tell_safety_outside(source, patient, instrument, &point);
             }
             if flagged_only && !safety {
                 continue;
@@ -139,9 +133,39 @@ pub(super) fn write_patient<W: Write>(
     Ok(())
 }
 
+/// Tells, with `!!`, an administration in no window whose safety item needs review.
+fn tell_safety_outside(
+    source: &str,
+    patient: &str,
+    instrument: &Instrument,
+    point: &UncoveredPoint<'_>,
+) {
+    message(&format!(
+        "symscore: {SAFETY_MARK} {source}:{}: patient `{}`, {} on {}: {} outside every window ({}); follow it up as any safety flag",
+        point.line,
+        terminal_safe(patient),
+        instrument.id,
+        point.date,
+        safety_flag_names(point.flags),
+        point.status_reason
+    ));
+}
+
+/// What `report` tells on stderr about one patient, as `trend` does: the same-day repeats,
+/// and every administration in no window whose safety item needs review (the report draws
+/// them too; the message is what a script or a terminal sees).
+pub(crate) fn tell_patient(source: &str, results: &PatientResults<'_>) {
+    report_repeats(source, results);
+    for (instrument, points) in results.trend.uncovered() {
+        for point in points.filter(UncoveredPoint::needs_safety_review) {
+            tell_safety_outside(source, results.patient_id, instrument, &point);
+        }
+    }
+}
+
 /// Tells the run's totals and the patients asked for and never seen, and picks the exit
 /// status: a `--fail-on` condition met (`fail_on_met`), else anything rejected, else success.
-pub(super) fn report_totals(
+pub(crate) fn report_totals(
     source: &str,
     totals: &RunTotals,
     requested: &[String],

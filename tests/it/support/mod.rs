@@ -2,6 +2,7 @@
 //! write them with, and reading what the binary said.
 
 pub(crate) mod process;
+pub(crate) mod report;
 #[cfg(unix)]
 pub(crate) mod terminal;
 pub(crate) mod trend;

@@ -1,0 +1,143 @@
+//! `symscore report`: the trend drawn, as one offline HTML page or one SVG chart. The
+//! analysis is `trend`'s ([`symscore::trend::PatientStream`]) and the drawing the library's
+//! ([`symscore::report`]); this opens the files, streams the patients and writes.
+//!
+//! The index on top of the page can only be written once every patient has been read, so
+//! each patient's index rows and section are written to two anonymous temporary files as
+//! they come and copied in order at the end: memory holds one patient, whatever the caseload.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Seek as _, Write as _};
+
+use anyhow::{Context as _, bail};
+use symscore::Registry;
+use symscore::report::{
+    courses, standalone_svg, write_end, write_index_end, write_index_row, write_index_start,
+    write_section, write_start,
+};
+use symscore::trend::RunError;
+
+use super::ExitStatus;
+use super::args::{ReportArgs, ReportFormat};
+use super::output::Output;
+use super::trend::{Prepared, open_stream, report_row_event, report_totals, tell_patient};
+
+pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
+    let ReportArgs {
+        inputs,
+        format,
+        input_options,
+        output,
+    } = args;
+    if format == ReportFormat::Svg && (inputs.patients.len() != 1 || inputs.instruments.len() != 1)
+    {
+        bail!(
+            "--format svg draws one chart: give exactly one --patient and one --instrument \
+             (given: {} and {})",
+            symscore::plural::count(inputs.patients.len(), "patient"),
+            symscore::plural::count(inputs.instruments.len(), "instrument"),
+        );
+    }
+    let wanted_instrument = inputs.instruments.first().cloned().unwrap_or_default();
+    let mut prepared = Prepared::new(inputs, input_options, output.as_deref(), registry)?;
+    let dosing_plan = prepared.analysis.dosing_plan();
+    let source = prepared.source.clone();
+    let stream = open_stream(
+        registry,
+        &mut prepared.visits,
+        &source,
+        prepared.batch_options.clone(),
+        prepared.grouped,
+    )?;
+    let mut out = Output::open(output.as_deref(), &prepared.files.reads())?;
+    let params = &prepared.analysis.change_params;
+
+    // The index rows and the sections, spooled; the one chart of `--format svg`.
+    let mut index_spool = spool()?;
+    let mut sections = spool()?;
+    let mut index_rows = 0;
+    let mut svg: Option<String> = None;
+    let mut number = 0;
+    let mut section = String::new();
+    let result = stream.run(
+        &dosing_plan,
+        params,
+        &prepared.analysis.options,
+        |event| report_row_event(&source, &event),
+        |results| -> anyhow::Result<()> {
+            tell_patient(&source, &results);
+            let courses = courses(&results.trend, params);
+            if format == ReportFormat::Svg {
+                if let Some(course) = courses.first() {
+                    svg = Some(standalone_svg(results.patient_id, course)?);
+                }
+                return Ok(());
+            }
+            number += 1;
+            section.clear();
+            let rows = write_section(&mut section, number, results.patient_id, &courses)?;
+            let mut rendered = String::new();
+            for row in &rows {
+                write_index_row(&mut rendered, row)?;
+            }
+            index_rows += rows.len();
+            index_spool
+                .write_all(rendered.as_bytes())
+                .context("cannot write to a temporary file")?;
+            sections
+                .write_all(section.as_bytes())
+                .context("cannot write to a temporary file")
+        },
+    );
+    let totals = match result {
+        Ok(totals) => totals,
+        Err(RunError::Visit(err)) => return Err(err),
+        Err(RunError::Read(err)) => return Err(err.into()),
+    };
+    let write_failed = || "cannot write the report".to_owned();
+    if format == ReportFormat::Svg {
+        let Some(svg) = svg else {
+            report_totals(&source, &totals, &prepared.patients, false, false);
+            bail!(
+                "{source}: patient `{}` has no administration of `{wanted_instrument}`: no chart to draw",
+                prepared.patients[0],
+            );
+        };
+        out.write_all(svg.as_bytes()).with_context(write_failed)?;
+    } else {
+        let mut head = String::new();
+        write_start(&mut head, &source)?;
+        write_index_start(&mut head, index_rows)?;
+        out.write_all(head.as_bytes()).with_context(write_failed)?;
+        copy_spool(index_spool, &mut out).with_context(write_failed)?;
+        let mut end = String::new();
+        write_index_end(&mut end, index_rows)?;
+        out.write_all(end.as_bytes()).with_context(write_failed)?;
+        copy_spool(sections, &mut out).with_context(write_failed)?;
+        end.clear();
+        write_end(&mut end)?;
+        out.write_all(end.as_bytes()).with_context(write_failed)?;
+    }
+    out.commit()?;
+    Ok(report_totals(
+        &source,
+        &totals,
+        &prepared.patients,
+        false,
+        false,
+    ))
+}
+
+/// An anonymous temporary file, removed by the system however the run ends.
+fn spool() -> anyhow::Result<BufWriter<File>> {
+    Ok(BufWriter::new(
+        tempfile::tempfile().context("cannot create a temporary file")?,
+    ))
+}
+
+/// Copies what was spooled to `out`, from the start.
+fn copy_spool(spool: BufWriter<File>, out: &mut impl io::Write) -> io::Result<u64> {
+    let mut file = spool.into_inner().map_err(io::IntoInnerError::into_error)?;
+    file.rewind()?;
+    io::copy(&mut file, out)
+}

@@ -1,0 +1,168 @@
+//! What `trend` and `report` both do before the first patient: parse the analysis options,
+//! read the dosing schedule, open the visits and find whether they are grouped by patient.
+//! One place, so that a report draws exactly the trend the same options print.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use jiff::civil::Date;
+use symscore::Registry;
+use symscore::batch::{BatchOptions, DateFormat, DosingSchedule, read_dosing};
+use symscore::instrument::ChangeParams;
+use symscore::trend::{DosingPlan, PatientStream, PlateauRule, TrendOptions, VisitsInput};
+
+use super::input::{between_passes_hook, open_visits};
+use super::params::{parse_window, resolve_params};
+use crate::cli::args::{InputArgs, PlateauRuleArg, TrendInputs};
+use crate::cli::input::{
+    batch_options, check_date_layout, warn_case_mismatched_columns, warn_ignored_columns,
+};
+
+/// How every window is analysed, and the dosing sessions.
+pub(crate) struct Analysis {
+    pub(crate) options: TrendOptions,
+    pub(crate) change_params: BTreeMap<String, ChangeParams>,
+    schedule: Option<DosingSchedule>,
+    common_dosing: Option<Date>,
+}
+
+impl Analysis {
+    /// Every patient's dosing sessions: the schedule read, or the one common date.
+    pub(crate) fn dosing_plan(&self) -> DosingPlan<'_> {
+        match (&self.schedule, self.common_dosing) {
+            (Some(schedule), _) => DosingPlan::Schedule(schedule),
+            (None, Some(date)) => DosingPlan::common(date),
+            (None, None) => unreachable!("clap requires --dosing or --dosing-date"),
+        }
+    }
+}
+
+/// A trend ready to run: the analysis, and the visits opened once.
+pub(crate) struct Prepared {
+    pub(crate) analysis: Analysis,
+    pub(crate) visits: VisitsInput,
+    /// The visits' name in messages.
+    pub(crate) source: String,
+    pub(crate) batch_options: BatchOptions,
+    /// Whether the visits are grouped by patient (one patient in memory at a time).
+    pub(crate) grouped: bool,
+    /// `--patient`, as given.
+    pub(crate) patients: Vec<String>,
+    pub(crate) files: InputFiles,
+}
+
+/// The files a trend reads, which its output may not be.
+pub(crate) struct InputFiles {
+    input: Option<PathBuf>,
+    dosing: Option<PathBuf>,
+}
+
+impl Prepared {
+    /// Parses the options, reads the dosing file and opens the visits; `output` is the `-o`
+    /// (never one of the inputs).
+    pub(crate) fn new(
+        inputs: TrendInputs,
+        input_options: InputArgs,
+        output: Option<&Path>,
+        registry: &Registry,
+    ) -> anyhow::Result<Self> {
+        let TrendInputs {
+            input,
+            dosing,
+            dosing_date,
+            patients,
+            instruments,
+            window,
+            baseline_days,
+            plateau_rule,
+            params,
+        } = inputs;
+        let date_format = match input_options.date_format.clone() {
+            Some(layout) => check_date_layout(layout)?,
+            None => DateFormat::Iso,
+        };
+        let mut options = TrendOptions::default();
+        options.rule = match plateau_rule {
+            PlateauRuleArg::Band => PlateauRule::Band,
+            PlateauRuleArg::Slope => PlateauRule::Slope,
+        };
+        options.window_days = parse_window(&window)?;
+        options.baseline_days = baseline_days;
+        let change_params = resolve_params(registry, &params)?;
+        let common_dosing = dosing_date
+            .map(|text| {
+                date_format.parse(text.trim()).map_err(|m| {
+                    anyhow::anyhow!(
+                        "--dosing-date: {m}{}",
+                        crate::cli::hints::date_hint(m.kind())
+                    )
+                })
+            })
+            .transpose()?;
+        let schedule = match &dosing {
+            Some(path) => {
+                let file = File::open(path)
+                    .with_context(|| format!("cannot open `{}`", path.display()))?;
+                Some(read_dosing(
+                    file,
+                    &path.display().to_string(),
+                    &date_format,
+                    registry,
+                )?)
+            }
+            None => None,
+        };
+
+        let mut batch_options = batch_options(input_options, instruments, true)?;
+        // Repeated visits are reported per patient, wherever they are in the file.
+        batch_options.report_repeats = false;
+        // Other patients' rows are skipped before they are scored: none of their cells is
+        // reported, and none of them changes the exit status.
+        if !patients.is_empty() {
+            batch_options.patients = Some(patients.iter().cloned().collect());
+        }
+        let (mut visits, source) = open_visits(input.as_deref(), output)?;
+        let grouped = visits.patients_are_grouped(registry, &source, &batch_options)?;
+        between_passes_hook()?;
+        Ok(Prepared {
+            analysis: Analysis {
+                options,
+                change_params,
+                schedule,
+                common_dosing,
+            },
+            visits,
+            source,
+            batch_options,
+            grouped,
+            patients,
+            files: InputFiles { input, dosing },
+        })
+    }
+}
+
+impl InputFiles {
+    /// The files read, for the output policy: no input argument is standard input, as `-` is.
+    pub(crate) fn reads(&self) -> [Option<&Path>; 2] {
+        [
+            Some(self.input.as_deref().unwrap_or(Path::new("-"))),
+            self.dosing.as_deref(),
+        ]
+    }
+}
+
+/// Reads the header of the visits and warns about columns it ignores.
+pub(crate) fn open_stream<'i, 'v>(
+    registry: &'i Registry,
+    visits: &'v mut VisitsInput,
+    source: &str,
+    batch_options: BatchOptions,
+    grouped: bool,
+) -> anyhow::Result<PatientStream<'i, 'v>> {
+    let stream = PatientStream::open(registry, visits, source, batch_options, grouped)?;
+    warn_ignored_columns(source, stream.reader().ignored_item_like_columns());
+    warn_case_mismatched_columns(source, stream.reader().case_mismatched_columns());
+    Ok(stream)
+}
