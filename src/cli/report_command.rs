@@ -2,33 +2,37 @@
 //! analysis is `trend`'s ([`symscore::trend::PatientStream`]) and the drawing the library's
 //! ([`symscore::report`]); this opens the files, streams the patients and writes.
 //!
-//! The index on top of the page can only be written once every patient has been read, so
-//! each patient's index rows and section are written to two anonymous temporary files as
-//! they come and copied in order at the end: memory holds one patient, whatever the caseload.
+//! The caseload overview on top of the page can only be written once every patient has been
+//! read, so each patient's section is written to an anonymous temporary file as it comes and
+//! copied after the overview at the end. Memory holds one patient's visits, and the overview
+//! rows (one small row per patient × instrument, as `trend --overview` holds them).
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Seek as _, Write as _};
 
 use anyhow::{Context as _, bail};
 use symscore::Registry;
 use symscore::report::{
-    courses, standalone_svg, write_end, write_index_end, write_index_row, write_index_start,
-    write_section, write_start,
+    courses, standalone_svg, write_end, write_overview, write_section, write_start,
 };
-use symscore::trend::RunError;
+use symscore::trend::{Overview, RunError};
 
 use super::ExitStatus;
 use super::args::{ReportArgs, ReportFormat};
 use super::output::Output;
+use super::today::today;
 use super::trend::{Prepared, open_stream, report_row_event, report_totals, tell_patient};
 
 pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
     let ReportArgs {
         inputs,
         format,
+        as_of,
         input_options,
         output,
     } = args;
+    let as_of = as_of.unwrap_or_else(today);
     if format == ReportFormat::Svg && (inputs.patients.len() != 1 || inputs.instruments.len() != 1)
     {
         bail!(
@@ -52,10 +56,11 @@ pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitS
     let mut out = Output::open(output.as_deref(), &prepared.files.reads())?;
     let params = &prepared.analysis.change_params;
 
-    // The index rows and the sections, spooled; the one chart of `--format svg`.
-    let mut index_spool = spool()?;
+    // The overview and where each chart is; the sections, spooled; the one chart of
+    // `--format svg`.
+    let mut overview = Overview::new(as_of);
+    let mut anchors: HashMap<(String, String), String> = HashMap::new();
     let mut sections = spool()?;
-    let mut index_rows = 0;
     let mut svg: Option<String> = None;
     let mut number = 0;
     let mut section = String::new();
@@ -75,15 +80,14 @@ pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitS
             }
             number += 1;
             section.clear();
-            let rows = write_section(&mut section, number, results.patient_id, &courses)?;
-            let mut rendered = String::new();
-            for row in &rows {
-                write_index_row(&mut rendered, row)?;
+            let links = write_section(&mut section, number, results.patient_id, &courses)?;
+            for link in links {
+                anchors.insert(
+                    (results.patient_id.to_owned(), link.instrument),
+                    link.anchor,
+                );
             }
-            index_rows += rows.len();
-            index_spool
-                .write_all(rendered.as_bytes())
-                .context("cannot write to a temporary file")?;
+            overview.add(results.patient_id, &results.trend);
             sections
                 .write_all(section.as_bytes())
                 .context("cannot write to a temporary file")
@@ -107,12 +111,14 @@ pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitS
     } else {
         let mut head = String::new();
         write_start(&mut head, &source)?;
-        write_index_start(&mut head, index_rows)?;
+        let rows = overview.into_rows();
+        write_overview(&mut head, &rows, as_of, |row| {
+            anchors
+                .get(&(row.patient_id.clone(), row.instrument.clone()))
+                .cloned()
+        })?;
         out.write_all(head.as_bytes()).with_context(write_failed)?;
-        copy_spool(index_spool, &mut out).with_context(write_failed)?;
         let mut end = String::new();
-        write_index_end(&mut end, index_rows)?;
-        out.write_all(end.as_bytes()).with_context(write_failed)?;
         copy_spool(sections, &mut out).with_context(write_failed)?;
         end.clear();
         write_end(&mut end)?;

@@ -3,11 +3,12 @@
 //!
 //! `chart` places everything (plain coordinates, tested against values worked out by hand),
 //! `scale` maps totals and dates to coordinates, `svg` draws a placed chart, `words` says
-//! what it shows, `section` puts one patient's charts together, `page` the page around them,
-//! and `markup` escapes every text from input. No script and no address outside the file.
+//! what it shows, `section` puts one patient's charts together, `overview` the caseload
+//! overview on top, `page` the page around them, and `markup` escapes every text from input. No script and no address outside the file.
 
 mod chart;
 mod markup;
+mod overview;
 mod page;
 mod scale;
 mod section;
@@ -18,11 +19,9 @@ pub use chart::{
     BandRect, Chart, ChartPoint, Corridor, DosingMark, FRAME, Frame, PointState, Threshold, layout,
 };
 pub use markup::{Text, text};
-pub use page::{
-    IndexRow, write_end, write_index, write_index_end, write_index_row, write_index_start,
-    write_start,
-};
+pub use overview::write_overview;
+pub use page::{write_end, write_start};
 pub use scale::{DateScale, Linear};
-pub use section::{Course, courses, standalone_svg, write_section};
+pub use section::{ChartLink, Course, courses, standalone_svg, write_section};
 pub use svg::{Embedding, write_chart};
 pub use words::{describe, window_sentence};

@@ -1,5 +1,5 @@
-//! The HTML page around the patients' sections: head with the stylesheet, the index table
-//! on top, and the end. One file with everything inline: no script, no font, no address
+//! The HTML page around the patients' sections: head with the stylesheet, and the end (the
+//! caseload overview on top is `overview`'s). One file with everything inline: no script, no font, no address
 //! outside the page, so patient data never leaves it and it opens offline. The markup is
 //! also well-formed XML (empty elements closed), so tests read it with an XML parser.
 
@@ -22,6 +22,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .course svg{max-width:100%;height:auto;border:1px solid #ccc}
 .words{flex:1 1 16rem;max-width:30rem;font-size:.9rem}
 table.data td:first-child{white-space:nowrap}
+.date{white-space:nowrap}
 .alert{color:#b00020;font-weight:bold}
 .note{font-size:.85rem;color:#333}
 @media print{
@@ -57,74 +58,6 @@ pub fn write_start(out: &mut String, source: &str) -> fmt::Result {
         text(source),
         text(source),
     )
-}
-
-/// One row of the index on top of the report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IndexRow {
-    /// The patient.
-    pub patient: String,
-    /// Instrument id.
-    pub instrument: String,
-    /// The latest window's status, or why there is none.
-    pub status: String,
-    /// Whether any administration in the chart needs safety review.
-    pub safety: bool,
-    /// The chart's anchor in the page.
-    pub anchor: String,
-}
-
-/// The index of patients × instruments on top of the report, each row linking to its chart.
-/// Kept apart so that another table (the caseload overview) can take its place. The parts
-/// are also written one by one ([`write_index_start`], [`write_index_row`],
-/// [`write_index_end`]) by a caller that spools the rows rather than hold them.
-pub fn write_index(out: &mut String, rows: &[IndexRow]) -> fmt::Result {
-    write_index_start(out, rows.len())?;
-    for row in rows {
-        write_index_row(out, row)?;
-    }
-    write_index_end(out, rows.len())
-}
-
-/// The index up to its first row; `rows` is how many follow.
-pub fn write_index_start(out: &mut String, rows: usize) -> fmt::Result {
-    if rows == 0 {
-        return out.write_str(
-            "<nav class=\"index\" aria-label=\"Patients\"><h2>Patients</h2>\
-             <p>No patient has a scored visit in this selection.</p>",
-        );
-    }
-    out.write_str(
-        "<nav class=\"index\" aria-label=\"Patients\"><h2>Patients</h2>\n<table>\
-         <thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">Instrument</th>\
-         <th scope=\"col\">Latest window</th><th scope=\"col\">Safety</th></tr></thead>\n<tbody>\n",
-    )
-}
-
-/// One row of the index.
-pub fn write_index_row(out: &mut String, row: &IndexRow) -> fmt::Result {
-    let safety = if row.safety {
-        "<span class=\"alert\">!! endorsed or unanswered</span>"
-    } else {
-        ""
-    };
-    writeln!(
-        out,
-        "<tr><td><a href=\"#{anchor}\">{}</a></td><td><a href=\"#{anchor}\">{}</a></td>\
-         <td>{}</td><td>{safety}</td></tr>",
-        text(&row.patient),
-        text(&row.instrument),
-        text(&row.status),
-        anchor = text(&row.anchor),
-    )
-}
-
-/// The end of the index; `rows` is how many there were.
-pub fn write_index_end(out: &mut String, rows: usize) -> fmt::Result {
-    if rows == 0 {
-        return out.write_str("</nav>\n");
-    }
-    out.write_str("</tbody></table></nav>\n")
 }
 
 /// The end of the page.

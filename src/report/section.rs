@@ -6,7 +6,6 @@ use std::fmt::{self, Write as _};
 
 use super::chart::{Chart, ChartPoint, layout};
 use super::markup::text;
-use super::page::IndexRow;
 use super::svg::{Embedding, write_chart};
 use super::words::{describe, signed, window_sentence};
 use crate::instrument::{ChangeParams, Instrument};
@@ -46,14 +45,23 @@ pub fn courses<'t, 'a>(
         .collect()
 }
 
+/// Where one patient × instrument's chart is in the page, for the overview to link to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartLink {
+    /// Instrument id.
+    pub instrument: String,
+    /// The chart's anchor in the page.
+    pub anchor: String,
+}
+
 /// Writes patient number `number`'s section (its anchors are `p{number}` and
-/// `p{number}-{k}`) and returns its rows for the index.
+/// `p{number}-{k}`) and returns where each chart is.
 pub fn write_section(
     out: &mut String,
     number: usize,
     patient: &str,
     courses: &[Course<'_, '_>],
-) -> Result<Vec<IndexRow>, fmt::Error> {
+) -> Result<Vec<ChartLink>, fmt::Error> {
     let mut rows = Vec::with_capacity(courses.len());
     writeln!(
         out,
@@ -86,16 +94,8 @@ pub fn write_section(
         out.write_str("</div>\n")?;
         write_table(out, chart)?;
         out.write_str("</div>\n")?;
-        let safety = chart.points.iter().any(|p| p.state.safety);
-        let status = course.windows.last().map_or_else(
-            || "no dosing date".to_owned(),
-            |w| format!("{} (dosing {})", w.status.name(), w.dosing_date),
-        );
-        rows.push(IndexRow {
-            patient: patient.to_owned(),
+        rows.push(ChartLink {
             instrument: course.instrument.id.clone(),
-            status,
-            safety,
             anchor,
         });
     }

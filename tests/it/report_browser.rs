@@ -102,6 +102,7 @@ fn write_report(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
     let path = dir.join(name);
     symscore()
         .arg("report")
+        .args(["--as-of", "2026-12-01"])
         .args(args)
         .arg("-o")
         .arg(&path)
@@ -162,7 +163,8 @@ fn the_examples_report_renders_in_chromium_with_every_chart_and_table() {
     for expected in [
         "<h2 id=\"p4-h\">Patient P004</h2>",
         "<td class=\"num\">19</td>",
-        "DETERIORATION (dosing 2026-05-19)",
+        "Caseload overview, as of 2026-12-01",
+        "P004</a></td><td><a href=\"#p4-0\">phq9</a></td><td>SAFETY</td>",
         "MDMA session 3",
         "!! Safety item endorsed or unanswered on",
     ] {

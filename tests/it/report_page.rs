@@ -49,7 +49,8 @@ fn the_page_holds_every_chart_and_table_and_refers_to_nothing_outside() {
     let tables = doc.descendants().filter(|n| has_class(*n, "data")).count();
     assert_eq!(tables, 14);
 
-    // The index: one row per chart, each linking to a chart in the page.
+    // The caseload overview (as of 1 December 2026): one row per chart, patient and
+    // instrument each linking to that chart, most urgent first.
     let index = doc.descendants().find(|n| has_class(*n, "index")).unwrap();
     let links: Vec<&str> = index
         .descendants()
@@ -63,10 +64,24 @@ fn the_page_holds_every_chart_and_table_and_refers_to_nothing_outside() {
                 .any(|n| n.attribute("id") == Some(id) && has_class(n, "chart-block"))
         );
     }
-    let index_text = all_text(index);
+    let rows: Vec<String> = index
+        .descendants()
+        .filter(|n| n.tag_name().name() == "tr")
+        .skip(1)
+        .map(all_text)
+        .collect();
+    assert_eq!(rows.len(), 14);
+    // P003's PHQ-9 item 9 was unknown on 28 April (after its dosing of 7 April), P004's
+    // endorsed four times after 19 May: both rank first, by patient id. P004: baseline 11,
+    // latest 18, +7; 19 May to 1 December is 12 + 30 + 31 + 31 + 30 + 31 + 30 + 1 = 196 days.
+    assert!(rows[0].starts_with("P003phq9SAFETY"), "{}", rows[0]);
     assert!(
-        index_text.contains("P004phq9DETERIORATION (dosing 2026-05-19)!! endorsed or unanswered")
+        rows[1].starts_with("P004phq9SAFETYpsilocybin 25 mg, 2026-05-19, day 19611 → 18 (+7)"),
+        "{}",
+        rows[1]
     );
+    // P001 reached its targets (PHQ-9 3 and GAD-7 2, under 5): last.
+    assert!(rows[13].starts_with("P001gad7AT_TARGET"), "{}", rows[13]);
 
     // P001's PHQ-9 table: the baseline of 6 February is 19, the visit of 24 February 6 (day
     // 14 after the dose of 10 February, 13 below the baseline).
@@ -213,9 +228,42 @@ fn a_page_without_patients_says_so() {
     assert_eq!(status, 1);
     let doc = parse(&html);
     let index = doc.descendants().find(|n| has_class(*n, "index")).unwrap();
-    assert_eq!(
-        all_text(index),
-        "PatientsNo patient has a scored visit in this selection."
+    assert!(
+        all_text(index).ends_with("No patient has a scored visit in this selection."),
+        "{}",
+        all_text(index)
     );
     assert!(doc.descendants().all(|n| n.tag_name().name() != "svg"));
+}
+
+/// The overview on top of the page keeps a safety answer from before the current course in
+/// sight, marked as an alert, though it does not rank the row (clinical rules §12.2): C14's
+/// item 9 was endorsed on 7 January, before its second session of 2 March, whose course
+/// ends at target (12 → 2).
+#[test]
+fn the_overview_on_top_keeps_an_earlier_safety_answer_in_sight() {
+    let (html, _) = report(&[
+        "tests/fixtures/caseload/visits.csv",
+        "--dosing",
+        "tests/fixtures/caseload/dosing.csv",
+        "--patient",
+        "C14",
+    ]);
+    let doc = parse(&html);
+    let index = doc.descendants().find(|n| has_class(*n, "index")).unwrap();
+    let row = index
+        .descendants()
+        .find(|n| n.tag_name().name() == "tr" && has_class(*n, "safety"))
+        .expect("C14's row is marked as a safety row");
+    let text = all_text(row);
+    assert!(text.starts_with("C14phq9AT_TARGET"), "{text}");
+    assert!(text.contains("12 → 2 (-10)"), "{text}");
+    let alert = row
+        .descendants()
+        .find(|n| has_class(*n, "alert"))
+        .expect("an alert");
+    assert_eq!(
+        all_text(alert),
+        "before this course: !! ITEM9_POSITIVE on 2026-01-07"
+    );
 }

@@ -34,6 +34,11 @@ pub(crate) struct ReportArgs {
     #[arg(long, value_enum, value_name = "FORMAT", default_value = "html")]
     pub(crate) format: ReportFormat,
 
+    /// The day the caseload overview on top is read, `YYYY-MM-DD` (default: today), as
+    /// `trend --overview --as-of`: overdue follow-ups and days since dosing are measured to it.
+    #[arg(long, value_name = "DATE", value_parser = super::trend::iso_date)]
+    pub(crate) as_of: Option<jiff::civil::Date>,
+
     #[command(flatten)]
     pub(crate) input_options: InputArgs,
 

@@ -174,7 +174,7 @@ impl From<FailOn> for symscore::trend::Condition {
 }
 
 /// `--as-of`: an ISO 8601 calendar date, as `enter --date` takes.
-fn iso_date(text: &str) -> Result<jiff::civil::Date, String> {
+pub(super) fn iso_date(text: &str) -> Result<jiff::civil::Date, String> {
     text.parse::<jiff::civil::Date>()
         .map_err(|_| format!("expected a date as YYYY-MM-DD (2026-12-03), found `{text}`"))
 }

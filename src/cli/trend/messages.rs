@@ -7,8 +7,7 @@ use symscore::Instrument;
 use symscore::plural::count;
 use symscore::score::{Flag, SAFETY_MARK};
 use symscore::trend::{
-    NoTrendReason, OverviewRow, PatientResults, RowEvent, RunTotals, UncoveredPoint,
-    WindowSummary,
+    NoTrendReason, OverviewRow, PatientResults, RowEvent, RunTotals, UncoveredPoint, WindowSummary,
 };
 
 use crate::cli::ExitStatus;

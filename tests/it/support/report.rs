@@ -5,9 +5,18 @@ use roxmltree::{Document, Node};
 
 use super::symscore;
 
-/// Runs `symscore report` with `args`; its standard output, its exit status.
+/// The day every report test reads its caseload overview, so that no page depends on the
+/// day the tests run.
+pub(crate) const AS_OF: &str = "2026-12-01";
+
+/// Runs `symscore report --as-of AS_OF` with `args`; its standard output, its exit status.
 pub(crate) fn report(args: &[&str]) -> (String, i32) {
-    let output = symscore().arg("report").args(args).output().unwrap();
+    let output = symscore()
+        .arg("report")
+        .args(["--as-of", AS_OF])
+        .args(args)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     (
