@@ -370,3 +370,29 @@ fn a_component_that_cannot_hold_is_not_lost_beside_one_that_can() {
     };
     assert_eq!(evaluate(&algorithm, &answers("____")), Truth::False);
 }
+
+#[test]
+fn more_than_128_distinct_groups_of_blank_items_are_held_on_the_heap() {
+    // 200 items, each counting towards its own set of 8 criteria (item i towards the criteria
+    // whose bits are set in i + 1, so 200 different sets), every item blank: 200 groups of
+    // unknown items, more than the 128 of the stack table. Each criterion needs one item
+    // present: every item present meets all of them, every item absent none, so the rule is
+    // Unknown, and it must be reached without running out of room.
+    let items = 200;
+    let criteria = (0..8)
+        .map(|c| Criterion {
+            items: (0..items).filter(|i| (i + 1) & (1 << c) != 0).collect(),
+            min_present: 1,
+            max_present: None,
+        })
+        .collect();
+    let algorithm = Algorithm {
+        flag: "ANY".into(),
+        indeterminate_flag: "ANY_INDETERMINATE".into(),
+        present_at: vec![1; items],
+        criteria,
+        note: None,
+    };
+    let form = vec![Answer::Missing; items];
+    assert_eq!(evaluate(&algorithm, &form), Truth::Unknown);
+}
