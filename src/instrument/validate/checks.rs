@@ -346,3 +346,6 @@ pub(super) fn check_change(
     change.rci = rci;
     change
 }
+
+#[cfg(test)]
+mod tests;
