@@ -394,3 +394,6 @@ pub(super) fn check_reverse_items(
         );
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -105,3 +105,26 @@ fn an_item_is_present_from_the_answer_above_the_lowest_up_to_the_highest() {
     assert!(problems(3).is_empty());
     assert_eq!(problems(4), ["present_at"]);
 }
+
+fn criterion_problems(min_present: u32, max_present: Option<u32>) -> Vec<String> {
+    let raw = RawCriterion {
+        items: Some(vec![1, 2, 3]),
+        subscale: None,
+        min_present,
+        max_present,
+    };
+    complaints(|p| drop(check_criterion(p, "c", &raw, &[], 5)))
+}
+
+#[test]
+fn a_criterion_counts_between_one_and_all_of_its_items() {
+    // Three items: at least 1 to 3 present; an upper bound from the lower one up to 3.
+    assert!(criterion_problems(1, None).is_empty());
+    assert!(criterion_problems(3, None).is_empty());
+    assert_eq!(criterion_problems(0, None), ["c.min_present"]);
+    assert_eq!(criterion_problems(4, None), ["c.min_present"]);
+    assert!(criterion_problems(2, Some(2)).is_empty());
+    assert!(criterion_problems(2, Some(3)).is_empty());
+    assert_eq!(criterion_problems(2, Some(1)), ["c.max_present"]);
+    assert_eq!(criterion_problems(2, Some(4)), ["c.max_present"]);
+}
