@@ -413,6 +413,21 @@ fn enter_prints_its_scores_in_a_table_that_fits_80_and_120_columns() {
             .output()
             .unwrap();
         assert!(output.status.success());
+        // Each instrument's licence under its `== … ==` banner, indented 3, fits too.
+        let err = String::from_utf8(output.stderr).unwrap();
+        let mut licence_lines = 0;
+        let mut in_intro = false;
+        for line in err.lines() {
+            if line.starts_with("== ") {
+                in_intro = true;
+            } else if in_intro && line.starts_with("   ") {
+                licence_lines += 1;
+                assert!(line.width() <= width, "wider than {width}: {line:?}");
+            } else {
+                in_intro = false;
+            }
+        }
+        assert!(licence_lines >= 2, "{err}");
         let out = String::from_utf8(output.stdout).unwrap();
         assert_fits(&out, width);
         assert_dates_whole(&out);

@@ -91,6 +91,9 @@ pub(super) fn repeat_warnings(
         .collect()
 }
 
+/// The widest a licence line is written, for a wide terminal or none.
+const LICENCE_WIDTH: usize = 88;
+
 pub(super) fn instrument_intro(instrument: &Instrument) -> String {
     let mut text = format!(
         "\n== {}: {} about the last {} ==",
@@ -98,7 +101,11 @@ pub(super) fn instrument_intro(instrument: &Instrument) -> String {
         count(instrument.item_count(), "item"),
         count(instrument.recall_days, "day")
     );
-    for line in wrap(&instrument.licence, 88) {
+    // At most 88 columns, and within the terminal (or `COLUMNS`) with the indent.
+    let width = crate::cli::render::table_width().map_or(LICENCE_WIDTH, |w| {
+        w.saturating_sub(3).clamp(20, LICENCE_WIDTH)
+    });
+    for line in wrap(&instrument.licence, width) {
         let _ = write!(text, "\n   {line}");
     }
     text
