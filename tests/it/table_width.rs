@@ -428,6 +428,16 @@ fn enter_prints_its_scores_in_a_table_that_fits_80_and_120_columns() {
             }
         }
         assert!(licence_lines >= 2, "{err}");
+        // The review lists every answer with its item's label, wrapped within the width.
+        let review = err
+            .split("Review: ")
+            .nth(1)
+            .and_then(|rest| rest.split("  Total").next())
+            .unwrap_or_else(|| panic!("no review: {err}"));
+        assert!(review.contains("Nearly every day"), "{review}");
+        for line in review.lines() {
+            assert!(line.width() <= width, "wider than {width}: {line:?}");
+        }
         let out = String::from_utf8(output.stdout).unwrap();
         assert_fits(&out, width);
         assert_dates_whole(&out);

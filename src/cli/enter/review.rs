@@ -197,8 +197,20 @@ fn review_form(text: &mut String, form: &Form<'_>, changed: &[Option<Answer>]) {
                 .iter()
                 .map(|extra| ("+".to_owned(), extra.label.as_str())),
         );
+    // A label wraps within the terminal (or `COLUMNS`) under its own column, so that no
+    // word is cut at the screen's edge; with no width, or too little room, it stays whole.
+    let label_column = width + 9;
+    let label_width = crate::cli::render::table_width()
+        .and_then(|w| w.checked_sub(label_column))
+        .filter(|&w| w >= 20);
     for ((number, label), answer) in labels.zip(&answers) {
-        let _ = writeln!(text, "  {number:>3}  {answer:<width$}  {label}");
+        let lines = label_width.map_or_else(|| vec![label.to_owned()], |w| wrap(label, w));
+        let mut lines = lines.iter();
+        let first = lines.next().map_or("", String::as_str);
+        let _ = writeln!(text, "  {number:>3}  {answer:<width$}  {first}");
+        for line in lines {
+            let _ = writeln!(text, "{:label_column$}{line}", "");
+        }
     }
     if is_not_administered(&form.items) {
         let _ = writeln!(
