@@ -14,15 +14,18 @@ use std::io::{self, BufWriter, Seek as _, Write as _};
 use anyhow::{Context as _, bail};
 use symscore::Registry;
 use symscore::report::{
-    courses, standalone_svg, write_end, write_overview, write_section, write_start,
+    UndrawnSafety, courses, standalone_svg, write_end, write_overview, write_section, write_start,
+    write_undrawn_safety,
 };
-use symscore::trend::{Overview, RunError};
+use symscore::trend::{Overview, RowEvent, RunError};
 
 use super::ExitStatus;
 use super::args::{ReportArgs, ReportFormat};
 use super::output::Output;
 use super::today::today;
-use super::trend::{Prepared, open_stream, report_row_event, report_totals, tell_patient};
+use super::trend::{
+    Prepared, open_stream, report_row_event, report_totals, safety_flag_names, tell_patient,
+};
 
 pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
     let ReportArgs {
@@ -64,11 +67,30 @@ pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitS
     let mut svg: Option<String> = None;
     let mut number = 0;
     let mut section = String::new();
+    // Safety answers no chart holds: listed on the page as well as told on stderr.
+    let mut undrawn: Vec<UndrawnSafety> = Vec::new();
     let result = stream.run(
         &dosing_plan,
         params,
         &prepared.analysis.options,
-        |event| report_row_event(&source, &event),
+        |event| {
+            if let RowEvent::SafetyInNoTrend {
+                line,
+                record,
+                reason,
+            } = &event
+            {
+                undrawn.push(UndrawnSafety {
+                    line: *line,
+                    patient: record.patient_id.as_deref().map(str::to_owned),
+                    instrument: record.report.instrument.id.clone(),
+                    date: record.date,
+                    flags: safety_flag_names(&record.report.flags),
+                    reason: *reason,
+                });
+            }
+            report_row_event(&source, &event);
+        },
         |results| -> anyhow::Result<()> {
             tell_patient(&source, &results);
             let courses = courses(&results.trend, params);
@@ -111,6 +133,7 @@ pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitS
     } else {
         let mut head = String::new();
         write_start(&mut head, &source)?;
+        write_undrawn_safety(&mut head, &undrawn)?;
         let rows = overview.into_rows();
         write_overview(&mut head, &rows, as_of, |row| {
             anchors

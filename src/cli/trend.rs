@@ -11,7 +11,7 @@ mod params;
 mod setup;
 
 use messages::{report_earlier_safety, report_repeats, write_patient};
-pub(crate) use messages::{report_row_event, report_totals, tell_patient};
+pub(crate) use messages::{report_row_event, report_totals, safety_flag_names, tell_patient};
 pub(crate) use setup::{Prepared, open_stream};
 
 use super::ExitStatus;

@@ -13,6 +13,7 @@ mod page;
 mod scale;
 mod section;
 mod svg;
+mod undrawn;
 mod words;
 
 pub use chart::{
@@ -24,4 +25,5 @@ pub use page::{write_end, write_start};
 pub use scale::{DateScale, Linear};
 pub use section::{ChartLink, Course, courses, standalone_svg, write_section};
 pub use svg::{Embedding, write_chart};
+pub use undrawn::{UndrawnSafety, write_undrawn_safety};
 pub use words::{describe, window_sentence};

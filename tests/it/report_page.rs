@@ -267,3 +267,54 @@ fn the_overview_on_top_keeps_an_earlier_safety_answer_in_sight() {
         "before this course: !! ITEM9_POSITIVE on 2026-01-07"
     );
 }
+
+/// A filter may not take a safety answer off the page: with `-i gad7`, P004's PHQ-9 item 9,
+/// endorsed on lines 35, 36, 37 and 39 of `examples/visits.csv`, is in no chart, so the page
+/// lists each one on top with `!!` (as stderr tells it).
+#[test]
+fn a_safety_answer_left_out_by_a_filter_is_listed_on_the_page() {
+    let (html, _) = report(&[
+        "examples/visits.csv",
+        "--dosing",
+        "examples/dosing.csv",
+        "--patient",
+        "P004",
+        "-i",
+        "gad7",
+    ]);
+    let doc = parse(&html);
+    let undrawn = doc
+        .descendants()
+        .find(|n| has_class(*n, "undrawn"))
+        .expect("a list of safety answers in no chart");
+    let items: Vec<String> = undrawn
+        .descendants()
+        .filter(|n| n.tag_name().name() == "li")
+        .map(all_text)
+        .collect();
+    assert_eq!(
+        items,
+        [35, 36, 37, 39].map(|line| {
+            let date = match line {
+                35 => "2026-06-09",
+                36 => "2026-06-16",
+                37 => "2026-06-23",
+                _ => "2026-07-07",
+            };
+            format!(
+                "!! ITEM9_POSITIVE: line {line}, patient P004, phq9 on {date} (the instrument \
+                 is left out of this report); follow it up as any safety flag."
+            )
+        })
+    );
+    // Without the filter every answer has its chart, and there is no such list.
+    let (html, _) = report(&[
+        "examples/visits.csv",
+        "--dosing",
+        "examples/dosing.csv",
+        "--patient",
+        "P004",
+    ]);
+    let doc = parse(&html);
+    assert!(doc.descendants().all(|n| !has_class(n, "undrawn")));
+}

@@ -248,7 +248,7 @@ pub(crate) fn report_totals(
 
 /// The safety flags among `flags`, as listed after `!!` (`ITEM9_POSITIVE, …`); empty when
 /// none needs review.
-fn safety_flag_names(flags: &[Flag<'_>]) -> String {
+pub(crate) fn safety_flag_names(flags: &[Flag<'_>]) -> String {
     flags
         .iter()
         .filter(|f| f.needs_safety_review())
