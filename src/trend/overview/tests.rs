@@ -298,3 +298,36 @@ fn ties_go_by_patient_then_instrument_order() {
         .map(|(p, i)| (p.to_owned(), i.to_owned()))
     );
 }
+
+#[test]
+fn a_safety_answer_on_the_dosing_day_ranks_the_course() {
+    let registry = Registry::builtin();
+    // Item 9 endorsed on the dosing day itself (day 0, total 20, so the baseline stays 20):
+    // the course counts from its dosing day on, so the answer ranks the row, not only
+    // `earlier_safety`.
+    let mut visits = series(&registry, &IMPROVED);
+    visits.insert(1, phq9(&registry, 0, 20, Answer::Value(1), 50));
+    let row = row(visits, &[dosing(0, "psilocybin")], 35);
+    assert_eq!(row.urgency, Urgency::Safety);
+    assert!(matches!(
+        &row.concerns[0],
+        Concern::Safety { administrations: 1, last, .. } if *last == DOSE
+    ));
+    assert_eq!(row.earlier_safety, None);
+}
+
+#[test]
+fn insufficient_data_meets_its_condition_and_a_plateau_does_not() {
+    let registry = Registry::builtin();
+    // Baseline 20 on day −1 and one follow-up on day 2, read on day 5: fewer than k = 3
+    // eligible points, so INSUFFICIENT_DATA.
+    let short = row(
+        series(&registry, &[(-1, 20), (2, 18)]),
+        &[dosing(0, "psilocybin")],
+        5,
+    );
+    assert!(short.meets(Condition::InsufficientData));
+    // The plateau after improvement read on day 35 has data enough.
+    let plateau = row(series(&registry, &IMPROVED), &[dosing(0, "psilocybin")], 35);
+    assert!(!plateau.meets(Condition::InsufficientData));
+}
