@@ -331,3 +331,23 @@ fn insufficient_data_meets_its_condition_and_a_plateau_does_not() {
     let plateau = row(series(&registry, &IMPROVED), &[dosing(0, "psilocybin")], 35);
     assert!(!plateau.meets(Condition::InsufficientData));
 }
+
+#[test]
+fn every_kind_of_safety_answer_in_the_course_is_named_once() {
+    let registry = Registry::builtin();
+    // Item 9 endorsed on day 9, unknown on day 16, endorsed again on day 23: three
+    // administrations, two flags, each named once in the order first seen.
+    let mut visits = series(&registry, &IMPROVED);
+    visits[2] = phq9(&registry, 9, 14, Answer::Value(1), 3);
+    visits[3] = phq9(&registry, 16, 12, Answer::Missing, 4);
+    visits[4] = phq9(&registry, 23, 12, Answer::Value(2), 5);
+    let row = row(visits, &[dosing(0, "psilocybin")], 35);
+    assert_eq!(
+        row.concerns[0],
+        Concern::Safety {
+            flags: vec!["ITEM9_POSITIVE".to_owned(), "ITEM9_MISSING".to_owned()],
+            administrations: 3,
+            last: shift_days(DOSE, 23),
+        }
+    );
+}
