@@ -119,8 +119,27 @@ impl std::fmt::Display for AnswerProblem {
             f,
             "expected an answer from {} to {}, found '{shown}'",
             self.min, self.max
-        )
+        )?;
+        if has_decimal_comma(&self.found) {
+            // An export from a locale that writes `1,5` (REDCap can): say why it is refused,
+            // so nobody reads it as a delimiter problem or "fixes" it into 1.5.
+            f.write_str(
+                ", a number with a decimal comma; answers are whole numbers, never decimals",
+            )?;
+        }
+        Ok(())
     }
+}
+
+/// Whether `cell` is digits, a comma and digits (`1,0`, `2,5`).
+fn has_decimal_comma(cell: &str) -> bool {
+    cell.trim()
+        .split_once(',')
+        .is_some_and(|(whole, fraction)| {
+            [whole, fraction]
+                .iter()
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+        })
 }
 
 /// Reads a cell against a scale. Surrounding spaces are ignored; `2`, `2.0` and `2.00` are 2;
@@ -285,6 +304,24 @@ mod tests {
         assert_eq!(na.add("  "), Err(EmptyToken));
         assert!(!na.has_non_response_codes());
         assert!(!na.is_non_response(""));
+    }
+
+    #[test]
+    fn a_decimal_comma_is_refused_and_named() {
+        let problem = parse_answer("1,0", &scale(), &MissingTokens::default()).unwrap_err();
+        assert!(
+            problem.to_string().ends_with(
+                "found '1,0', a number with a decimal comma; answers are whole numbers, never decimals"
+            ),
+            "{problem}"
+        );
+        for not_a_decimal_comma in ["1,", ",5", "1,a", "x"] {
+            assert!(
+                !has_decimal_comma(not_a_decimal_comma),
+                "{not_a_decimal_comma}"
+            );
+        }
+        assert!(has_decimal_comma(" 2,50 "));
     }
 
     #[test]

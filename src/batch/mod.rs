@@ -16,6 +16,7 @@ mod line_endings;
 mod options;
 mod outcome;
 mod read_errors;
+mod redcap_rows;
 mod repeats;
 mod reread;
 mod rows;
@@ -35,6 +36,10 @@ use line_endings::{LineEndings, SkipBom};
 pub use options::BatchOptions;
 pub use outcome::{BatchSummary, Diagnostic, DiagnosticKind, RowOutcome, RowStatus};
 use read_errors::{check_unclosed_quote, io_error, not_utf8, unequal_fields};
+use redcap_rows::RedcapPlan;
+pub use redcap_rows::{
+    FORM_INCOMPLETE, FORM_STATUS_UNKNOWN, FORM_UNVERIFIED, REDCAP_TOTAL_DIFFERS, RedcapRows,
+};
 use repeats::PatientRowRepeats;
 pub use reread::{FileStamp, patients_are_grouped_in};
 use rows::{Row, RowReader};
@@ -58,6 +63,8 @@ pub struct BatchReader<'i, R> {
     /// Records of earlier rows with more administrations than the current one, kept to be
     /// scored into again instead of allocated anew.
     spare_records: Vec<ScoreRecord<'i>>,
+    /// The columns of a REDCap export that need more than a visits file's reading.
+    redcap: Option<RedcapPlan>,
 }
 
 impl<'i, R: io::Read> BatchReader<'i, R> {
@@ -145,7 +152,12 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 }
             }
         }
+        let redcap = options
+            .redcap
+            .as_ref()
+            .map(|rows| RedcapPlan::new(rows, &plan));
         Ok(BatchReader {
+            redcap,
             source: source.to_owned(),
             reader,
             plan,
@@ -174,6 +186,15 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
     /// about, since a whole instrument may go unscored.
     pub fn case_mismatched_columns(&self) -> &[(String, String)] {
         &self.plan.case_mismatched
+    }
+
+    /// The columns whose values each row carries to the output
+    /// ([`RowOutcome::carried`]), in order: a REDCap export's event and repeat columns.
+    pub fn carried_columns(&self) -> Vec<&str> {
+        self.redcap
+            .as_ref()
+            .map(|redcap| redcap.carried_names().collect())
+            .unwrap_or_default()
     }
 
     /// Whether the input has a date column.
@@ -232,6 +253,9 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             self.summary.not_selected += 1;
         }
         outcome.line = self.row.line();
+        if self.redcap.is_some() {
+            self.start_redcap_row(&mut outcome.carried);
+        }
         self.score_row(outcome, &mut records);
         outcome.records = records;
         self.check_unselected_safety(outcome);

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::DateFormat;
+use super::{DateFormat, RedcapRows};
 use crate::answer_cell::MissingTokens;
 use crate::columns::PATIENT_COLUMN;
 
@@ -33,6 +33,8 @@ pub struct BatchOptions {
     /// Read only these patients' rows; the others are counted in
     /// [`BatchSummary::not_selected`](super::BatchSummary::not_selected) and neither scored nor reported. `None` reads everyone.
     pub patients: Option<HashSet<String>>,
+    /// The input is a REDCap records export: what its columns add (see [`RedcapRows`]).
+    pub redcap: Option<RedcapRows>,
 }
 
 impl Default for BatchOptions {
@@ -48,6 +50,7 @@ impl Default for BatchOptions {
             only: Vec::new(),
             report_repeats: true,
             patients: None,
+            redcap: None,
         }
     }
 }

@@ -92,6 +92,10 @@ pub struct RowOutcome<'i> {
     /// narrowing the output never hides a safety answer. Each record's report is complete, but
     /// only its safety checks and safety flags are meant to be used.
     pub unselected_safety: Vec<ScoreRecord<'i>>,
+    /// The row's values of the columns a REDCap export carries to the output
+    /// ([`BatchReader::carried_columns`](super::BatchReader::carried_columns)), shared by its
+    /// records; empty for a visits file.
+    pub carried: Vec<String>,
 }
 
 impl Default for RowOutcome<'_> {
@@ -104,6 +108,7 @@ impl Default for RowOutcome<'_> {
             status: RowStatus::NotAdministered,
             repeats: Vec::new(),
             unselected_safety: Vec::new(),
+            carried: Vec::new(),
         }
     }
 }

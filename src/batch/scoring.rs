@@ -5,7 +5,9 @@ use jiff::civil::Date;
 
 use super::header::InstrumentColumns;
 use super::read_errors::not_utf8;
-use super::{BatchReader, Diagnostic, DiagnosticKind, RowOutcome, RowStatus, replace_text};
+use super::{
+    BatchReader, Diagnostic, DiagnosticKind, RedcapPlan, RowOutcome, RowStatus, replace_text,
+};
 use crate::answer_cell::{common_answer, parse_answer};
 use crate::error::Location;
 use crate::plural::count;
@@ -24,11 +26,11 @@ impl<'i, R> BatchReader<'i, R> {
         let diagnostics = &mut outcome.diagnostics;
         let mut used = 0;
         let mut answers = std::mem::take(&mut self.answers);
-        for columns in &self.plan.instruments {
+        for (position, columns) in self.plan.instruments.iter().enumerate() {
             let instrument = columns.instrument;
             answers.clear();
             for &index in &columns.items {
-                let cell = self.row.get(index).unwrap_or_default();
+                let cell = self.field(index);
                 if let Some(answer) = common_answer(cell, &instrument.scale, &self.options.missing)
                 {
                     answers.push(answer);
@@ -51,7 +53,7 @@ impl<'i, R> BatchReader<'i, R> {
             }
             for &(index, extra_index) in &columns.extras {
                 let scale = &instrument.extra_items[extra_index].scale;
-                let cell = self.row.get(index).unwrap_or_default();
+                let cell = self.field(index);
                 if common_answer(cell, scale, &self.options.missing).is_some() {
                     continue;
                 }
@@ -75,7 +77,7 @@ impl<'i, R> BatchReader<'i, R> {
             if is_not_administered(&answers) {
                 let refused_somewhere = self.options.missing.has_non_response_codes()
                     && columns.items.iter().any(|&index| {
-                        std::str::from_utf8(self.row.get(index).unwrap_or_default())
+                        std::str::from_utf8(self.field(index))
                             .is_ok_and(|cell| self.options.missing.is_non_response(cell))
                     });
                 if !refused_somewhere {
@@ -94,6 +96,9 @@ impl<'i, R> BatchReader<'i, R> {
             used += 1;
             score_into(instrument, &answers, &mut record.report)
                 .expect("one answer per item column");
+            if let Some(redcap) = &self.redcap {
+                redcap.flag(position, &self.row, &mut record.report);
+            }
             if record.report.missing > instrument.max_missing {
                 diagnostics.push(self.too_many_missing(line, columns, &answers));
             }
@@ -135,7 +140,7 @@ impl<'i, R> BatchReader<'i, R> {
             let mut answers = std::mem::take(&mut self.answers);
             answers.clear();
             answers.extend(columns.items.iter().map(|&index| {
-                std::str::from_utf8(self.row.get(index).unwrap_or_default())
+                std::str::from_utf8(self.field(index))
                     .ok()
                     .and_then(|cell| {
                         parse_answer(cell, &instrument.scale, &self.options.missing).ok()
@@ -144,7 +149,7 @@ impl<'i, R> BatchReader<'i, R> {
             }));
             let refused_somewhere = self.options.missing.has_non_response_codes()
                 && columns.items.iter().any(|&index| {
-                    std::str::from_utf8(self.row.get(index).unwrap_or_default())
+                    std::str::from_utf8(self.field(index))
                         .is_ok_and(|cell| self.options.missing.is_non_response(cell))
                 });
             let given = !is_not_administered(&answers) || refused_somewhere;
@@ -168,9 +173,38 @@ impl<'i, R> BatchReader<'i, R> {
         }
     }
 
+    /// Field `index` of the row just read; in a REDCap label export, an answer label reads
+    /// as its code.
+    fn field(&self, index: usize) -> &[u8] {
+        let cell = self.row.get(index).unwrap_or_default();
+        match &self.redcap {
+            Some(redcap) => redcap.code(index, cell),
+            None => cell,
+        }
+    }
+
+    /// Starts a REDCap row: its carried values, and its date remembered for the rows of its
+    /// record and event below (a repeating form's row has none of its own).
+    pub(super) fn start_redcap_row(&mut self, carried: &mut Vec<String>) {
+        let Some(redcap) = self.redcap.as_mut() else {
+            return;
+        };
+        redcap.start_row(&self.row, self.plan.patient);
+        redcap.carry(&self.row, carried);
+        if let Some(index) = self.plan.date
+            && let Ok(text) = std::str::from_utf8(self.row.get(index).unwrap_or_default())
+            && let Ok(date) = self
+                .options
+                .date_format
+                .parse(redcap.date_text(text.trim()))
+        {
+            redcap.remember_date(&self.row, self.plan.patient, date);
+        }
+    }
+
     /// The cell as text, or `None` (with a diagnostic) when it is not UTF-8.
     fn cell(&self, index: usize, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<&str> {
-        let bytes = self.row.get(index).unwrap_or_default();
+        let bytes = self.field(index);
         match std::str::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(err) => {
@@ -204,6 +238,9 @@ impl<'i, R> BatchReader<'i, R> {
         let index = self.plan.date?;
         let text = self.cell(index, line, diagnostics)?.trim();
         if text.is_empty() {
+            if let Some(date) = self.redcap.as_ref().and_then(RedcapPlan::date_above) {
+                return Some(date);
+            }
             diagnostics.push(self.diagnostic(
                 line,
                 index,
@@ -212,6 +249,10 @@ impl<'i, R> BatchReader<'i, R> {
             ));
             return None;
         }
+        let text = self
+            .redcap
+            .as_ref()
+            .map_or(text, |redcap| redcap.date_text(text));
         self.options
             .date_format
             .parse(text)

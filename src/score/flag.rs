@@ -26,6 +26,9 @@ pub enum FlagKind {
     Algorithm,
     /// The follow-up schedule of a trend window: late or with a gap.
     Schedule,
+    /// What the source says about its own data: a REDCap form saved as incomplete or
+    /// unverified, or a calculated total that disagrees with the rules.
+    DataQuality,
 }
 
 /// A raised flag.

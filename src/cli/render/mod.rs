@@ -13,6 +13,7 @@ use std::io::{BufWriter, Write};
 
 use anyhow::Context as _;
 use symscore::ScoreRecord;
+use symscore::csv_cell::{push_csv_field, spreadsheet_safe};
 use symscore::record::{CSV_HEADER, VisitCells};
 
 use super::args::Format;
@@ -27,9 +28,16 @@ pub(crate) use wrap::fit_lines;
 
 /// A streaming writer for one output format. Only `Table` holds rows back, a block at a time,
 /// because aligning columns needs the rows; the others write each record as it arrives.
+pub(crate) struct RecordWriter<W: Write> {
+    sink: Sink<W>,
+    /// Names of the columns each record carries from its input row (a REDCap export's
+    /// event and repeat columns), written after the record's own.
+    carried: Vec<String>,
+}
+
 // One writer exists per run, so the size difference between variants costs nothing.
 #[allow(clippy::large_enum_variant)]
-pub(crate) enum RecordWriter<W: Write> {
+enum Sink<W: Write> {
     Csv(CsvBlocks<W>, VisitCells),
     Json(JsonArray<W>),
     Jsonl(BufWriter<W>),
@@ -38,29 +46,64 @@ pub(crate) enum RecordWriter<W: Write> {
 
 impl<W: Write> RecordWriter<W> {
     pub(crate) fn new(format: Format, out: W, color: bool) -> Self {
-        match format {
+        Self::carrying(format, out, color, &[])
+    }
+
+    /// A writer whose records each carry the values of the `carried` columns of their row.
+    pub(crate) fn carrying(format: Format, out: W, color: bool, carried: &[&str]) -> Self {
+        let sink = match format {
             Format::Csv => {
-                RecordWriter::Csv(CsvBlocks::new(out, &CSV_HEADER), VisitCells::default())
+                let header: Vec<&str> = CSV_HEADER.iter().chain(carried).copied().collect();
+                Sink::Csv(CsvBlocks::new(out, &header), VisitCells::default())
             }
-            Format::Json => RecordWriter::Json(JsonArray::new(out)),
-            Format::Jsonl => RecordWriter::Jsonl(BufWriter::new(out)),
-            Format::Table => RecordWriter::Table {
+            Format::Json => Sink::Json(JsonArray::new(out)),
+            Format::Jsonl => Sink::Jsonl(BufWriter::new(out)),
+            Format::Table => Sink::Table {
                 out,
                 table: table::ScoreTable::new(color, width::table_width()),
             },
+        };
+        RecordWriter {
+            sink,
+            carried: carried.iter().map(|&name| name.to_owned()).collect(),
         }
     }
 
     pub(crate) fn write(&mut self, record: &ScoreRecord<'_>) -> anyhow::Result<()> {
-        match self {
-            RecordWriter::Csv(csv, visit) => {
-                record.write_csv_row_sharing(csv.rows(), visit);
+        self.write_carrying(record, &[])
+    }
+
+    /// Writes `record` with `values`, its row's values of the carried columns (in the order
+    /// the writer was given their names; fewer values leave the rest blank).
+    pub(crate) fn write_carrying(
+        &mut self,
+        record: &ScoreRecord<'_>,
+        values: &[String],
+    ) -> anyhow::Result<()> {
+        let carried = Carried {
+            names: &self.carried,
+            values,
+        };
+        match &mut self.sink {
+            Sink::Csv(csv, visit) => {
+                let rows = csv.rows();
+                record.write_csv_row_sharing(rows, visit);
+                if !carried.names.is_empty() {
+                    rows.pop(); // the record's `\n`
+                    for value in carried.values() {
+                        rows.push(b',');
+                        push_csv_field(rows, &spreadsheet_safe(value));
+                    }
+                    rows.push(b'\n');
+                }
                 csv.row_done()?;
             }
-            RecordWriter::Json(array) => array.write(record)?,
-            RecordWriter::Jsonl(out) => write_json_line(out, record)?,
-            RecordWriter::Table { out, table } => {
-                if let Some(block) = table.add(record) {
+            Sink::Json(array) if carried.names.is_empty() => array.write(record)?,
+            Sink::Json(array) => array.write(&WithCarried { record, carried })?,
+            Sink::Jsonl(out) if carried.names.is_empty() => write_json_line(out, record)?,
+            Sink::Jsonl(out) => write_json_line(out, &WithCarried { record, carried })?,
+            Sink::Table { out, table } => {
+                if let Some(block) = table.add(record, &carried.place()) {
                     writeln!(out, "{block}").context("cannot write the table")?;
                 }
             }
@@ -72,11 +115,11 @@ impl<W: Write> RecordWriter<W> {
     /// over them (still one JSON document), JSON Lines; a table's blocks already drawn, not
     /// the rest.
     pub(crate) fn abandon(self) -> anyhow::Result<()> {
-        match self {
-            RecordWriter::Csv(csv, _) => csv.finish()?,
-            RecordWriter::Json(array) => array.abandon()?,
-            RecordWriter::Jsonl(mut out) => out.flush()?,
-            RecordWriter::Table { .. } => {}
+        match self.sink {
+            Sink::Csv(csv, _) => csv.finish()?,
+            Sink::Json(array) => array.abandon()?,
+            Sink::Jsonl(mut out) => out.flush()?,
+            Sink::Table { .. } => {}
         }
         Ok(())
     }
@@ -84,11 +127,11 @@ impl<W: Write> RecordWriter<W> {
     /// Writes whatever is held back and flushes; errors (a full disk) are reported, never
     /// dropped the way `csv::Writer`'s drop would.
     pub(crate) fn finish(self) -> anyhow::Result<()> {
-        match self {
-            RecordWriter::Csv(csv, _) => csv.finish()?,
-            RecordWriter::Jsonl(mut out) => out.flush()?,
-            RecordWriter::Json(array) => array.finish()?,
-            RecordWriter::Table { mut out, table } => {
+        match self.sink {
+            Sink::Csv(csv, _) => csv.finish()?,
+            Sink::Jsonl(mut out) => out.flush()?,
+            Sink::Json(array) => array.finish()?,
+            Sink::Table { mut out, table } => {
                 if let Some(block) = table.finish() {
                     writeln!(out, "{block}").context("cannot write the table")?;
                 }
@@ -96,5 +139,55 @@ impl<W: Write> RecordWriter<W> {
             }
         }
         Ok(())
+    }
+}
+
+/// A record's carried columns: names and its row's values.
+#[derive(Clone, Copy)]
+struct Carried<'a> {
+    names: &'a [String],
+    values: &'a [String],
+}
+
+impl<'a> Carried<'a> {
+    /// One value per name, blank where the row gave none.
+    fn values(self) -> impl Iterator<Item = &'a str> {
+        (0..self.names.len()).map(move |i| self.values.get(i).map_or("", String::as_str))
+    }
+
+    /// The row's place in its project, for a table cell: `week_2_arm_1 phq9 #2`.
+    fn place(self) -> String {
+        self.values()
+            .enumerate()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(i, value)| {
+                if self.names[i].ends_with("_instance") {
+                    format!("#{value}")
+                } else {
+                    value.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// A record in JSON with its carried columns as more fields.
+#[derive(serde::Serialize)]
+struct WithCarried<'a, 'i> {
+    #[serde(flatten)]
+    record: &'a ScoreRecord<'i>,
+    #[serde(flatten)]
+    carried: Carried<'a>,
+}
+
+impl serde::Serialize for Carried<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(self.names.len()))?;
+        for (name, value) in self.names.iter().zip(self.values()) {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
     }
 }

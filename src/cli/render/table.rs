@@ -83,6 +83,16 @@ const COLUMNS: [Column; 8] = [
     Column::droppable("line", 0),
 ];
 
+/// The patient cell: the id, and under it the row's place in a REDCap project if any.
+fn patient_cell(patient_id: Option<&str>, place: &str) -> String {
+    let id = table_text(patient_id.unwrap_or("—"));
+    if place.is_empty() {
+        id
+    } else {
+        format!("{id}\n{}", table_text(place))
+    }
+}
+
 /// Where a column left out of the score table can be seen.
 const ELSEWHERE: &str = "--format csv or a wider terminal (COLUMNS=120)";
 
@@ -120,7 +130,9 @@ impl ScoreTable {
     }
 
     /// Adds a record's row; returns the block to write when this row completes one.
-    pub(crate) fn add(&mut self, record: &ScoreRecord<'_>) -> Option<String> {
+    /// `place` is the row's place in a REDCap project (event, repeating form and instance),
+    /// shown under the patient id; empty for a visits file.
+    pub(crate) fn add(&mut self, record: &ScoreRecord<'_>, place: &str) -> Option<String> {
         let report = &record.report;
         let total = match (report.total, report.total_exact) {
             (Some(total), Some(exact)) if report.is_prorated() => {
@@ -150,7 +162,7 @@ impl ScoreTable {
         let subscales = report.subscale_summary(" ", "—");
         let has_subscales = !subscales.is_empty();
         let cells = vec![
-            Text::from(table_text(record.patient_id.as_deref().unwrap_or("—"))),
+            Text::from(patient_cell(record.patient_id.as_deref(), place)),
             Text::from(
                 record
                     .date
