@@ -6,17 +6,13 @@ use crate::batch::{BatchOptions, BatchReader, DiagnosticKind, RedcapRows, RowOut
 const HEADER: &str = "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,visit_date,visit_complete,phq_1,phq_2,phq_3,phq_4,phq_5,phq_6,phq_7,phq_8,phq_9,phq9_complete,phq_total";
 
 fn options(labels: bool) -> BatchOptions {
-    let mut options = BatchOptions::default();
-    options.patient_column = "record_id".into();
-    options.date_column = Some("visit_date".into());
-    options.renames = (1..=9)
-        .map(|n| (format!("phq_{n}"), format!("phq9_{n}")))
-        .collect();
-    let mut rows = RedcapRows::default();
-    rows.carried = RedcapRows::CARRIED.map(str::to_owned).to_vec();
-    rows.event_column = Some("redcap_event_name".into());
-    rows.status = vec![("phq9".into(), "phq9_complete".into())];
-    rows.totals = vec![("phq9".into(), "phq_total".into())];
+    let mut rows = RedcapRows {
+        carried: RedcapRows::CARRIED.map(str::to_owned).to_vec(),
+        event_column: Some("redcap_event_name".into()),
+        status: vec![("phq9".into(), "phq9_complete".into())],
+        totals: vec![("phq9".into(), "phq_total".into())],
+        ..RedcapRows::default()
+    };
     if labels {
         let choices = [
             "Not at all",
@@ -35,8 +31,15 @@ fn options(labels: bool) -> BatchOptions {
             })
             .collect();
     }
-    options.redcap = Some(rows);
-    options
+    BatchOptions {
+        patient_column: "record_id".into(),
+        date_column: Some("visit_date".into()),
+        renames: (1..=9)
+            .map(|n| (format!("phq_{n}"), format!("phq9_{n}")))
+            .collect(),
+        redcap: Some(rows),
+        ..BatchOptions::default()
+    }
 }
 
 /// Every row of `csv` (after [`HEADER`]) with its outcome.
