@@ -36,6 +36,80 @@ pub fn read_dosing<R: io::Read>(
     date_format: &DateFormat,
     registry: &Registry,
 ) -> Result<DosingSchedule, BatchError> {
+    let layout = Layout {
+        patient: PATIENT_COLUMN,
+        date: DATE_COLUMN,
+        label: Some("label"),
+        expected: EXPECTED,
+        visits_registry: Some(registry),
+        dates_on_some_rows: false,
+        date_has_time: false,
+    };
+    read_schedule(input, source, date_format, &layout)
+}
+
+/// Where a REDCap export records its dosing sessions: a date field, on the rows of the forms
+/// that hold it (a dosing form, at each dosing event).
+#[derive(Debug, Clone, Copy)]
+pub struct DosingField<'a> {
+    /// The record id column: the patient.
+    pub record_column: &'a str,
+    /// The date field holding the dosing date.
+    pub field: &'a str,
+    /// The event column, whose value labels each session (`dosing_1_arm_1`).
+    pub event_column: Option<&'a str>,
+    /// Whether the field holds a date and a time, of which the day is kept.
+    pub date_has_time: bool,
+}
+
+/// Reads the dosing sessions of a REDCap records export from a date field: each row with a
+/// value in it is one session of the row's record, labelled with its event. Rows without a
+/// value belong to other forms and are passed over. As in a dosing file, an unreadable date
+/// or the same date twice for one record stops the run.
+pub fn read_dosing_field<R: io::Read>(
+    input: R,
+    source: &str,
+    date_format: &DateFormat,
+    field: &DosingField<'_>,
+) -> Result<DosingSchedule, BatchError> {
+    let expected = format!(
+        "the REDCap export holds each dosing date in the field `{}`, with the record id in `{}`",
+        field.field, field.record_column
+    );
+    let layout = Layout {
+        patient: field.record_column,
+        date: field.field,
+        label: field.event_column,
+        expected: &expected,
+        visits_registry: None,
+        dates_on_some_rows: true,
+        date_has_time: field.date_has_time,
+    };
+    read_schedule(input, source, date_format, &layout)
+}
+
+/// Which columns of a file hold the dosing sessions, and how its rows are read.
+struct Layout<'a> {
+    patient: &'a str,
+    date: &'a str,
+    label: Option<&'a str>,
+    /// What the file must hold, said in every refusal of its header.
+    expected: &'a str,
+    /// For a dosing file: the registry whose item columns mean a visits file was given.
+    visits_registry: Option<&'a Registry>,
+    /// Whether a row without a date is another kind of row (a REDCap export's other
+    /// forms) rather than a mistake.
+    dates_on_some_rows: bool,
+    date_has_time: bool,
+}
+
+fn read_schedule<R: io::Read>(
+    input: R,
+    source: &str,
+    date_format: &DateFormat,
+    layout: &Layout<'_>,
+) -> Result<DosingSchedule, BatchError> {
+    let expected = layout.expected;
     let mut reader = RowReader::new(LineEndings::new(SkipBom::new(input), b','), b',');
     let mut row = Row::default();
     reader.read(&mut row).map_err(|err| io_error(source, err))?;
@@ -56,14 +130,15 @@ pub fn read_dosing<R: io::Read>(
             message,
         )
     };
-    if let Some((column, instrument)) = header
-        .iter()
-        .find_map(|h| column_owner(registry, h).map(|i| (h, i)))
+    if let Some(registry) = layout.visits_registry
+        && let Some((column, instrument)) = header
+            .iter()
+            .find_map(|h| column_owner(registry, h).map(|i| (h, i)))
     {
         return Err(header_error(
             HeaderProblem::WrongFile,
             format!(
-                "expected a dosing schedule, found the `{}` item column `{}`: this looks like a visits file; {EXPECTED}",
+                "expected a dosing schedule, found the `{}` item column `{}`: this looks like a visits file; {expected}",
                 instrument.id, column
             ),
         ));
@@ -75,37 +150,44 @@ pub fn read_dosing<R: io::Read>(
             header_error(
                 HeaderProblem::AmbiguousColumn,
                 format!(
-                    "expected one column named `{name}`, found {} (columns {}); {EXPECTED}",
+                    "expected one column named `{name}`, found {} (columns {}); {expected}",
                     ambiguous.indices.len(),
                     ambiguous.numbers()
                 ),
             )
         })
     };
-    if RESULT_COLUMNS
-        .iter()
-        .all(|name| columns.find(name).is_ok_and(|found| found.is_some()))
+    if layout.visits_registry.is_some()
+        && RESULT_COLUMNS
+            .iter()
+            .all(|name| columns.find(name).is_ok_and(|found| found.is_some()))
     {
         return Err(header_error(
             HeaderProblem::WrongFile,
             format!(
-                "expected a dosing schedule, found the columns {}: this looks like symscore's results (`score` or `trend` output); {EXPECTED}",
+                "expected a dosing schedule, found the columns {}: this looks like symscore's results (`score` or `trend` output); {expected}",
                 RESULT_COLUMNS.map(|c| format!("`{c}`")).join(" and ")
             ),
         ));
     }
     let missing = |name: &str| {
+        // A REDCap export has hundreds of columns: list a short header, count a long one.
+        let found = if header.len() <= 12 {
+            format!("{:?}", header.iter().collect::<Vec<_>>())
+        } else {
+            format!("{} other columns", header.len())
+        };
         header_error(
             HeaderProblem::MissingColumn,
-            format!(
-                "expected a `{name}` column, found {:?}; {EXPECTED}",
-                header.iter().collect::<Vec<_>>()
-            ),
+            format!("expected a `{name}` column, found {found}; {expected}"),
         )
     };
-    let patient = find(PATIENT_COLUMN)?.ok_or_else(|| missing(PATIENT_COLUMN))?;
-    let date = find(DATE_COLUMN)?.ok_or_else(|| missing(DATE_COLUMN))?;
-    let label = find("label")?;
+    let patient = find(layout.patient)?.ok_or_else(|| missing(layout.patient))?;
+    let date = find(layout.date)?.ok_or_else(|| missing(layout.date))?;
+    let label = match layout.label {
+        Some(name) => find(name)?,
+        None => None,
+    };
 
     // Each patient's sessions, in order of first appearance, found by id; and the line of each
     // (patient, dosing date), to name both rows of a repeat. Keyed by the patient's position,
@@ -133,6 +215,15 @@ pub fn read_dosing<R: io::Read>(
             std::str::from_utf8(bytes)
                 .map_err(|err| cell_error(index, BatchErrorKind::NotUtf8, not_utf8(bytes, &err)))
         };
+        let text = cell(date)?.trim();
+        if text.is_empty() && layout.dates_on_some_rows {
+            continue;
+        }
+        let text = if layout.date_has_time {
+            text.split_once([' ', 'T']).map_or(text, |(day, _)| day)
+        } else {
+            text
+        };
         let id = cell(patient)?.trim();
         if id.is_empty() {
             return Err(cell_error(
@@ -141,7 +232,6 @@ pub fn read_dosing<R: io::Read>(
                 "expected a patient id, found an empty cell".into(),
             ));
         }
-        let text = cell(date)?.trim();
         let parsed = date_format
             .parse(text)
             .map_err(|err| cell_error(date, BatchErrorKind::Date(err.kind()), err.to_string()))?;
@@ -251,6 +341,57 @@ mod tests {
         assert_eq!(schedule["P1"].len(), 2);
         assert_eq!(schedule["P1"][0].label.as_deref(), Some("psilocybin 25 mg"));
         assert_eq!(schedule["P1"][1].label, None);
+    }
+
+    fn read_field(text: &str) -> Result<DosingSchedule, BatchError> {
+        let field = DosingField {
+            record_column: "record_id",
+            field: "dosing_date",
+            event_column: Some("redcap_event_name"),
+            date_has_time: true,
+        };
+        read_dosing_field(text.as_bytes(), "r.csv", &DateFormat::Iso, &field)
+    }
+
+    #[test]
+    fn a_redcap_field_gives_each_record_its_sessions_labelled_by_event() {
+        let text = "record_id,redcap_event_name,phq_1,dosing_date\n\
+                    1,baseline_arm_1,2,\n\
+                    1,dosing_1_arm_1,,2025-02-03 09:30\n\
+                    1,dosing_2_arm_1,,2025-03-03\n\
+                    2,dosing_1_arm_1,,2025-02-10\n\
+                    2,week_1_arm_1,1,\n";
+        let schedule = read_field(text).unwrap();
+        assert_eq!(schedule.len(), 2);
+        let first = &schedule["1"];
+        assert_eq!(first.len(), 2);
+        assert_eq!(first[0].date, jiff::civil::date(2025, 2, 3));
+        assert_eq!(first[0].label.as_deref(), Some("dosing_1_arm_1"));
+        assert_eq!(first[1].date, jiff::civil::date(2025, 3, 3));
+        assert_eq!(schedule["2"][0].date, jiff::civil::date(2025, 2, 10));
+    }
+
+    #[test]
+    fn a_redcap_field_missing_or_unreadable_stops_with_its_place() {
+        let err = read_field("record_id,visit_date\n1,2025-01-01\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("r.csv:1: expected a `dosing_date` column"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("field `dosing_date`"), "{err}");
+        let err = read_field("record_id,dosing_date\n1,03/02/2025\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("r.csv:2:2: column 'dosing_date': "),
+            "{err}"
+        );
+        let err =
+            read_field("record_id,dosing_date\n1,2025-02-03\n1,2025-02-03 10:00\n").unwrap_err();
+        assert!(
+            err.to_string().contains("second dosing row for 2025-02-03"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ use std::io;
 
 pub(crate) use date::is_iso_shaped;
 pub use date::{DateError, DateErrorKind, DateFormat};
-pub use dosing::{DosingSchedule, read_dosing};
+pub use dosing::{DosingField, DosingSchedule, read_dosing, read_dosing_field};
 pub use header::shown_delimiter;
 use header::{ColumnPlan, HeaderRequest, plan_columns};
 pub(crate) use line_endings::line_after;
