@@ -11,6 +11,7 @@
 #   score      symscore score VISITS --format csv > /dev/null
 #   trend      symscore trend VISITS --dosing DOSING --format csv > /dev/null
 #   trend-jl   symscore trend VISITS --dosing DOSING --format jsonl > /dev/null
+#   redcap     symscore score --redcap-dictionary DICT RECORDS --format csv > /dev/null   (REDCAP=1)
 # Wall time comes from bash's microsecond clock around /usr/bin/time (GNU time itself rounds to
 # 10 ms); CPU time and peak RSS from /usr/bin/time -v. It prints the median wall time, the
 # ratio to the floor, the peak RSS (largest of the runs), the time per 1k visits at each size
@@ -22,6 +23,10 @@
 #   one-patient-1m        one patient with 1M visits (one a day) and one dosing
 #   one-patient-10k-doses one patient with 100k visits and 10k dosings
 # reported with their wall time, peak RSS and time per 1k visits against the largest SIZES run.
+# With REDCAP=1, each size is also written as a REDCap export of the same visits and answers
+# (benches/gen_redcap.py, which checks that the two files carry identical answers), scored with
+# `score --redcap-dictionary`, and its time printed against `score` on the visits file (issue 15's
+# target: within 1.5x at the largest size).
 # The temporary directory is removed on exit, also on failure or Ctrl-C.
 #
 # Environment:
@@ -31,6 +36,7 @@
 #   CARGO_TARGET_DIR              where to build (default: the package's target/)
 #   KEEP_OUTPUT=1                 also print each command's last stderr line
 #   TMPDIR                        where the temporary directory goes (~100 MB at 1M visits)
+#   REDCAP=1                      also time the same visits as a REDCap export (issue 15)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -106,6 +112,10 @@ for size in $SIZES; do
     python3 "$ROOT/benches/gen_visits.py" --visits "$size" --out-dir "$dir" --seed 5
     visits=$dir/visits.csv
     dosing=$dir/dosing.csv
+    if [[ -n ${REDCAP:-} ]]; then
+        python3 "$ROOT/benches/gen_redcap.py" --from-visits "$visits" --out-dir "$dir" >/dev/null
+        cat "$dir/redcap-records.csv" >/dev/null
+    fi
     cat "$visits" "$dosing" >/dev/null # in the page cache for every command alike
     echo "   $(du -h "$visits" | cut -f1) visits.csv; load before: $(uptime | sed 's/.*load average: //')"
     for rep in $(seq 1 "$REPEAT"); do
@@ -114,6 +124,10 @@ for size in $SIZES; do
         measure "$size" score "$rep" "$SYMSCORE" score "$visits" --format csv
         measure "$size" trend "$rep" "$SYMSCORE" trend "$visits" --dosing "$dosing" --format csv
         measure "$size" trend-jl "$rep" "$SYMSCORE" trend "$visits" --dosing "$dosing" --format jsonl
+        if [[ -n ${REDCAP:-} ]]; then
+            measure "$size" redcap "$rep" "$SYMSCORE" score \
+                --redcap-dictionary "$dir/redcap-dictionary.csv" "$dir/redcap-records.csv" --format csv
+        fi
     done
     echo "   load after:  $(uptime | sed 's/.*load average: //')"
     # Same work: the floor and symscore must agree on the number of administrations.
@@ -124,6 +138,14 @@ for size in $SIZES; do
         exit 1
     fi
     echo "   records: $score_records (floor and score agree)"
+    if [[ -n ${REDCAP:-} ]]; then
+        redcap_records=$(grep -o '[0-9]* records' "$WORK/stderr.redcap" | tail -n 1 | cut -d' ' -f1)
+        if [[ $redcap_records != "$score_records" ]]; then
+            echo "run.sh: score --redcap-dictionary wrote $redcap_records records, score $score_records" >&2
+            exit 1
+        fi
+        echo "   records: $redcap_records (the REDCap export scores the same administrations)"
+    fi
     if [[ -n ${KEEP_OUTPUT:-} ]]; then
         for label in floor floor-wide score trend trend-jl; do
             echo "   $label: $(grep -v '^!!' "$WORK/stderr.$label" | tail -n 1)"
@@ -165,7 +187,7 @@ for line in open(path):
     size, label, _rep, _rc, wall, user, system, rss = line.split("\t")
     runs[int(size), label].append((float(wall), float(user) + float(system), int(rss)))
 sizes = sorted({s for s, _ in runs})
-labels = ["floor", "floor-wide", "score", "trend", "trend-jl"]
+labels = ["floor", "floor-wide", "score", "trend", "trend-jl", "redcap"]
 # Issue 12's targets, against floor --wide (the same columns written): score within 1.6x,
 # trend within 2.5x; peak memory no higher than before it (score 4.1 MB, trend 49 MB).
 # trend-jl writes JSON, which the floor does not, so it has no ratio target.
@@ -211,6 +233,8 @@ if len(sizes) >= 2:
     print("\n== growth: time per 1k visits relative to the previous size (1.00 = linear;"
           " the smallest size is dominated by start-up)")
     for label in labels:
+        if any((s, label) not in runs for s in sizes):
+            continue  # redcap without REDCAP=1
         steps = []
         for a, b in zip(sizes, sizes[1:]):
             per_a, per_b = med(a, label) / a, med(b, label) / b
@@ -237,5 +261,17 @@ if shapes:
         if largest is not None and (largest, command) in runs:
             spread = f"{(wall / size) / (med(largest, command) / largest):>9.2f}"
         print(f"{label:<30} {size:>9} {wall:>8.3f} {rss:>12.1f} {wall / size * 1e6:>13.3f} {spread}")
+redcap_sizes = [s for s in sizes if (s, "redcap") in runs]
+if redcap_sizes:
+    print("\n== REDCap export (issue 15): score --redcap-dictionary against score on the same visits")
+    for size in redcap_sizes:
+        ratio = med(size, "redcap") / med(size, "score")
+        verdict = ""
+        if size == sizes[-1]:
+            verdict = f"{'ok' if ratio <= 1.5 else 'MISS'} <= 1.5x score"
+            if ratio > 1.5:
+                misses.append(f"redcap at {size}")
+        print(f"{size:>9} redcap {med(size, 'redcap'):>8.3f} s  score {med(size, 'score'):>8.3f} s"
+              f"  ratio {ratio:>5.2f}  {verdict}")
 print("\n== targets: " + ("all met" if not misses else "missed: " + ", ".join(misses)))
 PY
