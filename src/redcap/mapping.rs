@@ -23,9 +23,11 @@ use crate::shown_text::show_cell;
 use super::dictionary::Dictionary;
 use super::error::{RedcapError, RedcapErrorKind};
 use super::mapping_file::MappingFile;
-use super::target::{Target, annotation_targets};
+use super::target::Target;
+use declared::{Declared, declarations};
 
 mod checks;
+mod declared;
 mod guided;
 #[cfg(test)]
 mod tests;
@@ -73,16 +75,6 @@ pub enum MappedBy {
     MappingFile,
     /// The guided default: the form's name and the order of its fields.
     Guided,
-}
-
-/// A target declared for a field by an annotation or the mapping file.
-struct Declared {
-    /// The field's position in the dictionary.
-    field: usize,
-    target: Target,
-    by: MappedBy,
-    /// Where it was declared: the annotation cell or the mapping file's row.
-    location: Location,
 }
 
 impl Mapping {
@@ -133,7 +125,7 @@ impl Mapping {
             .filter(|d| d.target != Target::Date)
             .map(|d| dictionary.fields()[d.field].form.clone())
             .collect();
-        forms.extend(guided_forms(
+        forms.extend(guided::guided_forms(
             dictionary,
             &unmapped,
             &explicit_form_names,
@@ -141,7 +133,7 @@ impl Mapping {
         )?);
         for form in &mut forms {
             if form.total.is_none() {
-                detect_total(dictionary, form, &mut notices);
+                guided::detect_total(dictionary, form, &mut notices);
             }
         }
         let form_order = dictionary.forms();
@@ -171,113 +163,6 @@ impl Mapping {
             .map(|(_, field, column)| (field.clone(), column.clone()))
             .collect()
     }
-}
-
-/// The targets declared by annotations and the mapping file, one per field, in dictionary
-/// order then file order. A field declared by both must be declared the same.
-fn declarations(
-    dictionary: &Dictionary,
-    registry: &Registry,
-    file: Option<&MappingFile>,
-) -> Result<Vec<Declared>, RedcapError> {
-    let mut declared: Vec<Declared> = Vec::new();
-    for (index, field) in dictionary.fields().iter().enumerate() {
-        let location = Location {
-            source: dictionary.source().to_owned(),
-            line: Some(field.line),
-            column: dictionary.annotation_column(),
-        };
-        for text in annotation_targets(&field.annotation) {
-            let target = Target::parse(&text, registry).map_err(|(kind, message)| {
-                RedcapError::new(
-                    kind,
-                    location.clone(),
-                    format!(
-                        "field `{}` on form `{}`: annotation `@SYMSCORE={}`: {message}",
-                        show_cell(&field.name),
-                        show_cell(&field.form),
-                        show_cell(&text)
-                    ),
-                )
-            })?;
-            match declared.iter().find(|d| d.field == index) {
-                Some(first) if first.target == target => {}
-                Some(first) => {
-                    return Err(RedcapError::new(
-                        RedcapErrorKind::FieldTwice,
-                        location,
-                        format!(
-                            "field `{}` on form `{}` has two `@SYMSCORE` targets, `{}` and `{}`; expected one",
-                            show_cell(&field.name),
-                            show_cell(&field.form),
-                            first.target.name(registry),
-                            target.name(registry)
-                        ),
-                    ));
-                }
-                None => declared.push(Declared {
-                    field: index,
-                    target,
-                    by: MappedBy::Annotation,
-                    location: location.clone(),
-                }),
-            }
-        }
-    }
-    let Some(file) = file else {
-        return Ok(declared);
-    };
-    let (field_column, item_column) = file.columns();
-    for entry in file.entries() {
-        let at = |column| Location::at(file.source(), entry.line, Some(column));
-        let Some(index) = dictionary.index_of(&entry.field) else {
-            return Err(RedcapError::new(
-                RedcapErrorKind::UnknownField,
-                at(field_column),
-                format!(
-                    "field `{}` is not in the data dictionary {}; expected a field name from its first column (\"Variable / Field Name\")",
-                    show_cell(&entry.field),
-                    dictionary.source()
-                ),
-            ));
-        };
-        let field = &dictionary.fields()[index];
-        let target = Target::parse(&entry.target, registry).map_err(|(kind, message)| {
-            RedcapError::new(
-                kind,
-                at(item_column),
-                format!(
-                    "field `{}` on form `{}`: {message}",
-                    show_cell(&field.name),
-                    show_cell(&field.form)
-                ),
-            )
-        })?;
-        match declared.iter().find(|d| d.field == index) {
-            Some(first) if first.target == target => {}
-            Some(first) => {
-                return Err(RedcapError::new(
-                    RedcapErrorKind::FieldTwice,
-                    at(item_column),
-                    format!(
-                        "field `{}` on form `{}` is mapped to `{}` here and to `{}` by its annotation ({}); expected one target per field",
-                        show_cell(&field.name),
-                        show_cell(&field.form),
-                        target.name(registry),
-                        first.target.name(registry),
-                        first.location
-                    ),
-                ));
-            }
-            None => declared.push(Declared {
-                field: index,
-                target,
-                by: MappedBy::MappingFile,
-                location: at(item_column),
-            }),
-        }
-    }
-    Ok(declared)
 }
 
 /// Every declared field can hold its target.
@@ -412,131 +297,6 @@ fn explicit_forms(
         });
     }
     Ok(forms)
-}
-
-/// The guided default for `unmapped` instruments on forms no annotation or file row maps.
-fn guided_forms(
-    dictionary: &Dictionary,
-    unmapped: &[&Instrument],
-    explicit_forms: &[String],
-    notices: &mut Vec<String>,
-) -> Result<Vec<MappedForm>, RedcapError> {
-    let mut found: Vec<MappedForm> = Vec::new();
-    for form in dictionary.forms() {
-        if explicit_forms.iter().any(|f| f == form) {
-            continue;
-        }
-        let named: Vec<&&Instrument> = unmapped
-            .iter()
-            .filter(|i| guided::named_after(form, i))
-            .collect();
-        let (fits, misfits): (Vec<_>, Vec<_>) = named
-            .iter()
-            .map(|i| (i, guided::fit(dictionary, form, i)))
-            .partition(|(_, fit)| fit.is_ok());
-        match fits.len() {
-            0 => {
-                for (instrument, why) in misfits {
-                    let why = why.expect_err("partitioned");
-                    notices.push(format!(
-                        "form `{}` is named like `{}` but was not mapped: {why}; to score it, map its fields with `@SYMSCORE={}` action tags in the data dictionary or with a mapping file",
-                        show_cell(form),
-                        instrument.id,
-                        instrument.item_column(1)
-                    ));
-                }
-            }
-            1 => {
-                let mapped = fits.into_iter().next().expect("one").1.expect("fits");
-                if let Some(earlier) = found.iter().find(|f| f.instrument == mapped.instrument) {
-                    let first_field = dictionary
-                        .field(&mapped.items[0])
-                        .expect("mapped fields are in the dictionary");
-                    return Err(RedcapError::new(
-                        RedcapErrorKind::InstrumentOnTwoForms,
-                        Location::at(dictionary.source(), first_field.line, None),
-                        format!(
-                            "forms `{}` and `{}` are both built like `{}`; expected one form per instrument: map the fields of the one to score with `@SYMSCORE=` action tags or a mapping file",
-                            show_cell(&earlier.form),
-                            show_cell(form),
-                            mapped.instrument
-                        ),
-                    ));
-                }
-                notices.push(guided_notice(&mapped, unmapped));
-                found.push(mapped);
-            }
-            _ => notices.push(format!(
-                "form `{}` fits {} alike and was not mapped; map its fields with `@SYMSCORE=` action tags or a mapping file",
-                show_cell(form),
-                fits.iter()
-                    .map(|(i, _)| format!("`{}`", i.id))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            )),
-        }
-    }
-    Ok(found)
-}
-
-/// Says how a form was mapped by the guided default, pair by pair.
-fn guided_notice(form: &MappedForm, instruments: &[&Instrument]) -> String {
-    let instrument = instruments
-        .iter()
-        .find(|i| i.id == form.instrument)
-        .expect("guided forms are of these instruments");
-    let pairs: Vec<(String, String)> = form
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.clone(), instrument.item_column(i + 1)))
-        .collect();
-    let items = guided::describe_pairs(&pairs);
-    let extras: Vec<String> = form
-        .extras
-        .iter()
-        .map(|(i, f)| {
-            format!(
-                ", {} -> {}",
-                show_cell(f),
-                instrument.extra_column(&instrument.extra_items[*i])
-            )
-        })
-        .collect();
-    format!(
-        "form `{}` was mapped to `{}` by its name and the order of its fields: {items}{}; if that is wrong, map the form with `@SYMSCORE=` action tags or a mapping file",
-        show_cell(&form.form),
-        form.instrument,
-        extras.concat()
-    )
-}
-
-/// REDCap's own total on the form: a calculated field summing exactly the mapped items.
-fn detect_total(dictionary: &Dictionary, form: &mut MappedForm, notices: &mut Vec<String>) {
-    let sums = guided::sum_totals(dictionary, &form.form, &form.items);
-    match sums.as_slice() {
-        [] => {}
-        [one] => {
-            notices.push(format!(
-                "field `{}` on form `{}` sums the `{}` items and is read as REDCap's total",
-                show_cell(&one.name),
-                show_cell(&form.form),
-                form.instrument
-            ));
-            form.total = Some(one.name.clone());
-        }
-        several => notices.push(format!(
-            "fields {} on form `{}` all sum the `{}` items; none is read as REDCap's total: map one to `{}_total`",
-            several
-                .iter()
-                .map(|f| format!("`{}`", show_cell(&f.name)))
-                .collect::<Vec<_>>()
-                .join(", "),
-            show_cell(&form.form),
-            form.instrument,
-            form.instrument
-        )),
-    }
 }
 
 /// Something is mapped, and every instrument asked for is.

@@ -4,10 +4,12 @@
 //! Both conditions are needed. The name alone would map a form whose fields are in a
 //! different order; the structure alone would take any seven 0-3 questions for a GAD-7.
 
+use crate::error::Location;
 use crate::instrument::Instrument;
 use crate::shown_text::show_cell;
 
 use super::super::dictionary::Dictionary;
+use super::super::error::{RedcapError, RedcapErrorKind};
 use super::super::field::{Field, FieldType};
 use super::checks::{choices_fit, scale_codes};
 use super::{MappedBy, MappedForm};
@@ -170,4 +172,130 @@ fn numbered_run(pairs: &[(String, String)]) -> Option<String> {
             show_cell(&pairs[n - 1].0)
         )
     })
+}
+
+/// The guided default for `unmapped` instruments on forms no annotation or file row maps.
+pub(super) fn guided_forms(
+    dictionary: &Dictionary,
+    unmapped: &[&Instrument],
+    explicit_forms: &[String],
+    notices: &mut Vec<String>,
+) -> Result<Vec<MappedForm>, RedcapError> {
+    let mut found: Vec<MappedForm> = Vec::new();
+    for form in dictionary.forms() {
+        if explicit_forms.iter().any(|f| f == form) {
+            continue;
+        }
+        let named: Vec<&&Instrument> = unmapped.iter().filter(|i| named_after(form, i)).collect();
+        let (fits, misfits): (Vec<_>, Vec<_>) = named
+            .iter()
+            .map(|i| (i, fit(dictionary, form, i)))
+            .partition(|(_, fit)| fit.is_ok());
+        match fits.len() {
+            0 => {
+                for (instrument, why) in misfits {
+                    let why = why.expect_err("partitioned");
+                    notices.push(format!(
+                        "form `{}` is named like `{}` but was not mapped: {why}; to score it, map its fields with `@SYMSCORE={}` action tags in the data dictionary or with a mapping file",
+                        show_cell(form),
+                        instrument.id,
+                        instrument.item_column(1)
+                    ));
+                }
+            }
+            1 => {
+                let mapped = fits.into_iter().next().expect("one").1.expect("fits");
+                if let Some(earlier) = found.iter().find(|f| f.instrument == mapped.instrument) {
+                    let first_field = dictionary
+                        .field(&mapped.items[0])
+                        .expect("mapped fields are in the dictionary");
+                    return Err(RedcapError::new(
+                        RedcapErrorKind::InstrumentOnTwoForms,
+                        Location::at(dictionary.source(), first_field.line, None),
+                        format!(
+                            "forms `{}` and `{}` are both built like `{}`; expected one form per instrument: map the fields of the one to score with `@SYMSCORE=` action tags or a mapping file",
+                            show_cell(&earlier.form),
+                            show_cell(form),
+                            mapped.instrument
+                        ),
+                    ));
+                }
+                notices.push(guided_notice(&mapped, unmapped));
+                found.push(mapped);
+            }
+            _ => notices.push(format!(
+                "form `{}` fits {} alike and was not mapped; map its fields with `@SYMSCORE=` action tags or a mapping file",
+                show_cell(form),
+                fits.iter()
+                    .map(|(i, _)| format!("`{}`", i.id))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            )),
+        }
+    }
+    Ok(found)
+}
+
+/// Says how a form was mapped by the guided default, pair by pair.
+fn guided_notice(form: &MappedForm, instruments: &[&Instrument]) -> String {
+    let instrument = instruments
+        .iter()
+        .find(|i| i.id == form.instrument)
+        .expect("guided forms are of these instruments");
+    let pairs: Vec<(String, String)> = form
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.clone(), instrument.item_column(i + 1)))
+        .collect();
+    let items = describe_pairs(&pairs);
+    let extras: Vec<String> = form
+        .extras
+        .iter()
+        .map(|(i, f)| {
+            format!(
+                ", {} -> {}",
+                show_cell(f),
+                instrument.extra_column(&instrument.extra_items[*i])
+            )
+        })
+        .collect();
+    format!(
+        "form `{}` was mapped to `{}` by its name and the order of its fields: {items}{}; if that is wrong, map the form with `@SYMSCORE=` action tags or a mapping file",
+        show_cell(&form.form),
+        form.instrument,
+        extras.concat()
+    )
+}
+
+/// REDCap's own total on the form: a calculated field summing exactly the mapped items.
+pub(super) fn detect_total(
+    dictionary: &Dictionary,
+    form: &mut MappedForm,
+    notices: &mut Vec<String>,
+) {
+    let sums = sum_totals(dictionary, &form.form, &form.items);
+    match sums.as_slice() {
+        [] => {}
+        [one] => {
+            notices.push(format!(
+                "field `{}` on form `{}` sums the `{}` items and is read as REDCap's total",
+                show_cell(&one.name),
+                show_cell(&form.form),
+                form.instrument
+            ));
+            form.total = Some(one.name.clone());
+        }
+        several => notices.push(format!(
+            "fields {} on form `{}` all sum the `{}` items; none is read as REDCap's total: map one to `{}_total`",
+            several
+                .iter()
+                .map(|f| format!("`{}`", show_cell(&f.name)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            show_cell(&form.form),
+            form.instrument,
+            form.instrument
+        )),
+    }
 }
