@@ -32,6 +32,7 @@ pub mod instrument;
 pub mod output_file;
 pub mod plural;
 pub mod record;
+pub mod redcap;
 pub mod registry;
 pub mod repeated_visit;
 pub mod report;
