@@ -113,11 +113,24 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
                 not_utf8(bad.cell, &bad.error),
             )
         })?;
+        // A REDCap export may hold some of the project's forms only: the renames of fields it
+        // does not have are left out, and an instrument with some of its fields missing is
+        // still refused below, as a partial form. A field already named as its item column
+        // needs no rename.
+        let renames = match &options.redcap {
+            Some(_) => options
+                .renames
+                .iter()
+                .filter(|(field, column)| field != column && header.contains(field))
+                .cloned()
+                .collect(),
+            None => options.renames.clone(),
+        };
         let request = HeaderRequest {
             patient_column: &options.patient_column,
             date_column: options.date_column.as_deref(),
             date_required: options.date_required,
-            renames: &options.renames,
+            renames: &renames,
             only: &options.only,
         };
         for id in &options.only {
@@ -132,6 +145,10 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             }
         }
         let plan = plan_columns(&header, registry, &request).map_err(|(problem, message)| {
+            let message = match (&problem, &options.redcap) {
+                (HeaderProblem::NoInstrumentColumns, Some(_)) => no_mapped_fields(&options.renames),
+                _ => message,
+            };
             BatchError::new(BatchErrorKind::Header(problem), header_location, message)
         })?;
         for columns in &plan.instruments {
@@ -155,7 +172,7 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         let redcap = options
             .redcap
             .as_ref()
-            .map(|rows| RedcapPlan::new(rows, &plan));
+            .map(|rows| RedcapPlan::new(rows, &plan, &header));
         Ok(BatchReader {
             redcap,
             source: source.to_owned(),
@@ -307,6 +324,23 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
         }
         Ok(true)
     }
+}
+
+/// Why a REDCap export gives nothing to score: none of the mapped fields is in it.
+fn no_mapped_fields(renames: &[(String, String)]) -> String {
+    const SHOWN: usize = 6;
+    let mut fields: Vec<String> = renames
+        .iter()
+        .take(SHOWN)
+        .map(|(field, _)| format!("`{field}`"))
+        .collect();
+    if renames.len() > SHOWN {
+        fields.push(format!("and {} more", renames.len() - SHOWN));
+    }
+    format!(
+        "expected the fields the data dictionary maps to instrument items ({}), found none of them in the records export (an export of other forms?)",
+        fields.join(", ")
+    )
 }
 
 /// Sets `slot` to `text`, reusing the string already there (a batch run sets one per record).

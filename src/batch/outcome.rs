@@ -37,6 +37,9 @@ pub enum DiagnosticKind {
     Date(super::DateErrorKind),
     /// More blank items than the instrument's proration limit allows: no total.
     TooManyMissing,
+    /// A REDCap form status (`<form>_complete`) that is none of REDCap's values; the form
+    /// is scored and flagged `FORM_STATUS_UNKNOWN`.
+    FormStatus,
 }
 
 impl fmt::Display for Diagnostic {

@@ -70,6 +70,8 @@ impl RedcapRows {
 /// [`RedcapRows`] resolved against the header: field indices instead of names.
 #[derive(Debug)]
 pub(super) struct RedcapPlan {
+    /// The header as exported, before the renames: messages name a cell by its REDCap field.
+    fields: Vec<String>,
     carried: Vec<(String, usize)>,
     event: Option<usize>,
     /// By field index: the labels of that column, `(label, code)`.
@@ -85,7 +87,7 @@ pub(super) struct RedcapPlan {
 impl RedcapPlan {
     /// Finds the named columns. A carried, status or total column missing from the header is
     /// left out: an export of a few fields need not include them.
-    pub(super) fn new(rows: &RedcapRows, plan: &ColumnPlan<'_>) -> Self {
+    pub(super) fn new(rows: &RedcapRows, plan: &ColumnPlan<'_>, header: &[String]) -> Self {
         let columns = Columns::new(&plan.names);
         let find = |name: &str| columns.find(name).ok().flatten();
         let mut labels = vec![None; plan.names.len()];
@@ -106,6 +108,7 @@ impl RedcapPlan {
                 .collect()
         };
         RedcapPlan {
+            fields: header.to_vec(),
             carried: rows
                 .carried
                 .iter()
@@ -118,6 +121,11 @@ impl RedcapPlan {
             date_has_time: rows.date_has_time,
             last_dated: None,
         }
+    }
+
+    /// The REDCap field of column `index`, as the export names it.
+    pub(super) fn field_name(&self, index: usize) -> Option<&str> {
+        self.fields.get(index).map(String::as_str)
     }
 
     /// The names of the carried columns, in output order.
@@ -196,8 +204,14 @@ impl RedcapPlan {
     }
 
     /// Adds the form-status and total flags of the instrument at `instrument` (its place in
-    /// the plan) to its report.
-    pub(super) fn flag(&self, instrument: usize, row: &Row, report: &mut ScoreReport<'_>) {
+    /// the plan) to its report. Returns the status column when its value is none of
+    /// REDCap's, for the caller to report the cell.
+    pub(super) fn flag(
+        &self,
+        instrument: usize,
+        row: &Row,
+        report: &mut ScoreReport<'_>,
+    ) -> Option<usize> {
         let cell = |index: Option<usize>| {
             index
                 .and_then(|index| row.get(index))
@@ -215,6 +229,9 @@ impl RedcapPlan {
                 kind: FlagKind::DataQuality,
             });
         }
+        let unknown_status = (status_flag == Some(FORM_STATUS_UNKNOWN))
+            .then_some(self.status[instrument])
+            .flatten();
         if let Some(theirs) = cell(self.totals[instrument]).filter(|total| !total.is_empty())
             && !totals_agree(&theirs, report)
         {
@@ -223,6 +240,7 @@ impl RedcapPlan {
                 kind: FlagKind::DataQuality,
             });
         }
+        unknown_status
     }
 }
 

@@ -3,6 +3,7 @@
 
 use jiff::civil::Date;
 
+use super::FORM_STATUS_UNKNOWN;
 use super::header::InstrumentColumns;
 use super::read_errors::not_utf8;
 use super::{
@@ -13,6 +14,7 @@ use crate::error::Location;
 use crate::plural::count;
 use crate::record::ScoreRecord;
 use crate::score::{Answer, ScoreReport, is_not_administered, score_into};
+use crate::shown_text::show_cell;
 
 impl<'i, R> BatchReader<'i, R> {
     /// Scores the row just read into `outcome` (whose line is set and vectors empty), and its
@@ -96,8 +98,19 @@ impl<'i, R> BatchReader<'i, R> {
             used += 1;
             score_into(instrument, &answers, &mut record.report)
                 .expect("one answer per item column");
-            if let Some(redcap) = &self.redcap {
-                redcap.flag(position, &self.row, &mut record.report);
+            if let Some(redcap) = &self.redcap
+                && let Some(index) = redcap.flag(position, &self.row, &mut record.report)
+            {
+                diagnostics.push(self.diagnostic(
+                    line,
+                    index,
+                    DiagnosticKind::FormStatus,
+                    format!(
+                        "expected a form status of 0, 1 or 2 (Incomplete, Unverified, Complete) or a blank, found '{}'; `{}` is scored and flagged {FORM_STATUS_UNKNOWN}",
+                        show_cell(&String::from_utf8_lossy(self.row.get(index).unwrap_or_default())),
+                        instrument.id
+                    ),
+                ));
             }
             if record.report.missing > instrument.max_missing {
                 diagnostics.push(self.too_many_missing(line, columns, &answers));
@@ -267,6 +280,15 @@ impl<'i, R> BatchReader<'i, R> {
             .ok()
     }
 
+    /// Column `index` as messages name it: in a REDCap export the field (`phq_2`), which
+    /// the user knows, not the item column it became.
+    fn column_name(&self, index: usize) -> Option<&str> {
+        match &self.redcap {
+            Some(redcap) => redcap.field_name(index),
+            None => self.plan.names.get(index).map(String::as_str),
+        }
+    }
+
     fn diagnostic(
         &self,
         line: u64,
@@ -277,7 +299,7 @@ impl<'i, R> BatchReader<'i, R> {
         Diagnostic {
             kind,
             location: Location::at(self.source.as_str(), line, Some(index as u64 + 1)),
-            column: self.plan.names.get(index).cloned(),
+            column: self.column_name(index).map(str::to_owned),
             message,
         }
     }
@@ -295,7 +317,7 @@ impl<'i, R> BatchReader<'i, R> {
             .iter()
             .zip(answers)
             .filter(|(_, answer)| **answer == Answer::Missing)
-            .map(|(&index, _)| self.plan.names[index].as_str())
+            .filter_map(|(&index, _)| self.column_name(index))
             .collect();
         Diagnostic {
             kind: DiagnosticKind::TooManyMissing,

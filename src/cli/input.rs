@@ -7,9 +7,10 @@ use std::io::{self, IsTerminal as _, Read};
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use symscore::MissingTokens;
 use symscore::batch::{BatchOptions, DateFormat};
 use symscore::output_file::{Inputs, check_not_input};
+use symscore::redcap::{Dictionary, Mapping, MappingFile};
+use symscore::{MissingTokens, Registry};
 
 use super::args::InputArgs;
 use super::report::message;
@@ -73,6 +74,7 @@ pub(crate) fn batch_options(
     args: InputArgs,
     only: Vec<String>,
     date_required: bool,
+    registry: &Registry,
 ) -> anyhow::Result<BatchOptions> {
     let InputArgs {
         patient_column,
@@ -81,6 +83,8 @@ pub(crate) fn batch_options(
         renames,
         na,
         delimiter,
+        redcap_dictionary,
+        redcap_mapping,
     } = args;
     let renames = renames
         .iter()
@@ -107,7 +111,41 @@ pub(crate) fn batch_options(
     options.missing = missing_tokens(&na)?;
     options.delimiter = parse_delimiter(&delimiter)?;
     options.only = only;
+    if let Some(dictionary) = redcap_dictionary {
+        read_redcap_mapping(
+            &dictionary,
+            redcap_mapping.as_deref(),
+            registry,
+            &mut options,
+        )?;
+    }
     Ok(options)
+}
+
+/// Reads a REDCap data dictionary (and the user's mapping file), says on stderr what was
+/// mapped by guess, and sets `options` to read the records export with that mapping.
+fn read_redcap_mapping(
+    dictionary: &Path,
+    mapping: Option<&Path>,
+    registry: &Registry,
+    options: &mut BatchOptions,
+) -> anyhow::Result<()> {
+    let open =
+        |path: &Path| File::open(path).with_context(|| format!("cannot open `{}`", path.display()));
+    let dictionary_source = dictionary.display().to_string();
+    let dictionary = Dictionary::read(open(dictionary)?, &dictionary_source)?;
+    let mapping_file = match mapping {
+        Some(path) => Some(MappingFile::read(open(path)?, &path.display().to_string())?),
+        None => None,
+    };
+    // Every instrument is mapped, whatever -i says: one left out is still looked at for
+    // its safety items.
+    let mapping = Mapping::resolve(&dictionary, registry, mapping_file.as_ref(), &[])?;
+    for notice in &mapping.notices {
+        message(&format!("symscore: {dictionary_source}: {notice}"));
+    }
+    mapping.apply_to(&dictionary, options);
+    Ok(())
 }
 
 /// A layout is checked once, up front: a broken one would otherwise reject every row.

@@ -32,7 +32,14 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
     } = args;
     // No input argument is standard input, as `-` is: both are inputs the output may not be.
     let visits = input.as_deref().unwrap_or(Path::new("-"));
-    let mut out = Output::open(output.output.as_deref(), &[Some(visits)])?;
+    let mut out = Output::open(
+        output.output.as_deref(),
+        &[
+            Some(visits),
+            input_options.redcap_dictionary.as_deref(),
+            input_options.redcap_mapping.as_deref(),
+        ],
+    )?;
     let to_terminal = out.is_terminal();
     let format = resolve_format(output.format, output.output.as_deref(), to_terminal);
     let color = use_color(to_terminal);
@@ -48,9 +55,9 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
     }
 
     let (reader, source) = open_input(input.as_deref(), output.output.as_deref())?;
-    let options = batch_options(input_options, instruments, false)?;
+    let options = batch_options(input_options, instruments, false, registry)?;
     let mut batch = BatchReader::new(registry, reader, &source, options)?;
-    let mut writer = RecordWriter::new(format, &mut out, color);
+    let mut writer = RecordWriter::carrying(format, &mut out, color, &batch.carried_columns());
     let mut safety = SafetyTally::default();
     warn_ignored_columns(&source, batch.ignored_item_like_columns());
     warn_case_mismatched_columns(&source, batch.case_mismatched_columns());
@@ -101,7 +108,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
         }
         if !output_closed {
             for record in &row.records {
-                if let Err(err) = writer.write(record) {
+                if let Err(err) = writer.write_carrying(record, &row.carried) {
                     output_closed = is_broken_pipe(&err);
                     if !output_closed {
                         return Err(err);

@@ -30,6 +30,7 @@
 //! Every mapping is checked ([`RedcapErrorKind`] lists how it can fail): an instrument comes
 //! from one form, with all its items, each from a field whose codes are exactly its scale.
 
+mod batch_options;
 pub mod dictionary;
 pub mod error;
 mod field;

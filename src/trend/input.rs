@@ -3,9 +3,12 @@
 //! a file renamed onto its path between the passes is never read; anything else is read once.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek as _, SeekFrom};
 
-use crate::batch::{BatchOptions, FileStamp, patients_are_grouped_in};
+use crate::batch::{
+    BatchOptions, DateFormat, DosingField, DosingSchedule, FileStamp, patients_are_grouped_in,
+    read_dosing_field,
+};
 use crate::error::BatchError;
 use crate::registry::Registry;
 
@@ -63,6 +66,29 @@ impl VisitsInput {
             }
             VisitsInput::Stream(_) => Ok(false),
         }
+    }
+
+    /// The dosing sessions a REDCap export records in a date field, read through the one
+    /// handle from its first byte, which it is left at; `None` for a stream, which can be read
+    /// only once, by the analysis.
+    pub fn dosing_field(
+        &mut self,
+        source: &str,
+        date_format: &DateFormat,
+        field: &DosingField<'_>,
+    ) -> Option<Result<DosingSchedule, BatchError>> {
+        let VisitsInput::Regular { file, stamp } = self else {
+            return None;
+        };
+        let io = |err| BatchError::io(source, err);
+        let read = (|| {
+            file.seek(SeekFrom::Start(0)).map_err(io)?;
+            let schedule =
+                read_dosing_field((&*file).take(stamp.len()), source, date_format, field)?;
+            file.seek(SeekFrom::Start(0)).map_err(io)?;
+            Ok(schedule)
+        })();
+        Some(read)
     }
 
     /// The bytes to analyse (a regular file from its start, no further than the grouping

@@ -23,6 +23,7 @@ mod input_limits;
 mod known_answers;
 mod output_files;
 mod properties;
+mod redcap;
 mod report;
 mod report_browser;
 mod report_page;

@@ -162,11 +162,20 @@ fn an_all_blank_form_is_not_administered_whatever_its_status() {
 }
 
 #[test]
-fn an_unknown_status_is_flagged_not_rejected() {
+fn an_unknown_status_is_reported_with_its_cell_and_the_form_still_scored() {
     let rows = read("1,e,,,2025-01-08,,0,0,0,0,0,0,0,0,0,3,0\n", options(false));
     let report = &rows[0].records[0].report;
+    assert_eq!(report.total, Some(0));
     assert!(report.has_flag("FORM_STATUS_UNKNOWN"));
-    assert!(rows[0].diagnostics.is_empty());
+    let diagnostic = &rows[0].diagnostics[0];
+    assert_eq!(diagnostic.kind, DiagnosticKind::FormStatus);
+    assert_eq!(diagnostic.column.as_deref(), Some("phq9_complete"));
+    assert_eq!(diagnostic.location.to_string(), "r.csv:2:16");
+    assert!(
+        diagnostic.message.contains("found '3'"),
+        "{}",
+        diagnostic.message
+    );
 }
 
 #[test]

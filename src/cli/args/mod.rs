@@ -142,6 +142,30 @@ pub(crate) struct InputArgs {
     /// Field delimiter: one character, or `tab`.
     #[arg(long, value_name = "CHAR", default_value = ",")]
     pub(crate) delimiter: String,
+
+    /// FILE is a REDCap records export: read it with this data dictionary (the CSV REDCap
+    /// exports). Fields map to items by an `@SYMSCORE=phq9_3` field annotation, then by
+    /// --redcap-mapping, then by the order of the radio fields of a form named after an
+    /// instrument (`phq9`); the record id is the patient. Each result carries the row's
+    /// event and repeat instance.
+    #[arg(
+        long,
+        value_name = "DICTIONARY",
+        help_heading = "REDCap exports",
+        conflicts_with_all = ["renames", "patient_column"]
+    )]
+    pub(crate) redcap_dictionary: Option<PathBuf>,
+
+    /// CSV with the columns `field,item`, written once per project: a REDCap field and the
+    /// item it holds (`pcl5_memories,pcl5_1`), or `date` for the visit date field, or
+    /// `phq9_total` for REDCap's own calculated total (compared with symscore's).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "redcap_dictionary",
+        help_heading = "REDCap exports"
+    )]
+    pub(crate) redcap_mapping: Option<PathBuf>,
 }
 
 /// Where and how results are written.

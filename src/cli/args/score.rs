@@ -55,7 +55,7 @@ pub(crate) struct ScoreArgs {
         value_name = "LIST",
         allow_hyphen_values = true,
         requires = "instruments",
-        conflicts_with_all = ["patient_column", "date_column", "date_format", "renames", "delimiter", "strict"]
+        conflicts_with_all = ["patient_column", "date_column", "date_format", "renames", "delimiter", "strict", "redcap_dictionary"]
     )]
     pub(crate) items: Option<String>,
 

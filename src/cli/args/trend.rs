@@ -82,14 +82,25 @@ pub(crate) struct TrendInputs {
     #[arg(
         long,
         value_name = "FILE",
-        required_unless_present = "dosing_date",
-        conflicts_with = "dosing_date"
+        required_unless_present_any = ["dosing_date", "dosing_field"],
+        conflicts_with_all = ["dosing_date", "dosing_field"]
     )]
     pub(crate) dosing: Option<PathBuf>,
 
     /// One dosing date for every patient.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", conflicts_with = "dosing_field")]
     pub(crate) dosing_date: Option<String>,
+
+    /// The REDCap date field holding each dosing date (`dosing_date`): every row with a
+    /// value is one session of its record, labelled with its event. The export must be a
+    /// file, read once for the sessions before the analysis.
+    #[arg(
+        long,
+        value_name = "FIELD",
+        requires = "redcap_dictionary",
+        help_heading = "REDCap exports"
+    )]
+    pub(crate) dosing_field: Option<String>,
 
     /// Only these patients (repeatable or comma-separated).
     #[arg(long = "patient", value_name = "ID", value_delimiter = ',')]

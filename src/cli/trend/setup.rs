@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use jiff::civil::Date;
 use symscore::Registry;
-use symscore::batch::{BatchOptions, DateFormat, DosingSchedule, read_dosing};
+use symscore::batch::{BatchOptions, DateFormat, DosingField, DosingSchedule, read_dosing};
 use symscore::instrument::ChangeParams;
 use symscore::trend::{DosingPlan, PatientStream, PlateauRule, TrendOptions, VisitsInput};
 
@@ -57,6 +57,8 @@ pub(crate) struct Prepared {
 pub(crate) struct InputFiles {
     input: Option<PathBuf>,
     dosing: Option<PathBuf>,
+    /// A REDCap data dictionary and mapping file.
+    redcap: [Option<PathBuf>; 2],
 }
 
 impl Prepared {
@@ -72,6 +74,7 @@ impl Prepared {
             input,
             dosing,
             dosing_date,
+            dosing_field,
             patients,
             instruments,
             window,
@@ -101,7 +104,7 @@ impl Prepared {
                 })
             })
             .transpose()?;
-        let schedule = match &dosing {
+        let mut schedule = match &dosing {
             Some(path) => {
                 let file = File::open(path)
                     .with_context(|| format!("cannot open `{}`", path.display()))?;
@@ -115,7 +118,11 @@ impl Prepared {
             None => None,
         };
 
-        let mut batch_options = batch_options(input_options, instruments, true)?;
+        let redcap_files = [
+            input_options.redcap_dictionary.clone(),
+            input_options.redcap_mapping.clone(),
+        ];
+        let mut batch_options = batch_options(input_options, instruments, true, registry)?;
         // Repeated visits are reported per patient, wherever they are in the file.
         batch_options.report_repeats = false;
         // Other patients' rows are skipped before they are scored: none of their cells is
@@ -124,6 +131,14 @@ impl Prepared {
             batch_options.patients = Some(patients.iter().cloned().collect());
         }
         let (mut visits, source) = open_visits(input.as_deref(), output)?;
+        if let Some(field) = &dosing_field {
+            schedule = Some(read_dosing_field(
+                &mut visits,
+                &source,
+                &batch_options,
+                field,
+            )?);
+        }
         let grouped = visits.patients_are_grouped(registry, &source, &batch_options)?;
         between_passes_hook()?;
         Ok(Prepared {
@@ -138,18 +153,51 @@ impl Prepared {
             batch_options,
             grouped,
             patients,
-            files: InputFiles { input, dosing },
+            files: InputFiles {
+                input,
+                dosing,
+                redcap: redcap_files,
+            },
         })
     }
 }
 
 impl InputFiles {
     /// The files read, for the output policy: no input argument is standard input, as `-` is.
-    pub(crate) fn reads(&self) -> [Option<&Path>; 2] {
+    pub(crate) fn reads(&self) -> [Option<&Path>; 4] {
         [
             Some(self.input.as_deref().unwrap_or(Path::new("-"))),
             self.dosing.as_deref(),
+            self.redcap[0].as_deref(),
+            self.redcap[1].as_deref(),
         ]
+    }
+}
+
+/// The dosing sessions of `--dosing-field`, read from the REDCap export before its analysis.
+fn read_dosing_field(
+    visits: &mut VisitsInput,
+    source: &str,
+    options: &BatchOptions,
+    field: &str,
+) -> anyhow::Result<DosingSchedule> {
+    let redcap = options
+        .redcap
+        .as_ref()
+        .context("--dosing-field needs --redcap-dictionary")?;
+    let dosing_field = DosingField {
+        record_column: &options.patient_column,
+        field,
+        event_column: redcap.event_column.as_deref(),
+        // REDCap writes a date field as `2025-02-03` and a datetime field as
+        // `2025-02-03 09:30`: either way the day is the dosing date.
+        date_has_time: true,
+    };
+    match visits.dosing_field(source, &options.date_format, &dosing_field) {
+        Some(schedule) => Ok(schedule?),
+        None => bail!(
+            "--dosing-field reads the dosing dates before the visits, so the export must be a file, not standard input: give its path"
+        ),
     }
 }
 
