@@ -279,6 +279,8 @@ pub enum HeaderProblem {
     AmbiguousColumn,
     /// No instrument has its item columns in the header.
     NoInstrumentColumns,
+    /// A REDCap export holds none of the fields its data dictionary maps to items.
+    NoMappedFields,
     /// Some instrument lacks some of its item columns, or an instrument asked for has none.
     IncompleteInstrument,
     /// The column renames do not fit the header.

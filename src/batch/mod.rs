@@ -145,9 +145,12 @@ impl<'i, R: io::Read> BatchReader<'i, R> {
             }
         }
         let plan = plan_columns(&header, registry, &request).map_err(|(problem, message)| {
-            let message = match (&problem, &options.redcap) {
-                (HeaderProblem::NoInstrumentColumns, Some(_)) => no_mapped_fields(&options.renames),
-                _ => message,
+            let (problem, message) = match (problem, &options.redcap) {
+                (HeaderProblem::NoInstrumentColumns, Some(_)) => (
+                    HeaderProblem::NoMappedFields,
+                    no_mapped_fields(&options.renames),
+                ),
+                (problem, _) => (problem, message),
             };
             BatchError::new(BatchErrorKind::Header(problem), header_location, message)
         })?;

@@ -143,8 +143,9 @@ pub(crate) struct InputArgs {
     #[arg(long, value_name = "CHAR", default_value = ",")]
     pub(crate) delimiter: String,
 
-    /// FILE is a REDCap records export: read it with this data dictionary (the CSV REDCap
-    /// exports). Fields map to items by an `@SYMSCORE=phq9_3` field annotation, then by
+    /// Read FILE as a REDCap records export, with this data dictionary CSV.
+    ///
+    /// Fields map to items by an `@SYMSCORE=phq9_3` field annotation, then by
     /// --redcap-mapping, then by the order of the radio fields of a form named after an
     /// instrument (`phq9`); the record id is the patient. Each result carries the row's
     /// event and repeat instance.
@@ -156,9 +157,11 @@ pub(crate) struct InputArgs {
     )]
     pub(crate) redcap_dictionary: Option<PathBuf>,
 
-    /// CSV with the columns `field,item`, written once per project: a REDCap field and the
-    /// item it holds (`pcl5_memories,pcl5_1`), or `date` for the visit date field, or
-    /// `phq9_total` for REDCap's own calculated total (compared with symscore's).
+    /// CSV `field,item` saying which REDCap field holds which item.
+    ///
+    /// Written once per project: a REDCap field and the item it holds
+    /// (`pcl5_memories,pcl5_1`), or `date` for the visit date field, or `phq9_total` for
+    /// REDCap's own calculated total (compared with symscore's).
     #[arg(
         long,
         value_name = "FILE",

@@ -12,6 +12,7 @@ Examples:
   symscore score -i gad7 --items 1,,2,0,1,1,0          # a blank item is missing
   symscore score visits.csv                             # every instrument in the header
   cat visits.csv | symscore score --format jsonl        # `-` or no FILE reads stdin
+  symscore score records.csv --redcap-dictionary dictionary.csv --na UNK,NASK
   symscore score nhanes.csv --patient-column SEQN --na 7,9 \\
       --map DPQ010=phq9_1,DPQ020=phq9_2,DPQ030=phq9_3,DPQ040=phq9_4,DPQ050=phq9_5 \\
       --map DPQ060=phq9_6,DPQ070=phq9_7,DPQ080=phq9_8,DPQ090=phq9_9,DPQ100=phq9_difficulty

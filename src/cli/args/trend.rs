@@ -14,6 +14,7 @@ Examples:
   symscore trend visits.csv --dosing dosing.csv --flagged-only --fail-on plateau,deterioration,safety
   symscore trend visits.csv --dosing dosing.csv --param pcl5.reliable_change=15 --param '*.points=4'
   symscore trend visits.csv --dosing dosing.csv --overview --as-of 2026-12-03
+  symscore trend records.csv --redcap-dictionary dictionary.csv --dosing-field dosing_date
 
 For each patient, instrument and dosing: the baseline (last valid score on or before the
 dosing day, within --baseline-days), every administration in the window (which ends early at
@@ -91,9 +92,10 @@ pub(crate) struct TrendInputs {
     #[arg(long, value_name = "DATE", conflicts_with = "dosing_field")]
     pub(crate) dosing_date: Option<String>,
 
-    /// The REDCap date field holding each dosing date (`dosing_date`): every row with a
-    /// value is one session of its record, labelled with its event. The export must be a
-    /// file, read once for the sessions before the analysis.
+    /// The REDCap date field holding each dosing date (`dosing_date`).
+    ///
+    /// Every row with a value is one session of its record, labelled with its event. The
+    /// export must be a file, read once for the sessions before the analysis.
     #[arg(
         long,
         value_name = "FIELD",
