@@ -21,7 +21,7 @@ holds exactly the administrations of visits.csv:
   - with --repeating, the PCL-5 goes on a repeating-instrument row of its own (instance 1) after
     the visit row, as REDCap writes a repeating form; its date is the visit row's;
   - the dictionary maps the PHQ-9 by symscore's guided default (form `phq9`, radio fields in item
-    order on 0-3), the difficulty question, the GAD-7, the PCL-5 and `visit_date` by `@SYMSCORE=`
+    order on 0-3, then the difficulty question), the GAD-7, the PCL-5 and `visit_date` by `@SYMSCORE=`
     annotations, so `symscore score --redcap-dictionary` needs no mapping file.
 """
 
@@ -75,8 +75,7 @@ def dictionary_rows():
     ]
     for i in range(1, 10):
         rows.append(row(f"phq_{i}", "phq9", "radio", f"PHQ-9 item {i}", PHQ_CHOICES))
-    rows.append(row("phq_difficulty", "phq9", "radio", "How difficult", DIFF_CHOICES,
-                    annotation="@SYMSCORE=phq9_difficulty"))
+    rows.append(row("phq_difficulty", "phq9", "radio", "How difficult", DIFF_CHOICES))
     for i in range(1, 8):
         rows.append(row(f"gad7_q{i}", "gad7", "radio", f"GAD-7 item {i}", PHQ_CHOICES,
                         annotation=f"@SYMSCORE=gad7_{i}"))

@@ -82,6 +82,8 @@ pub(super) struct RedcapPlan {
     date_has_time: bool,
     /// The record, event and date of the last row that had a date.
     last_dated: Option<(Vec<u8>, Vec<u8>, Date)>,
+    /// The date of the row being read, from its own date cell.
+    own_date: Option<Date>,
 }
 
 impl RedcapPlan {
@@ -120,6 +122,7 @@ impl RedcapPlan {
             totals: by_instrument(&rows.totals),
             date_has_time: rows.date_has_time,
             last_dated: None,
+            own_date: None,
         }
     }
 
@@ -145,17 +148,19 @@ impl RedcapPlan {
     }
 
     /// The cell as its code when it is one of its column's answer labels, else as it is.
+    /// A cell that is one of the codes stays that code, even where another choice's label
+    /// reads the same (`0, 1 | 1, 2 | …`): a raw export, REDCap's default, is never shifted.
     pub(super) fn code<'a>(&'a self, index: usize, cell: &'a [u8]) -> &'a [u8] {
         let Some(Some(choices)) = self.labels.get(index) else {
             return cell;
         };
-        let Ok(text) = std::str::from_utf8(cell) else {
+        let text = cell.trim_ascii();
+        if choices.iter().any(|(_, code)| code.as_bytes() == text) {
             return cell;
-        };
-        let text = text.trim();
+        }
         choices
             .iter()
-            .find(|(label, _)| label == text)
+            .find(|(label, _)| label.as_bytes() == text)
             .map_or(cell, |(_, code)| code.as_bytes())
     }
 
@@ -184,18 +189,35 @@ impl RedcapPlan {
         {
             self.last_dated = None;
         }
+        self.own_date = None;
+    }
+
+    /// The date of the row being read, read from its own cell by
+    /// [`remember_date`](Self::remember_date); `None` when its cell is blank or unreadable.
+    pub(super) fn own_date(&self) -> Option<Date> {
+        self.own_date
     }
 
     /// Remembers the date of the row just read, for the rows of its record and event below.
     pub(super) fn remember_date(&mut self, row: &Row, patient: usize, date: Date) {
-        let record = row.get(patient).unwrap_or_default().trim_ascii().to_vec();
+        self.own_date = Some(date);
+        let record = row.get(patient).unwrap_or_default().trim_ascii();
         let event = self
             .event
             .and_then(|index| row.get(index))
             .unwrap_or_default()
-            .trim_ascii()
-            .to_vec();
-        self.last_dated = Some((record, event, date));
+            .trim_ascii();
+        // Most rows repeat the record and event above: their buffers are reused.
+        let (last_record, last_event, last_date) = self
+            .last_dated
+            .get_or_insert_with(|| (Vec::new(), Vec::new(), date));
+        if last_record.as_slice() != record || last_event.as_slice() != event {
+            last_record.clear();
+            last_record.extend_from_slice(record);
+            last_event.clear();
+            last_event.extend_from_slice(event);
+        }
+        *last_date = date;
     }
 
     /// The date of the row above with the same record and event, for a row without one.
@@ -215,12 +237,12 @@ impl RedcapPlan {
         let cell = |index: Option<usize>| {
             index
                 .and_then(|index| row.get(index))
-                .map(|cell| String::from_utf8_lossy(cell.trim_ascii()).into_owned())
+                .map(<[u8]>::trim_ascii)
         };
-        let status_flag = match cell(self.status[instrument]).as_deref() {
-            None | Some("" | "2" | "Complete") => None,
-            Some("0" | "Incomplete") => Some(FORM_INCOMPLETE),
-            Some("1" | "Unverified") => Some(FORM_UNVERIFIED),
+        let status_flag = match cell(self.status[instrument]) {
+            None | Some(b"" | b"2" | b"Complete") => None,
+            Some(b"0" | b"Incomplete") => Some(FORM_INCOMPLETE),
+            Some(b"1" | b"Unverified") => Some(FORM_UNVERIFIED),
             Some(_) => Some(FORM_STATUS_UNKNOWN),
         };
         if let Some(name) = status_flag {
@@ -233,7 +255,7 @@ impl RedcapPlan {
             .then_some(self.status[instrument])
             .flatten();
         if let Some(theirs) = cell(self.totals[instrument]).filter(|total| !total.is_empty())
-            && !totals_agree(&theirs, report)
+            && !totals_agree(&String::from_utf8_lossy(theirs), report)
         {
             report.flags.push(Flag {
                 name: REDCAP_TOTAL_DIFFERS,

@@ -249,6 +249,10 @@ impl<'i, R> BatchReader<'i, R> {
 
     fn date(&self, line: u64, diagnostics: &mut Vec<Diagnostic>) -> Option<Date> {
         let index = self.plan.date?;
+        // A REDCap row's own date was read when the row started.
+        if let Some(date) = self.redcap.as_ref().and_then(RedcapPlan::own_date) {
+            return Some(date);
+        }
         let text = self.cell(index, line, diagnostics)?.trim();
         if text.is_empty() {
             if let Some(date) = self.redcap.as_ref().and_then(RedcapPlan::date_above) {

@@ -189,3 +189,19 @@ fn a_date_with_a_time_is_read_as_its_day() {
     );
     assert_eq!(rows[1].records[0].date, Some(jiff::civil::date(2025, 1, 8)));
 }
+
+#[test]
+fn a_raw_code_is_never_read_as_another_choice_s_label() {
+    // Choices `0, 1 | 1, 2 | 2, 3 | 3, 4`: the raw cell `1` is code 1, not the label of 0.
+    let mut options = options(false);
+    options.redcap.as_mut().unwrap().labels = (1..=9)
+        .map(|n| {
+            let choices = (0..4)
+                .map(|code| ((code + 1).to_string(), code.to_string()))
+                .collect();
+            (format!("phq9_{n}"), choices)
+        })
+        .collect();
+    let rows = read("1,e,,,2025-01-08,,1,1,1,1,1,1,1,1,0,2,\n", options);
+    assert_eq!(rows[0].records[0].report.total, Some(8));
+}
