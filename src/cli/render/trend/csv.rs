@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use symscore::csv_cell::{
-    push_csv_display, push_csv_field, push_date, push_flags, push_int, push_signed,
+    push_csv_display, push_csv_field, push_date, push_fixed, push_flags, push_int, push_signed,
     spreadsheet_safe,
 };
 use symscore::trend::{WindowPoint, WindowSummary};
@@ -112,7 +112,7 @@ fn push_optional<T: Copy>(out: &mut Vec<u8>, value: Option<T>, push: impl FnOnce
 
 /// A percentage with one decimal, as `{:.1}` writes it.
 fn push_percent(out: &mut Vec<u8>, value: f64) {
-    let _ = write!(out, "{value:.1}");
+    push_fixed(out, value, 1);
 }
 
 fn push_bool(out: &mut Vec<u8>, value: bool) {
@@ -152,9 +152,7 @@ fn push_summary_cells(out: &mut Vec<u8>, row: &TrendRow<'_, '_>) {
         out.extend_from_slice(r.name().as_bytes());
     });
     out.push(b',');
-    push_optional(out, s.rci, |out, v| {
-        let _ = write!(out, "{v:.2}");
-    });
+    push_optional(out, s.rci, |out, v| push_fixed(out, v, 2));
     out.push(b',');
     push_optional(out, s.response, push_bool);
     out.push(b',');
