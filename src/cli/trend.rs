@@ -95,7 +95,8 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
         ));
         return Ok(status);
     }
-    let mut writer = TrendWriter::new(format, &mut out, use_color(to_terminal));
+    let carried = stream.reader().carried_columns();
+    let mut writer = TrendWriter::new(format, &mut out, use_color(to_terminal), &carried);
     let result = stream.run(
         &dosing_plan,
         change_params,

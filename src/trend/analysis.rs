@@ -135,6 +135,7 @@ fn summarize<'i>(
                 recall_overlaps_dose: days < recall,
                 used_for_plateau: a.total.is_some() && !mostly_before,
                 line: a.line,
+                place: a.place,
             }
         })
         .collect();
@@ -284,6 +285,7 @@ mod tests {
             severity: "moderate",
             flags: Vec::new(),
             line,
+            place: None,
         };
         let in_order = [
             visit(1, 20, 2),
@@ -324,6 +326,7 @@ mod tests {
             severity: "moderate",
             flags: Vec::new(),
             line: 2,
+            place: None,
         }];
         for days in [1, 366, 7_304_484, 7_304_485, u32::MAX] {
             let options = TrendOptions {

@@ -82,6 +82,7 @@ mod tests {
             severity: "",
             flags: Vec::new(),
             line,
+            place: None,
         }
     }
 

@@ -79,6 +79,7 @@ mod tests {
             severity: report.severity.id(),
             flags: report.flags.clone(),
             line: 2,
+            place: None,
         }
     }
 

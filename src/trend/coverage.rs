@@ -10,7 +10,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::by_date::ByDate;
-use super::{Administration, Dosing, TrendOptions, UncoveredReason, serialize_date, windows};
+use super::{
+    Administration, Dosing, Place, TrendOptions, UncoveredReason, serialize_date, windows,
+};
 use crate::score::Flag;
 
 /// Why an administration is in no window.
@@ -52,6 +54,10 @@ pub struct UncoveredPoint<'i> {
     pub flags: &'i [Flag<'i>],
     /// Input line.
     pub line: u64,
+    /// Its place in a REDCap export: see [`Places`](super::Places). Output carries its
+    /// values, not the index.
+    #[serde(skip)]
+    pub place: Option<Place>,
 }
 
 impl UncoveredPoint<'_> {
@@ -151,6 +157,7 @@ impl<'i> Iterator for UncoveredPoints<'_, 'i> {
                     severity: a.severity,
                     flags: &a.flags,
                     line: a.line,
+                    place: a.place,
                 });
             }
         }
@@ -171,6 +178,7 @@ mod tests {
             severity: "moderate",
             flags: Vec::new(),
             line,
+            place: None,
         }
     }
 

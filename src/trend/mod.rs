@@ -20,6 +20,7 @@ mod nhs_tt;
 mod overview;
 mod params;
 mod patient;
+mod place;
 mod plateau;
 mod reason;
 mod run;
@@ -38,6 +39,7 @@ pub use overview::{
 };
 pub use params::{ParamError, plain_number, resolve_params};
 pub use patient::{PatientTrend, analyze_patient};
+pub use place::{Place, Places};
 pub use plateau::{
     EligiblePoint, OnTrack, OnTrackParams, PlateauRule, Status, StatusDecision, on_track,
     plateau_status, slope,
@@ -65,6 +67,8 @@ pub struct Administration<'i> {
     pub flags: Vec<Flag<'i>>,
     /// Input line, for audit.
     pub line: u64,
+    /// Its place in a REDCap export (event, repeat instance), when the source has places.
+    pub place: Option<Place>,
 }
 
 /// A dosing session.

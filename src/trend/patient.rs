@@ -204,6 +204,7 @@ mod tests {
             severity: report.severity.id(),
             flags: report.flags.clone(),
             line,
+            place: None,
         }
     }
 

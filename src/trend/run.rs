@@ -24,8 +24,8 @@ use crate::instrument::{ChangeParams, Instrument};
 use crate::record::ScoreRecord;
 use crate::registry::Registry;
 use crate::score::Flag;
-use crate::trend::{UnchangedCheck, VisitsInput};
-use buffers::Buffers;
+use crate::trend::{Places, UnchangedCheck, VisitsInput};
+use buffers::{Buffers, Origin};
 
 /// Every patient's dosing sessions: a schedule read from a file, or one date for everyone.
 #[derive(Debug, Clone)]
@@ -87,6 +87,10 @@ pub struct PatientResults<'r> {
     pub patient_id: &'r str,
     /// Every instrument's windows, the administrations in no window and the repeats.
     pub trend: PatientTrend<'r>,
+    /// Where each administration came from (a REDCap export's event and instance), for
+    /// [`WindowPoint::place`](super::WindowPoint::place) and
+    /// [`UncoveredPoint::place`](super::UncoveredPoint::place).
+    pub places: &'r Places,
 }
 
 /// Where the administrations read fell: every one is in exactly one count.
@@ -211,6 +215,13 @@ impl<'i, 'v> PatientStream<'i, 'v> {
             totals: RunTotals::default(),
         };
         let mut buffers = Buffers::new(self.grouped, plan.len());
+        let mut places = Places::new(
+            self.batch
+                .carried_columns()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        );
         let mut row = RowOutcome::default();
         while self.batch.read_row(&mut row)? {
             for diagnostic in &row.diagnostics {
@@ -226,6 +237,11 @@ impl<'i, 'v> PatientStream<'i, 'v> {
                 );
             }
             let mut usable = false;
+            let place = if row.records.is_empty() {
+                None
+            } else {
+                places.place_of(&row.carried)
+            };
             for record in &row.records {
                 let (Some(patient), Some(date)) = (record.patient_id.as_deref(), record.date)
                 else {
@@ -253,9 +269,12 @@ impl<'i, 'v> PatientStream<'i, 'v> {
                         date,
                         index,
                         record,
-                        row.line,
+                        Origin {
+                            line: row.line,
+                            place,
+                        },
                         |done, per_instrument| {
-                            analysis.patient(done, per_instrument, &mut on_patient)
+                            analysis.patient(done, per_instrument, &places, &mut on_patient)
                         },
                     )
                     .map_err(RunError::Visit)?;
@@ -266,7 +285,7 @@ impl<'i, 'v> PatientStream<'i, 'v> {
         }
         for (patient, per_instrument) in buffers.remaining() {
             analysis
-                .patient(patient, per_instrument, &mut on_patient)
+                .patient(patient, per_instrument, &places, &mut on_patient)
                 .map_err(RunError::Visit)?;
         }
         if let Some(unchanged) = self.unchanged {
@@ -293,6 +312,7 @@ impl<'i> Analysis<'_, 'i> {
         &mut self,
         patient: &str,
         per_instrument: &mut [Vec<Administration<'i>>],
+        places: &Places,
         on_patient: &mut impl FnMut(PatientResults<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         // Date order; the input line breaks ties so a same-day re-entry counts as the later
@@ -331,6 +351,7 @@ impl<'i> Analysis<'_, 'i> {
         on_patient(PatientResults {
             patient_id: patient,
             trend,
+            places,
         })
     }
 

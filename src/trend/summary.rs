@@ -5,8 +5,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{
-    BaselineMissing, NhsTtOutcome, OnTrack, OnTrackParams, PlateauRule, Status, StatusReason,
-    serialize_date,
+    BaselineMissing, NhsTtOutcome, OnTrack, OnTrackParams, Place, PlateauRule, Status,
+    StatusReason, serialize_date,
 };
 use crate::score::Flag;
 
@@ -87,6 +87,10 @@ pub struct WindowPoint<'i> {
     pub used_for_plateau: bool,
     /// Input line.
     pub line: u64,
+    /// Its place in a REDCap export: see [`Places`](super::Places). Output carries its
+    /// values, not the index.
+    #[serde(skip)]
+    pub place: Option<Place>,
 }
 
 /// Parameters behind every flag of a summary, so each can be audited.

@@ -578,3 +578,87 @@ fn a_mapping_that_leaves_an_item_out_is_refused() {
         &["mood_check", "phq9_9"],
     );
 }
+
+/// Every administration a trend writes names its place in the project: in CSV the three
+/// REDCap columns last, in JSON a `places` array beside `points`, one object per point.
+#[test]
+fn trend_carries_each_administration_s_event_and_instance() {
+    let run = |format: &str| {
+        symscore()
+            .args(["trend", "--redcap-dictionary"])
+            .arg(path("examples/redcap/dictionary.csv"))
+            .arg("--redcap-mapping")
+            .arg(path("examples/redcap/mapping.csv"))
+            .arg(path("examples/redcap/records.csv"))
+            .args([
+                "--dosing-field",
+                "dosing_date",
+                "-i",
+                "phq9",
+                "--patient",
+                "101",
+            ])
+            .args(["--format", format])
+            .output()
+            .unwrap()
+    };
+    let out = run("csv");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header[header.len() - 3..],
+        [
+            "redcap_event_name",
+            "redcap_repeat_instrument",
+            "redcap_repeat_instance"
+        ]
+    );
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<(String, String, String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[col("line")].to_owned(),
+                r[col("redcap_event_name")].to_owned(),
+                r[col("redcap_repeat_instrument")].to_owned(),
+                r[col("redcap_repeat_instance")].to_owned(),
+            )
+        })
+        .collect();
+    let owned = |l: &str, e: &str, i: &str, n: &str| (l.into(), e.into(), i.into(), n.into());
+    // 101's PHQ-9 (records.csv): line 2 baseline (before the dosing, in no window), line 4
+    // at 48 h, lines 7 and 8 the two instances of week 2, line 9 week 4.
+    for expected in [
+        owned("2", "baseline_arm_1", "", ""),
+        owned("4", "integration_arm_1", "", ""),
+        owned("7", "week_2_arm_1", "phq9", "1"),
+        owned("8", "week_2_arm_1", "phq9", "2"),
+        owned("9", "week_4_arm_1", "", ""),
+    ] {
+        assert!(rows.contains(&expected), "{expected:?} not in {rows:?}");
+    }
+    assert_eq!(rows.len(), 5, "{rows:?}");
+
+    let out = run("jsonl");
+    let summaries = json_lines(&out.stdout);
+    let window = summaries
+        .iter()
+        .find(|s| s["dosing_date"] == "2026-03-09")
+        .expect("the window of 101's dosing");
+    let lines: Vec<u64> = window["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [4, 7, 8, 9]);
+    let instances: Vec<&str> = window["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["redcap_repeat_instance"].as_str().unwrap())
+        .collect();
+    assert_eq!(instances, ["", "1", "2", ""]);
+}

@@ -27,6 +27,7 @@ fn visits(points: &[(i64, Option<u32>)]) -> Vec<Administration<'static>> {
             severity: if total.is_some() { "scored" } else { "invalid" },
             flags: Vec::new(),
             line: i as u64 + 2,
+            place: None,
         })
         .collect()
 }

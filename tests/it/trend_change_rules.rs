@@ -166,6 +166,7 @@ fn safety_flags_of_the_window_come_first_in_the_definition_order() {
             severity: "scored",
             flags: report.flags.clone(),
             line,
+            place: None,
         }
     };
     let doses = [Dosing {

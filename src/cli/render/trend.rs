@@ -7,8 +7,9 @@ mod table;
 use std::io::{BufWriter, Write};
 
 use serde::Serialize;
+use symscore::csv_cell::{push_csv_field, spreadsheet_safe};
 use symscore::instrument::Instrument;
-use symscore::trend::WindowSummary;
+use symscore::trend::{Place, Places, WindowSummary};
 
 use self::csv::CsvRows;
 use self::table::render_summary;
@@ -25,6 +26,52 @@ pub(crate) struct TrendRow<'a, 'i> {
     pub(crate) patient_id: &'a str,
     pub(crate) instrument: &'i Instrument,
     pub(crate) summary: &'a WindowSummary<'i>,
+    /// Where each point came from in a REDCap export (none for a visits file).
+    pub(crate) places: &'a Places,
+}
+
+/// The carried columns of one administration, as JSON fields or CSV cells: its place's
+/// values, or blanks where it has none.
+#[derive(Clone, Copy)]
+pub(crate) struct PlaceCells<'a> {
+    pub(crate) places: &'a Places,
+    pub(crate) place: Option<Place>,
+}
+
+impl<'a> PlaceCells<'a> {
+    fn values(self) -> impl Iterator<Item = &'a str> {
+        let values = self.place.map(|place| self.places.values(place));
+        (0..self.places.names().len())
+            .map(move |i| values.and_then(|v| v.get(i)).map_or("", String::as_str))
+    }
+
+    /// `,value` for each carried column.
+    pub(crate) fn push_csv(self, out: &mut Vec<u8>) {
+        for value in self.values() {
+            out.push(b',');
+            push_csv_field(out, &spreadsheet_safe(value));
+        }
+    }
+}
+
+impl Serialize for PlaceCells<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(self.places.names().len()))?;
+        for (name, value) in self.places.names().iter().zip(self.values()) {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// The `places` field of a JSON trend row: one object per point, in the order of `points`,
+/// for a source with places (a REDCap export); absent for a visits file.
+pub(crate) fn json_places(
+    places: &Places,
+    points: impl Iterator<Item = Option<Place>>,
+) -> Option<Vec<PlaceCells<'_>>> {
+    (!places.names().is_empty()).then(|| points.map(|place| PlaceCells { places, place }).collect())
 }
 
 impl Serialize for TrendRow<'_, '_> {
@@ -36,12 +83,15 @@ impl Serialize for TrendRow<'_, '_> {
             instrument_version: &'i str,
             #[serde(flatten)]
             summary: &'a WindowSummary<'i>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            places: Option<Vec<PlaceCells<'a>>>,
         }
         Flat {
             patient_id: self.patient_id,
             instrument: &self.instrument.id,
             instrument_version: &self.instrument.version,
             summary: self.summary,
+            places: json_places(self.places, self.summary.points.iter().map(|p| p.place)),
         }
         .serialize(serializer)
     }
@@ -65,9 +115,11 @@ pub(crate) enum TrendWriter<W: Write> {
 }
 
 impl<W: Write> TrendWriter<W> {
-    pub(crate) fn new(format: Format, out: W, color: bool) -> Self {
+    /// `carried` names the columns each administration carries from its source (a REDCap
+    /// export's event and repeat columns), written after the others in CSV.
+    pub(crate) fn new(format: Format, out: W, color: bool, carried: &[&str]) -> Self {
         match format {
-            Format::Csv => TrendWriter::Csv(CsvRows::new(out)),
+            Format::Csv => TrendWriter::Csv(CsvRows::new(out, carried)),
             Format::Json => TrendWriter::Json(JsonArray::new(out)),
             Format::Jsonl => TrendWriter::Jsonl(BufWriter::new(out)),
             Format::Table => TrendWriter::Table {

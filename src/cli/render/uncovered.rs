@@ -13,15 +13,18 @@ use symscore::csv_cell::{
 };
 use symscore::instrument::Instrument;
 use symscore::score::{Flag, SAFETY_MARK};
-use symscore::trend::{Uncovered, UncoveredPoint, UncoveredReason};
+use symscore::trend::{Places, Uncovered, UncoveredPoint, UncoveredReason};
 
 use super::table::terminal_safe;
+use super::trend::{PlaceCells, json_places};
 
 /// One administration in no window, with who and what it is about.
 pub(crate) struct UncoveredRow<'a, 'i> {
     pub(crate) patient_id: &'a str,
     pub(crate) instrument: &'i Instrument,
     pub(crate) point: &'a UncoveredPoint<'i>,
+    /// Where the point came from in a REDCap export (none for a visits file).
+    pub(crate) places: &'a Places,
 }
 
 impl UncoveredRow<'_, '_> {
@@ -54,6 +57,8 @@ impl Serialize for UncoveredRow<'_, '_> {
             status_reason: &'a UncoveredReason,
             flags: Vec<&'a Flag<'i>>,
             points: [Point<'a, 'i>; 1],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            places: Option<Vec<PlaceCells<'a>>>,
         }
         let p = self.point;
         Flat {
@@ -74,6 +79,7 @@ impl Serialize for UncoveredRow<'_, '_> {
                 flags: p.flags,
                 line: p.line,
             }],
+            places: json_places(self.places, std::iter::once(p.place)),
         }
         .serialize(serializer)
     }
@@ -112,7 +118,13 @@ pub(crate) fn push_csv_row(out: &mut Vec<u8>, row: &UncoveredRow<'_, '_>) {
     out.extend_from_slice(b",,,,false,");
     push_int(out, p.line);
     // The seven parameter cells belong to a window.
-    out.extend_from_slice(b",,,,,,,\n");
+    out.extend_from_slice(b",,,,,,,");
+    PlaceCells {
+        places: row.places,
+        place: p.place,
+    }
+    .push_csv(out);
+    out.push(b'\n');
 }
 
 /// The table text of one uncovered administration; safety first, marked `!!`.

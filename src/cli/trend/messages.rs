@@ -109,6 +109,7 @@ pub(super) fn write_patient<W: Write>(
                 patient_id: patient,
                 instrument,
                 summary,
+                places: results.places,
             })?;
         }
     }
@@ -126,6 +127,7 @@ pub(super) fn write_patient<W: Write>(
                 patient_id: patient,
                 instrument,
                 point: &point,
+                places: results.places,
             })?;
         }
     }

@@ -28,6 +28,7 @@ fn at(registry: &Registry, day: Date, answers: [Option<u8>; 9], line: u64) -> Ad
         severity: report.severity.id(),
         flags: report.flags.clone(),
         line,
+        place: None,
     }
 }
 

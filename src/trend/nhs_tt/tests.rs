@@ -12,6 +12,7 @@ fn visit(day: i8, total: Option<u32>, line: u64) -> Administration<'static> {
         severity: "",
         flags: Vec::new(),
         line,
+        place: None,
     }
 }
 

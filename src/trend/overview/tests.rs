@@ -32,6 +32,7 @@ fn phq9(registry: &Registry, day: i64, total: u8, item9: Answer, line: u64) -> A
         severity: report.severity.id(),
         flags: report.flags.clone(),
         line,
+        place: None,
     }
 }
 
@@ -268,6 +269,7 @@ fn ties_go_by_patient_then_instrument_order() {
             severity: report.severity.id(),
             flags: report.flags.clone(),
             line: 1,
+            place: None,
         }
     };
     // No baseline for either instrument: both INSUFFICIENT_DATA, read on day 3.

@@ -7,7 +7,14 @@ use jiff::civil::Date;
 
 use crate::record::ScoreRecord;
 use crate::score::Flag;
-use crate::trend::Administration;
+use crate::trend::{Administration, Place};
+
+/// Where an administration was read: its line, and its place in a REDCap export.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Origin {
+    pub(super) line: u64,
+    pub(super) place: Option<Place>,
+}
 
 /// One patient's administrations, per planned instrument.
 pub(super) type PerInstrument<'i> = Vec<Vec<Administration<'i>>>;
@@ -47,7 +54,7 @@ impl<'i> Buffers<'i> {
         date: Date,
         instrument: usize,
         record: &ScoreRecord<'i>,
-        line: u64,
+        origin: Origin,
         complete: impl FnOnce(&str, &mut [Vec<Administration<'i>>]) -> Result<(), E>,
     ) -> Result<(), E> {
         let slot = match self.last.filter(|&i| self.visits[i].0 == patient) {
@@ -84,7 +91,8 @@ impl<'i> Buffers<'i> {
             total: record.report.total,
             severity: record.report.severity.id(),
             flags,
-            line,
+            line: origin.line,
+            place: origin.place,
         });
         Ok(())
     }

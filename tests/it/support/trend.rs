@@ -25,6 +25,7 @@ pub(crate) fn visits(points: &[(i64, Option<u32>)]) -> Vec<Administration<'stati
             severity: if total.is_some() { "scored" } else { "invalid" },
             flags: Vec::new(),
             line,
+            place: None,
         })
         .collect()
 }

@@ -8,7 +8,7 @@ use symscore::csv_cell::{
 };
 use symscore::trend::{WindowPoint, WindowSummary};
 
-use super::TrendRow;
+use super::{PlaceCells, TrendRow};
 use crate::cli::render::stream::CsvBlocks;
 use crate::cli::render::uncovered::{self, UncoveredRow};
 
@@ -65,9 +65,10 @@ pub(crate) struct CsvRows<W: Write> {
 }
 
 impl<W: Write> CsvRows<W> {
-    pub(super) fn new(out: W) -> Self {
+    pub(super) fn new(out: W, carried: &[&str]) -> Self {
+        let header: Vec<&str> = CSV_HEADER.iter().chain(carried).copied().collect();
         CsvRows {
-            blocks: CsvBlocks::new(out, &CSV_HEADER),
+            blocks: CsvBlocks::new(out, &header),
             prefix: Vec::new(),
             suffix: Vec::new(),
         }
@@ -78,17 +79,24 @@ impl<W: Write> CsvRows<W> {
         push_summary_cells(&mut self.prefix, row);
         self.suffix.clear();
         push_parameter_cells(&mut self.suffix, row.summary);
-        self.suffix.push(b'\n');
+        let carried = |place| PlaceCells {
+            places: row.places,
+            place,
+        };
         let rows = self.blocks.rows();
         if row.summary.points.is_empty() {
             rows.extend_from_slice(&self.prefix);
             rows.extend_from_slice(b",,,,,,,,,");
             rows.extend_from_slice(&self.suffix);
+            carried(None).push_csv(rows);
+            rows.push(b'\n');
         }
         for point in &row.summary.points {
             rows.extend_from_slice(&self.prefix);
             push_point_cells(rows, point);
             rows.extend_from_slice(&self.suffix);
+            carried(point.place).push_csv(rows);
+            rows.push(b'\n');
         }
         self.blocks.row_done()
     }
