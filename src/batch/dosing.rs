@@ -194,7 +194,7 @@ fn read_schedule<R: io::Read>(
     // so that a row costs one lookup of its id and no copy of it. Hashed with foldhash, as the
     // repeated-visit index is: the standard SipHash made these two lookups a tenth of a trend
     // run on the 1M benchmark (one dosing row per 8 visits).
-    let mut sessions: Vec<(String, Vec<Dosing>)> = Vec::new();
+    let mut sessions: Vec<Vec<Dosing>> = Vec::new();
     let mut position: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
     let mut first_line: foldhash::HashMap<(usize, Date), u64> = foldhash::HashMap::default();
     while reader.read(&mut row).map_err(|err| io_error(source, err))? {
@@ -245,7 +245,7 @@ fn read_schedule<R: io::Read>(
             at
         } else {
             position.insert(id.to_owned(), sessions.len());
-            sessions.push((id.to_owned(), Vec::new()));
+            sessions.push(Vec::new());
             sessions.len() - 1
         };
         if let Some(&earlier) = first_line.get(&(patient_at, parsed)) {
@@ -258,14 +258,20 @@ fn read_schedule<R: io::Read>(
             ));
         }
         first_line.insert((patient_at, parsed), line);
-        sessions[patient_at].1.push(Dosing {
+        sessions[patient_at].push(Dosing {
             date: parsed,
             label,
         });
     }
-    // Only the sessions are kept: the indexes go before the schedule is built.
-    drop((position, first_line));
-    Ok(sessions.into_iter().collect())
+    // Only the sessions are kept: the dates' index goes before the schedule is built, and
+    // each id moves from the patients' index into the schedule (one copy of it per patient),
+    // in the file's order, which is usually the ids' and so quick for the map to sort.
+    drop(first_line);
+    let mut ids = vec![String::new(); sessions.len()];
+    for (id, at) in position {
+        ids[at] = id;
+    }
+    Ok(ids.into_iter().zip(sessions).collect())
 }
 
 /// The instrument whose item (or extra item) column `name` is: `phq9_1`, `phq9_difficulty`.

@@ -118,11 +118,16 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     writer.finish()?;
     out.commit()?;
     let fail_on_met = conditions.iter().any(|c| totals.met(*c));
-    Ok(report_totals(
+    let status = report_totals(
         &source,
         &totals,
         &prepared.patients,
         flagged_only,
         fail_on_met,
-    ))
+    );
+    // The process ends next and returns all its memory at once; freeing the dosing schedule
+    // entry by entry first (a map node, an id and a label each, 100k patients on the 1M
+    // benchmark) was 3 % of a trend run's instructions on its first 100k visits.
+    std::mem::forget(prepared.analysis);
+    Ok(status)
 }
