@@ -74,8 +74,8 @@ pub(super) struct RedcapPlan {
     fields: Vec<String>,
     carried: Vec<(String, usize)>,
     event: Option<usize>,
-    /// By field index: the labels of that column, `(label, code)`.
-    labels: Vec<Option<Vec<(String, String)>>>,
+    /// By field index: the choices of that column.
+    labels: Vec<Option<Choices>>,
     /// By instrument, in the order of the plan's instruments.
     status: Vec<Option<usize>>,
     totals: Vec<Option<usize>>,
@@ -92,10 +92,10 @@ impl RedcapPlan {
     pub(super) fn new(rows: &RedcapRows, plan: &ColumnPlan<'_>, header: &[String]) -> Self {
         let columns = Columns::new(&plan.names);
         let find = |name: &str| columns.find(name).ok().flatten();
-        let mut labels = vec![None; plan.names.len()];
+        let mut labels: Vec<Option<Choices>> = vec![None; plan.names.len()];
         for (column, choices) in &rows.labels {
             if let Some(index) = find(column) {
-                labels[index] = Some(choices.clone());
+                labels[index] = Some(Choices::new(choices.clone()));
             }
         }
         let by_instrument = |pairs: &[(String, String)]| {
@@ -147,21 +147,14 @@ impl RedcapPlan {
         }
     }
 
-    /// The cell as its code when it is one of its column's answer labels, else as it is.
-    /// A cell that is one of the codes stays that code, even where another choice's label
-    /// reads the same (`0, 1 | 1, 2 | …`): a raw export, REDCap's default, is never shifted.
+    /// The cell of column `index` as its code when it is one of the column's answer labels,
+    /// else as it is (see [`Choices::code`]).
+    #[inline]
     pub(super) fn code<'a>(&'a self, index: usize, cell: &'a [u8]) -> &'a [u8] {
-        let Some(Some(choices)) = self.labels.get(index) else {
-            return cell;
-        };
-        let text = cell.trim_ascii();
-        if choices.iter().any(|(_, code)| code.as_bytes() == text) {
-            return cell;
+        match self.labels.get(index) {
+            Some(Some(choices)) => choices.code(cell),
+            _ => cell,
         }
-        choices
-            .iter()
-            .find(|(label, _)| label.as_bytes() == text)
-            .map_or(cell, |(_, code)| code.as_bytes())
     }
 
     /// The date cell as a date would be read: a date and time loses its time.
@@ -263,6 +256,54 @@ impl RedcapPlan {
             });
         }
         unknown_status
+    }
+}
+
+/// One column's answer choices, for reading a label as its code.
+#[derive(Debug, Clone)]
+pub(super) struct Choices {
+    /// `(label, code)` in the dictionary's order.
+    choices: Vec<(String, String)>,
+    /// Bit `d` set when the digit `d` alone is a code: the cells of a raw export, nearly every
+    /// cell, are answered without comparing strings (a fifth of a 1M-row run before).
+    digit_codes: u16,
+}
+
+impl Choices {
+    pub(super) fn new(choices: Vec<(String, String)>) -> Self {
+        let digit_codes = choices
+            .iter()
+            .filter_map(|(_, code)| match code.as_bytes() {
+                [digit @ b'0'..=b'9'] => Some(1 << (digit - b'0')),
+                _ => None,
+            })
+            .fold(0, |mask, bit| mask | bit);
+        Choices {
+            choices,
+            digit_codes,
+        }
+    }
+
+    /// The cell as its code when it is one of the labels, else as it is. A cell that is one
+    /// of the codes stays that code, even where another choice's label reads the same
+    /// (`0, 1 | 1, 2 | …`): a raw export, REDCap's default, is never shifted.
+    #[inline]
+    pub(super) fn code<'a>(&'a self, cell: &'a [u8]) -> &'a [u8] {
+        let text = cell.trim_ascii();
+        match *text {
+            [] => return cell,
+            [digit @ b'0'..=b'9'] if self.digit_codes & (1 << (digit - b'0')) != 0 => {
+                return cell;
+            }
+            _ => {}
+        }
+        if self.choices.iter().any(|(_, code)| code.as_bytes() == text) {
+            return cell;
+        }
+        self.choices
+            .iter()
+            .find(|(label, _)| label.as_bytes() == text)
+            .map_or(cell, |(_, code)| code.as_bytes())
     }
 }
 

@@ -205,3 +205,35 @@ fn a_raw_code_is_never_read_as_another_choice_s_label() {
     let rows = read("1,e,,,2025-01-08,,1,1,1,1,1,1,1,1,0,2,\n", options);
     assert_eq!(rows[0].records[0].report.total, Some(8));
 }
+
+mod choices {
+    use proptest::prelude::*;
+
+    use super::super::Choices;
+
+    /// The rule without the shortcut for one-digit codes: a code stays itself, then a label
+    /// reads as its code, else the cell is kept.
+    fn by_the_rule<'a>(choices: &'a [(String, String)], cell: &'a [u8]) -> &'a [u8] {
+        let text = cell.trim_ascii();
+        if text.is_empty() || choices.iter().any(|(_, code)| code.as_bytes() == text) {
+            return cell;
+        }
+        choices
+            .iter()
+            .find(|(label, _)| label.as_bytes() == text)
+            .map_or(cell, |(_, code)| code.as_bytes())
+    }
+
+    proptest! {
+        /// The shortcut for one-digit cells gives what the rule gives, for codes and labels
+        /// drawn from digits, numbers and words that overlap each other.
+        #[test]
+        fn the_digit_shortcut_reads_every_cell_as_the_rule_does(
+            choices in prop::collection::vec(("[0-9]{1,2}|[A-Za-z ]{1,6}", "[0-9]{1,2}|-?[0-9]"), 0..6),
+            cell in "[0-9]{0,2}| ?[0-9] ?|[A-Za-z ]{0,6}",
+        ) {
+            let table = Choices::new(choices.clone());
+            prop_assert_eq!(table.code(cell.as_bytes()), by_the_rule(&choices, cell.as_bytes()));
+        }
+    }
+}

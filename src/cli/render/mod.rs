@@ -33,6 +33,10 @@ pub(crate) struct RecordWriter<W: Write> {
     /// Names of the columns each record carries from its input row (a REDCap export's
     /// event and repeat columns), written after the record's own.
     carried: Vec<String>,
+    /// The CSV cells (each after its comma) of `cells_of`, the carried values last written:
+    /// a row's records share them, and most rows repeat the row above.
+    carried_cells: Vec<u8>,
+    cells_of: Vec<String>,
 }
 
 // One writer exists per run, so the size difference between variants costs nothing.
@@ -66,6 +70,8 @@ impl<W: Write> RecordWriter<W> {
         RecordWriter {
             sink,
             carried: carried.iter().map(|&name| name.to_owned()).collect(),
+            carried_cells: Vec::new(),
+            cells_of: Vec::new(),
         }
     }
 
@@ -89,11 +95,16 @@ impl<W: Write> RecordWriter<W> {
                 let rows = csv.rows();
                 record.write_csv_row_sharing(rows, visit);
                 if !carried.names.is_empty() {
-                    rows.pop(); // the record's `\n`
-                    for value in carried.values() {
-                        rows.push(b',');
-                        push_csv_field(rows, &spreadsheet_safe(value));
+                    if self.cells_of != values {
+                        self.cells_of = values.to_vec();
+                        self.carried_cells.clear();
+                        for value in carried.values() {
+                            self.carried_cells.push(b',');
+                            push_csv_field(&mut self.carried_cells, &spreadsheet_safe(value));
+                        }
                     }
+                    rows.pop(); // the record's `\n`
+                    rows.extend_from_slice(&self.carried_cells);
                     rows.push(b'\n');
                 }
                 csv.row_done()?;
