@@ -12,6 +12,7 @@ use super::rows::{Row, RowReader};
 use crate::columns::{Columns, DATE_COLUMN, PATIENT_COLUMN, column_names, column_owner};
 use crate::error::{BatchError, BatchErrorKind, HeaderProblem, Location};
 use crate::registry::Registry;
+use crate::shown_text::show_cell;
 use crate::trend::Dosing;
 
 /// What a dosing file holds, said in every refusal of its header.
@@ -44,6 +45,7 @@ pub fn read_dosing<R: io::Read>(
         visits_registry: Some(registry),
         dates_on_some_rows: false,
         date_has_time: false,
+        events: None,
     };
     read_schedule(input, source, date_format, &layout)
 }
@@ -60,7 +62,13 @@ pub struct DosingField<'a> {
     pub event_column: Option<&'a str>,
     /// Whether the field holds a date and a time, of which the day is kept.
     pub date_has_time: bool,
+    /// When not empty, the dosing events: each row of one of these events is a session,
+    /// dated by `field` (then the visit date field); the event's own row must have a date.
+    pub events: &'a [String],
 }
+
+/// The column of a REDCap export naming a repeating form's rows: blank on an event's own row.
+const REPEAT_INSTRUMENT_COLUMN: &str = "redcap_repeat_instrument";
 
 /// Reads the dosing sessions of a REDCap records export from a date field: each row with a
 /// value in it is one session of the row's record, labelled with its event. Rows without a
@@ -84,6 +92,7 @@ pub fn read_dosing_field<R: io::Read>(
         visits_registry: None,
         dates_on_some_rows: true,
         date_has_time: field.date_has_time,
+        events: (!field.events.is_empty()).then_some(field.events),
     };
     read_schedule(input, source, date_format, &layout)
 }
@@ -101,6 +110,8 @@ struct Layout<'a> {
     /// forms) rather than a mistake.
     dates_on_some_rows: bool,
     date_has_time: bool,
+    /// Only the rows whose event (the `label` column) is one of these count.
+    events: Option<&'a [String]>,
 }
 
 fn read_schedule<R: io::Read>(
@@ -188,6 +199,16 @@ fn read_schedule<R: io::Read>(
         Some(name) => find(name)?,
         None => None,
     };
+    // Dosing events: the event column must be there, and the repeat column tells an event's
+    // own row (which must carry the date) from its repeating forms' rows (which never do).
+    let event_filter = match layout.events {
+        Some(events) => {
+            let name = layout.label.unwrap_or("redcap_event_name");
+            let index = label.ok_or_else(|| missing(name))?;
+            Some((index, events, find(REPEAT_INSTRUMENT_COLUMN)?))
+        }
+        None => None,
+    };
 
     // Each patient's sessions, in order of first appearance, found by id; and the line of each
     // (patient, dosing date), to name both rows of a repeat. Keyed by the patient's position,
@@ -216,6 +237,27 @@ fn read_schedule<R: io::Read>(
                 .map_err(|err| cell_error(index, BatchErrorKind::NotUtf8, not_utf8(bytes, &err)))
         };
         let text = cell(date)?.trim();
+        if let Some((event_index, events, repeat_index)) = event_filter {
+            let event = cell(event_index)?.trim();
+            if !events.iter().any(|name| name == event) {
+                continue;
+            }
+            let own_row = match repeat_index {
+                Some(index) => cell(index)?.trim().is_empty(),
+                None => true,
+            };
+            if text.is_empty() && own_row {
+                let record = cell(patient)?.trim();
+                return Err(cell_error(
+                    date,
+                    BatchErrorKind::Cell,
+                    format!(
+                        "expected the date of the dosing session of record `{}` at event `{event}`, found an empty cell",
+                        show_cell(record)
+                    ),
+                ));
+            }
+        }
         if text.is_empty() && layout.dates_on_some_rows {
             continue;
         }
@@ -355,6 +397,7 @@ mod tests {
             field: "dosing_date",
             event_column: Some("redcap_event_name"),
             date_has_time: true,
+            events: &[],
         };
         read_dosing_field(text.as_bytes(), "r.csv", &DateFormat::Iso, &field)
     }
@@ -375,6 +418,53 @@ mod tests {
         assert_eq!(first[0].label.as_deref(), Some("dosing_1_arm_1"));
         assert_eq!(first[1].date, jiff::civil::date(2025, 3, 3));
         assert_eq!(schedule["2"][0].date, jiff::civil::date(2025, 2, 10));
+    }
+
+    #[test]
+    fn dosing_events_are_dated_by_their_own_row_and_a_missing_date_stops() {
+        let events = ["dosing_1_arm_1".to_owned(), "dosing_2_arm_1".to_owned()];
+        let field = DosingField {
+            record_column: "record_id",
+            field: "visit_date",
+            event_column: Some("redcap_event_name"),
+            date_has_time: false,
+            events: &events,
+        };
+        let read =
+            |text: &str| read_dosing_field(text.as_bytes(), "r.csv", &DateFormat::Iso, &field);
+        let text = "record_id,redcap_event_name,redcap_repeat_instrument,visit_date\n\
+                    1,baseline_arm_1,,2025-01-27\n\
+                    1,dosing_1_arm_1,,2025-02-03\n\
+                    1,dosing_1_arm_1,phq9,\n\
+                    1,week_1_arm_1,,2025-02-10\n\
+                    1,dosing_2_arm_1,,2025-03-03\n";
+        let schedule = read(text).unwrap();
+        let dates: Vec<_> = schedule["1"]
+            .iter()
+            .map(|d| (d.date, d.label.clone()))
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                (
+                    jiff::civil::date(2025, 2, 3),
+                    Some("dosing_1_arm_1".to_owned())
+                ),
+                (
+                    jiff::civil::date(2025, 3, 3),
+                    Some("dosing_2_arm_1".to_owned())
+                ),
+            ]
+        );
+        let err = read(
+            "record_id,redcap_event_name,redcap_repeat_instrument,visit_date\n2,dosing_1_arm_1,,\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "r.csv:2:4: column 'visit_date': expected the date of the dosing session of record `2` at event `dosing_1_arm_1`, found an empty cell"
+        );
     }
 
     #[test]

@@ -662,3 +662,51 @@ fn trend_carries_each_administration_s_event_and_instance() {
         .collect();
     assert_eq!(instances, ["", "1", "2", ""]);
 }
+
+/// In the example each dosing event's visit date is the day of the dose (`dosing_date`), so
+/// `--dosing-event dosing_arm_1` gives the trend `--dosing-field dosing_date` gives, whose
+/// values are checked by hand above.
+#[test]
+fn a_dosing_event_gives_the_sessions_its_rows_are_dated_with() {
+    let run = |dosing: &[&str]| {
+        symscore()
+            .args(["trend", "--redcap-dictionary"])
+            .arg(path("examples/redcap/dictionary.csv"))
+            .arg("--redcap-mapping")
+            .arg(path("examples/redcap/mapping.csv"))
+            .arg(path("examples/redcap/records.csv"))
+            .args(dosing)
+            .args(["--format", "csv"])
+            .output()
+            .unwrap()
+    };
+    let by_field = run(&["--dosing-field", "dosing_date"]);
+    let by_event = run(&["--dosing-event", "dosing_arm_1"]);
+    assert_eq!(by_event.status.code(), Some(1), "{}", stderr(&by_event));
+    assert!(!by_event.stdout.is_empty());
+    pretty_assertions::assert_eq!(
+        String::from_utf8_lossy(&by_event.stdout),
+        String::from_utf8_lossy(&by_field.stdout)
+    );
+    // Every record's dosing is 2026-03-09 … 2026-03-12, labelled with its event.
+    let text = String::from_utf8_lossy(&by_event.stdout);
+    for (record, day) in [("101", "09"), ("102", "10"), ("103", "11"), ("104", "12")] {
+        assert!(
+            text.contains(&format!(
+                "\n{record},phq9,1.0.0,2026-03-{day},dosing_arm_1,"
+            )),
+            "{record}"
+        );
+    }
+    // An event that no row has gives no dosing at all: every administration is outside.
+    let none = run(&["--dosing-event", "dosing_2_arm_1"]);
+    assert!(String::from_utf8_lossy(&none.stdout).lines().count() > 40);
+    assert!(
+        String::from_utf8_lossy(&none.stdout)
+            .lines()
+            .skip(1)
+            .all(|line| line.contains(",NO_DOSING,")),
+        "{}",
+        String::from_utf8_lossy(&none.stdout)
+    );
+}

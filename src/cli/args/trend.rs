@@ -83,13 +83,13 @@ pub(crate) struct TrendInputs {
     #[arg(
         long,
         value_name = "FILE",
-        required_unless_present_any = ["dosing_date", "dosing_field"],
-        conflicts_with_all = ["dosing_date", "dosing_field"]
+        required_unless_present_any = ["dosing_date", "dosing_field", "dosing_events"],
+        conflicts_with_all = ["dosing_date", "dosing_field", "dosing_events"]
     )]
     pub(crate) dosing: Option<PathBuf>,
 
     /// One dosing date for every patient.
-    #[arg(long, value_name = "DATE", conflicts_with = "dosing_field")]
+    #[arg(long, value_name = "DATE", conflicts_with_all = ["dosing_field", "dosing_events"])]
     pub(crate) dosing_date: Option<String>,
 
     /// The REDCap date field holding each dosing date (`dosing_date`).
@@ -103,6 +103,22 @@ pub(crate) struct TrendInputs {
         help_heading = "REDCap exports"
     )]
     pub(crate) dosing_field: Option<String>,
+
+    /// The REDCap events that are dosing sessions (repeatable or comma-separated:
+    /// `dosing_1_arm_1,dosing_2_arm_1`).
+    ///
+    /// Each record's row of such an event is one session, dated by the visit date field and
+    /// labelled with the event. The export must be a file, read once for the sessions
+    /// before the analysis.
+    #[arg(
+        long = "dosing-event",
+        value_name = "EVENT",
+        value_delimiter = ',',
+        requires = "redcap_dictionary",
+        conflicts_with = "dosing_field",
+        help_heading = "REDCap exports"
+    )]
+    pub(crate) dosing_events: Vec<String>,
 
     /// Only these patients (repeatable or comma-separated).
     #[arg(long = "patient", value_name = "ID", value_delimiter = ',')]

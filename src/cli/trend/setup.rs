@@ -75,6 +75,7 @@ impl Prepared {
             dosing,
             dosing_date,
             dosing_field,
+            dosing_events,
             patients,
             instruments,
             window,
@@ -131,12 +132,13 @@ impl Prepared {
             batch_options.patients = Some(patients.iter().cloned().collect());
         }
         let (mut visits, source) = open_visits(input.as_deref(), output)?;
-        if let Some(field) = &dosing_field {
+        if dosing_field.is_some() || !dosing_events.is_empty() {
             schedule = Some(read_dosing_field(
                 &mut visits,
                 &source,
                 &batch_options,
-                field,
+                dosing_field.as_deref(),
+                &dosing_events,
             )?);
         }
         let grouped = visits.patients_are_grouped(registry, &source, &batch_options)?;
@@ -174,17 +176,30 @@ impl InputFiles {
     }
 }
 
-/// The dosing sessions of `--dosing-field`, read from the REDCap export before its analysis.
+/// The dosing sessions of `--dosing-field` or `--dosing-event`, read from the REDCap export
+/// before its analysis.
 fn read_dosing_field(
     visits: &mut VisitsInput,
     source: &str,
     options: &BatchOptions,
-    field: &str,
+    field: Option<&str>,
+    events: &[String],
 ) -> anyhow::Result<DosingSchedule> {
+    let flag = if field.is_some() {
+        "--dosing-field"
+    } else {
+        "--dosing-event"
+    };
     let redcap = options
         .redcap
         .as_ref()
-        .context("--dosing-field needs --redcap-dictionary")?;
+        .with_context(|| format!("{flag} needs --redcap-dictionary"))?;
+    // A dosing event is dated by the visit date field, as its visits are.
+    let Some(field) = field.or(options.date_column.as_deref()) else {
+        bail!(
+            "--dosing-event dates each session by the visit date field: map one with `@SYMSCORE=date` or a mapping file, or name it with --date-column"
+        );
+    };
     let dosing_field = DosingField {
         record_column: &options.patient_column,
         field,
@@ -192,11 +207,12 @@ fn read_dosing_field(
         // REDCap writes a date field as `2025-02-03` and a datetime field as
         // `2025-02-03 09:30`: either way the day is the dosing date.
         date_has_time: true,
+        events,
     };
     match visits.dosing_field(source, &options.date_format, &dosing_field) {
         Some(schedule) => Ok(schedule?),
         None => bail!(
-            "--dosing-field reads the dosing dates before the visits, so the export must be a file, not standard input: give its path"
+            "{flag} reads the dosing dates before the visits, so the export must be a file, not standard input: give its path"
         ),
     }
 }
