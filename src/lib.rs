@@ -28,6 +28,7 @@ pub mod batch;
 pub mod columns;
 pub mod csv_cell;
 pub mod error;
+pub mod fhir;
 pub mod instrument;
 pub mod output_file;
 pub mod plural;

@@ -50,6 +50,7 @@ help_snapshots! {
     instruments_list: ["instruments", "list"];
     instruments_show: ["instruments", "show"];
     instruments_check: ["instruments", "check"];
+    instruments_export: ["instruments", "export"];
     generate: ["generate"];
     generate_man: ["generate", "man"];
     generate_completions: ["generate", "completions"];

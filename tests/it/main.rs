@@ -16,6 +16,7 @@ mod definitions;
 mod docs;
 mod enter;
 mod enter_safety;
+mod fhir;
 mod fuzz;
 mod generate;
 mod help;

@@ -219,8 +219,12 @@ impl Cli {
             Command::Enter(args) => vec![&mut args.output],
             Command::Instruments(args) => {
                 let mut outputs = vec![&mut args.output];
-                if let Some(InstrumentsAction::List { output }) = &mut args.action {
-                    outputs.push(output);
+                match &mut args.action {
+                    Some(InstrumentsAction::List { output }) => outputs.push(output),
+                    Some(InstrumentsAction::Export { output, .. }) => {
+                        dash_is_standard_output(output);
+                    }
+                    _ => {}
                 }
                 outputs
             }

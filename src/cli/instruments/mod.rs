@@ -44,6 +44,9 @@ pub(crate) fn run(args: InstrumentsArgs, registry: &Registry) -> anyhow::Result<
             match action {
                 InstrumentsAction::Show { id } => show(registry, &id),
                 InstrumentsAction::Check { files } => Ok(check(registry, &files)),
+                InstrumentsAction::Export { fhir, output } => {
+                    export_fhir(registry, &fhir, output.as_deref())
+                }
                 InstrumentsAction::List { .. } => unreachable!("handled above"),
             }
         }
@@ -158,6 +161,25 @@ fn show(registry: &Registry, id: &str) -> anyhow::Result<ExitStatus> {
     let origin = terminal_safe(registry.origin(id).unwrap_or_default());
     let text = describe(instrument, &origin, color, table_width());
     out.write_all(text.as_bytes())?;
+    out.commit()?;
+    Ok(ExitStatus::Success)
+}
+
+/// `instruments export --fhir ID`: the definition as a FHIR R4 Questionnaire.
+fn export_fhir(
+    registry: &Registry,
+    id: &str,
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<ExitStatus> {
+    let instrument = registry.get(id).with_context(|| {
+        format!(
+            "unknown instrument `{id}`; expected one of {}",
+            registry.ids()
+        )
+    })?;
+    let mut out = Output::open(path, &[])?;
+    let json = serde_json::to_string_pretty(&symscore::fhir::questionnaire(instrument))?;
+    writeln!(out, "{json}")?;
     out.commit()?;
     Ok(ExitStatus::Success)
 }

@@ -1,0 +1,14 @@
+//! HL7 FHIR R4 resources that symscore writes, as hand-written serde types.
+//!
+//! Only the elements symscore fills are modelled. No Rust FHIR crate is mature for R4
+//! (fhirbolt has had no release since 2023; fhir-sdk does not cover R4), and the few
+//! resources symscore needs are small. What is written is checked in the tests by an
+//! independent implementation (the Python package `fhir.resources`, `tests/fhir/`).
+
+mod datatypes;
+mod questionnaire;
+
+pub use datatypes::{Coding, Extension, LOINC_SYSTEM, ORDINAL_VALUE_URL};
+pub use questionnaire::{
+    AnswerOption, Questionnaire, QuestionnaireItem, extra_link_id, item_link_id, questionnaire,
+};
