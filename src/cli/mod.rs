@@ -27,6 +27,7 @@ pub(crate) use report::ExitStatus;
 /// Runs one parsed command line.
 pub(crate) fn run(mut cli: Cli) -> anyhow::Result<ExitStatus> {
     cli.resolve_standard_output();
+    cli.refuse_fhir_outside_score()?;
     let checking = matches!(
         &cli.command,
         Command::Instruments(args::InstrumentsArgs {

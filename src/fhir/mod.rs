@@ -6,9 +6,17 @@
 //! independent implementation (the Python package `fhir.resources`, `tests/fhir/`).
 
 mod datatypes;
+mod observation;
 mod questionnaire;
 
-pub use datatypes::{Coding, Extension, LOINC_SYSTEM, ORDINAL_VALUE_URL};
+pub use datatypes::{
+    Annotation, CodeableConcept, Coding, Extension, Identifier, LOINC_SYSTEM, ORDINAL_VALUE_URL,
+    Quantity, Reference, is_fhir_id,
+};
+pub use observation::{
+    BundleEntry, DATA_ABSENT_REASON_SYSTEM, OBSERVATION_CATEGORY_SYSTEM, Observation, SCORE_UNIT,
+    UCUM_SYSTEM, observations,
+};
 pub use questionnaire::{
     AnswerOption, Questionnaire, QuestionnaireItem, extra_link_id, item_link_id, questionnaire,
 };

@@ -7,7 +7,7 @@ requirements.txt; the elements symscore writes are the same in R4 and R4B): type
 cardinalities, required elements, unknown elements, choice types. fhir.resources does not
 check codes against their required bindings, so this script adds that check wherever the
 models list the complete set of allowed codes (a list ending in "+" is truncated and is not
-checked). Prints one line per valid resource; exits 1 naming the file, the line of an NDJSON
+checked), and checks the invariants listed in invariant_errors. Prints one line per valid resource; exits 1 naming the file, the line of an NDJSON
 resource and the error for an invalid one.
 """
 
@@ -25,7 +25,33 @@ COMPLETED = {
         "group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time",
         "string", "text", "url", "choice", "open-choice", "attachment", "reference", "quantity",
     ],
+    # http://hl7.org/fhir/R4/valueset-observation-status.html (required binding of Observation.status)
+    ("Observation", "status"): [
+        "registered", "preliminary", "final", "amended", "corrected", "cancelled",
+        "entered-in-error", "unknown",
+    ],
 }
+
+
+def invariant_errors(data):
+    """The FHIR R4 invariants of the resources symscore writes that the models do not check:
+    obs-6 (dataAbsentReason only without a value) and bdl-7 (fullUrl unique in a Bundle),
+    for the resource and, in a Bundle, for each entry's resource."""
+    errors = []
+    if data.get("resourceType") == "Observation":
+        values = [key for key in data if key.startswith("value")]
+        if values and "dataAbsentReason" in data:
+            errors.append(f"Observation obs-6: dataAbsentReason with {values[0]}")
+    if data.get("resourceType") == "Bundle":
+        seen = set()
+        for index, entry in enumerate(data.get("entry", [])):
+            url = entry.get("fullUrl")
+            if url in seen:
+                errors.append(f"Bundle.entry[{index}] bdl-7: fullUrl `{url}` repeated")
+            seen.add(url)
+            for error in invariant_errors(entry.get("resource", {})):
+                errors.append(f"Bundle.entry[{index}].resource: {error}")
+    return errors
 
 
 def resources(path):
@@ -74,7 +100,7 @@ def validate(location, data):
         model = model_class.model_validate(data)
     except ValueError as error:
         return str(error)
-    errors = binding_errors(model, data["resourceType"])
+    errors = binding_errors(model, data["resourceType"]) + invariant_errors(data)
     return "\n".join(errors) if errors else None
 
 

@@ -210,6 +210,29 @@ fn dash_is_standard_output(output: &mut Option<PathBuf>) {
 }
 
 impl Cli {
+    /// Refuses `--format fhir` and `fhir-bundle` for every command but `score`, before any
+    /// file is read or created: a trend row or an instrument list is no Observation.
+    pub(crate) fn refuse_fhir_outside_score(&self) -> anyhow::Result<()> {
+        let formats: Vec<(&str, Option<Format>)> = match &self.command {
+            Command::Trend(args) => vec![("trend", args.output.format)],
+            Command::Enter(args) => vec![("enter", args.output.format)],
+            Command::Instruments(args) => {
+                let mut formats = vec![("instruments", args.output.format)];
+                if let Some(InstrumentsAction::List { output }) = &args.action {
+                    formats.push(("instruments list", output.format));
+                }
+                formats
+            }
+            Command::Score(_) | Command::Generate(_) | Command::Report(_) => Vec::new(),
+        };
+        for (command, format) in formats {
+            if let Some(format) = format {
+                format.refuse_fhir(command)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Applies the `-` convention to every `-o` of the command line, so each writer sees
     /// standard output as the absence of `-o`.
     pub(crate) fn resolve_standard_output(&mut self) {
@@ -253,6 +276,29 @@ pub(crate) enum Format {
     Json,
     /// One JSON object per line.
     Jsonl,
+    /// `score` only: FHIR R4 Observations, one JSON resource per line (NDJSON).
+    Fhir,
+    /// `score` only: one FHIR R4 `collection` Bundle of the Observations.
+    FhirBundle,
+}
+
+impl Format {
+    /// Refuses a FHIR format for `command`, which does not write FHIR: only `score` does.
+    fn refuse_fhir(self, command: &str) -> anyhow::Result<Self> {
+        if matches!(self, Format::Fhir | Format::FhirBundle) {
+            anyhow::bail!(
+                "`{command}` cannot write `--format {}`: FHIR Observations are written by \
+                 `symscore score --format fhir` or `--format fhir-bundle`; use table, csv, json \
+                 or jsonl here",
+                if self == Format::Fhir {
+                    "fhir"
+                } else {
+                    "fhir-bundle"
+                }
+            );
+        }
+        Ok(self)
+    }
 }
 
 #[cfg(test)]

@@ -143,6 +143,9 @@ fn list(registry: &Registry, output: &OutputArgs) -> anyhow::Result<ExitStatus> 
                 writeln!(out, "{row}")?;
             }
         }
+        Format::Fhir | Format::FhirBundle => unreachable!(
+            "`instruments` refuses FHIR formats first (Cli::refuse_fhir_outside_score)"
+        ),
     }
     out.commit()?;
     Ok(ExitStatus::Success)

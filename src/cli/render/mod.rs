@@ -14,12 +14,13 @@ use std::io::{BufWriter, Write};
 use anyhow::Context as _;
 use symscore::ScoreRecord;
 use symscore::csv_cell::{push_csv_field, spreadsheet_safe};
+use symscore::fhir::{BundleEntry, observations};
 use symscore::record::{CSV_HEADER, VisitCells};
 
 use super::args::Format;
 pub(crate) use fit::{Column, Layout, Text, dropped_note};
 pub(crate) use overview::write_overview;
-use stream::{CsvBlocks, JsonArray, write_json_line};
+use stream::{CsvBlocks, FhirBundle, JsonArray, write_json_line};
 pub(crate) use table::terminal_safe;
 pub(crate) use trend::{TrendRow, TrendWriter};
 pub(crate) use uncovered::UncoveredRow;
@@ -45,7 +46,13 @@ enum Sink<W: Write> {
     Csv(CsvBlocks<W>, VisitCells),
     Json(JsonArray<W>),
     Jsonl(BufWriter<W>),
-    Table { out: W, table: table::ScoreTable },
+    Table {
+        out: W,
+        table: table::ScoreTable,
+    },
+    /// FHIR Observations as NDJSON.
+    Fhir(BufWriter<W>),
+    FhirBundle(FhirBundle<W>),
 }
 
 impl<W: Write> RecordWriter<W> {
@@ -66,6 +73,8 @@ impl<W: Write> RecordWriter<W> {
                 out,
                 table: table::ScoreTable::new(color, width::table_width()),
             },
+            Format::Fhir => Sink::Fhir(BufWriter::new(out)),
+            Format::FhirBundle => Sink::FhirBundle(FhirBundle::new(out)),
         };
         RecordWriter {
             sink,
@@ -118,6 +127,16 @@ impl<W: Write> RecordWriter<W> {
                     writeln!(out, "{block}").context("cannot write the table")?;
                 }
             }
+            Sink::Fhir(out) => {
+                for observation in observations(record, &carried.pairs()) {
+                    write_json_line(out, &observation)?;
+                }
+            }
+            Sink::FhirBundle(bundle) => {
+                for observation in observations(record, &carried.pairs()) {
+                    bundle.write(&BundleEntry::of(&observation))?;
+                }
+            }
         }
         Ok(())
     }
@@ -129,7 +148,8 @@ impl<W: Write> RecordWriter<W> {
         match self.sink {
             Sink::Csv(csv, _) => csv.finish()?,
             Sink::Json(array) => array.abandon()?,
-            Sink::Jsonl(mut out) => out.flush()?,
+            Sink::Jsonl(mut out) | Sink::Fhir(mut out) => out.flush()?,
+            Sink::FhirBundle(bundle) => bundle.finish()?,
             Sink::Table { .. } => {}
         }
         Ok(())
@@ -140,8 +160,9 @@ impl<W: Write> RecordWriter<W> {
     pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self.sink {
             Sink::Csv(csv, _) => csv.finish()?,
-            Sink::Jsonl(mut out) => out.flush()?,
+            Sink::Jsonl(mut out) | Sink::Fhir(mut out) => out.flush()?,
             Sink::Json(array) => array.finish()?,
+            Sink::FhirBundle(bundle) => bundle.finish()?,
             Sink::Table { mut out, table } => {
                 if let Some(block) = table.finish() {
                     writeln!(out, "{block}").context("cannot write the table")?;
@@ -164,6 +185,15 @@ impl<'a> Carried<'a> {
     /// One value per name, blank where the row gave none.
     fn values(self) -> impl Iterator<Item = &'a str> {
         (0..self.names.len()).map(move |i| self.values.get(i).map_or("", String::as_str))
+    }
+
+    /// (name, value) pairs, for the FHIR mapping.
+    fn pairs(self) -> Vec<(&'a str, &'a str)> {
+        self.names
+            .iter()
+            .map(String::as_str)
+            .zip(self.values())
+            .collect()
     }
 
     /// The row's place in its project, for a table cell: `week_2_arm_1 phq9 #2`.

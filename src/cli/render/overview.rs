@@ -84,6 +84,9 @@ pub(crate) fn write_overview<W: Write>(
                 .context("cannot write the table")?;
             out.flush()?;
         }
+        Format::Fhir | Format::FhirBundle => {
+            unreachable!("`trend` refuses FHIR formats first (Cli::refuse_fhir_outside_score)")
+        }
     }
     Ok(())
 }

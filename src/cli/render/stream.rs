@@ -92,3 +92,48 @@ pub(crate) fn write_json_line<W: Write, T: Serialize>(
     out.write_all(b"\n")?;
     Ok(())
 }
+
+/// A FHIR `collection` Bundle written entry by entry, one entry per line, so nothing is held
+/// back: the opening, the entries, the closing. Compact rather than pretty, as JSON Lines
+/// are: a batch of a million visits gives millions of entries, and one line per entry keeps
+/// the file greppable and its diffs readable.
+pub(crate) struct FhirBundle<W: Write> {
+    out: BufWriter<W>,
+    entries: usize,
+}
+
+impl<W: Write> FhirBundle<W> {
+    const OPENING: &'static [u8] = br#"{"resourceType":"Bundle","type":"collection""#;
+
+    pub(crate) fn new(out: W) -> Self {
+        FhirBundle {
+            out: BufWriter::new(out),
+            entries: 0,
+        }
+    }
+
+    pub(crate) fn write<T: Serialize>(&mut self, entry: &T) -> anyhow::Result<()> {
+        if self.entries == 0 {
+            self.out.write_all(Self::OPENING)?;
+            self.out.write_all(b",\"entry\":[\n")?;
+        } else {
+            self.out.write_all(b",\n")?;
+        }
+        self.entries += 1;
+        serde_json::to_writer(&mut self.out, entry)?;
+        Ok(())
+    }
+
+    /// Closes the Bundle over the entries so far (for a run that stopped, as
+    /// [`JsonArray::abandon`] does) and flushes. A Bundle without entries has no `entry`
+    /// element: FHIR JSON allows no empty array.
+    pub(crate) fn finish(mut self) -> io::Result<()> {
+        if self.entries == 0 {
+            self.out.write_all(Self::OPENING)?;
+            self.out.write_all(b"}\n")?;
+        } else {
+            self.out.write_all(b"\n]}\n")?;
+        }
+        self.out.flush()
+    }
+}

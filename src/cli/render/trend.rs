@@ -129,6 +129,9 @@ impl<W: Write> TrendWriter<W> {
                 width: table_width(),
                 noted: Vec::new(),
             },
+            Format::Fhir | Format::FhirBundle => {
+                unreachable!("`trend` refuses FHIR formats first (Cli::refuse_fhir_outside_score)")
+            }
         }
     }
 
