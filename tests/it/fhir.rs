@@ -21,7 +21,7 @@ const VENV_PYTHON: &str = "tests/fhir/.venv/bin/python";
 
 /// Runs `tests/fhir/validate.py` on `files`; `None` (said on stderr) when the virtual
 /// environment is missing outside CI.
-fn validate(files: &[&Path]) -> Option<Output> {
+pub(crate) fn validate(files: &[&Path]) -> Option<Output> {
     if !Path::new(VENV_PYTHON).is_file() {
         let how = format!(
             "{VENV_PYTHON} is missing, so the FHIR validator cannot run. Create it (as .ci/run \

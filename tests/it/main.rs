@@ -17,6 +17,7 @@ mod docs;
 mod enter;
 mod enter_safety;
 mod fhir;
+mod fhir_observation;
 mod fuzz;
 mod generate;
 mod help;
