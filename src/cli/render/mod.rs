@@ -141,9 +141,9 @@ impl<W: Write> RecordWriter<W> {
         Ok(())
     }
 
-    /// Writes the records so far, for a run that stopped: CSV rows, a JSON array closed
-    /// over them (still one JSON document), JSON Lines; a table's blocks already drawn, not
-    /// the rest.
+    /// Writes the records so far, for a run that stopped: CSV rows, a JSON array or a FHIR
+    /// Bundle closed over them (still one JSON document), JSON Lines and FHIR NDJSON; a
+    /// table's blocks already drawn, not the rest.
     pub(crate) fn abandon(self) -> anyhow::Result<()> {
         match self.sink {
             Sink::Csv(csv, _) => csv.finish()?,
