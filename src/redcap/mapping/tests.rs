@@ -773,3 +773,49 @@ fn a_calculation_that_is_not_a_plain_sum_of_the_items_is_not_a_total() {
     let mapping = resolve(&dict, None).unwrap();
     assert_eq!(mapping.forms[0].total, None);
 }
+
+#[test]
+fn guided_default_says_which_count_or_field_does_not_fit() {
+    // PHQ-9: 9 items and 1 extra item, so 11 answer fields are too many.
+    let rows = radios("p", "phq9", 11, PHQ, no_tag);
+    let err = resolve(&with_radios(&rows, &[]), None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::NothingMapped,
+        &[
+            "form `phq9` is named like `phq9` but was not mapped: it has 11 radio or dropdown fields, expected 9, one per item, then up to 1 for its extra items; ",
+        ],
+    );
+    // PCL-5 has no extra items: 19 fields of its 0-4 scale are one short of its 20 items.
+    let rows = radios("c", "pcl5", 19, "0, a | 1, b | 2, c | 3, d | 4, e", no_tag);
+    let err = resolve(&with_radios(&rows, &[]), None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::NothingMapped,
+        &[
+            "form `pcl5` is named like `pcl5` but was not mapped: it has 19 radio or dropdown fields, expected 20, one per item; ",
+        ],
+    );
+    // The third item's field is coded 1 to 4.
+    let mut rows = radios("g", "gad7", 7, PHQ, no_tag);
+    rows[2].2 = "1, a | 2, b | 3, c | 4, d".to_owned();
+    let err = resolve(&with_radios(&rows, &[]), None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::NothingMapped,
+        &[
+            "its radio or dropdown field number 3 (`g3`) has the choice codes 1, 2, 3, 4, expected the scale's codes 0, 1, 2, 3",
+        ],
+    );
+    // The field after the nine items, read as the difficulty item, is coded 1 to 2.
+    let mut rows = radios("p", "phq9", 10, PHQ, no_tag);
+    rows[9].2 = "1, a | 2, b".to_owned();
+    let err = resolve(&with_radios(&rows, &[]), None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::NothingMapped,
+        &[
+            "its field `p10` after the items, read as extra item `phq9_difficulty`, has the choice codes 1, 2, expected 0, 1, 2, 3",
+        ],
+    );
+}
