@@ -819,3 +819,93 @@ fn guided_default_says_which_count_or_field_does_not_fit() {
         ],
     );
 }
+
+#[test]
+fn a_signed_code_is_not_a_plain_number_and_a_slider_is_named_as_one() {
+    // `+1` parses as 1 but is not written as REDCap writes a code: a mismatch.
+    let rows = radios("p", "phq9", 9, "0, a | +1, b | 2, c | 3, d", |n| {
+        format!("@SYMSCORE=phq9_{n}")
+    });
+    let err = resolve(&with_radios(&rows, &[]), None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::ScaleMismatch,
+        &["the choice codes 0, +1, 2, 3"],
+    );
+    // A slider's validation column says `number` (show the number): it is still a slider.
+    let mut rows = radios("p", "phq9", 9, PHQ, |n| format!("@SYMSCORE=phq9_{n}"));
+    rows.pop();
+    let dict = with_radios(
+        &rows,
+        &[(
+            "p9",
+            "phq9",
+            "slider",
+            "",
+            "number",
+            "",
+            "",
+            "@SYMSCORE=phq9_9",
+        )],
+    );
+    let err = resolve(&dict, None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::NotAnAnswerField,
+        &["field `p9` on form `phq9` (dictionary line 11) is a `slider` field"],
+    );
+}
+
+#[test]
+fn two_instruments_on_one_form_are_in_registry_order() {
+    // GAD-7's fields come first on the form; the registry lists PHQ-9 first.
+    let gad = radios("g", "screening", 7, PHQ, |n| format!("@SYMSCORE=gad7_{n}"));
+    let phq = radios("p", "screening", 9, PHQ, |n| format!("@SYMSCORE=phq9_{n}"));
+    let dict = with_radios(&gad.into_iter().chain(phq).collect::<Vec<_>>(), &[]);
+    let mapping = resolve(&dict, None).unwrap();
+    let instruments: Vec<&str> = mapping
+        .forms
+        .iter()
+        .map(|f| f.instrument.as_str())
+        .collect();
+    assert_eq!(instruments, ["phq9", "gad7"]);
+}
+
+#[test]
+fn guided_notice_lists_every_pair_when_the_fields_are_not_one_numbered_run() {
+    // Each field ends in its item's number, but the names before it differ.
+    let names = ["a1", "b2", "c3", "d4", "e5", "f6", "g7"];
+    let rows: Vec<(String, String, String, String)> = names
+        .iter()
+        .map(|n| {
+            (
+                (*n).to_owned(),
+                "gad7".to_owned(),
+                PHQ.to_owned(),
+                String::new(),
+            )
+        })
+        .collect();
+    let mapping = resolve(&with_radios(&rows, &[]), None).unwrap();
+    assert_eq!(
+        mapping.notices[0],
+        "form `gad7` was mapped to `gad7` by its name and the order of its fields: a1 -> gad7_1, b2 -> gad7_2, c3 -> gad7_3, d4 -> gad7_4, e5 -> gad7_5, f6 -> gad7_6, g7 -> gad7_7; if that is wrong, map the form with `@SYMSCORE=` action tags or a mapping file"
+    );
+}
+
+#[test]
+fn a_sum_of_the_items_on_another_form_is_not_the_form_s_total() {
+    let rows = radios("phq_", "phq9", 9, PHQ, no_tag);
+    let all_nine = (1..=9)
+        .map(|n| format!("[phq_{n}]"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let formula = format!("sum({all_nine})");
+    let dict = with_radios(
+        &rows,
+        &[("scores_phq", "scores", "calc", &formula, "", "", "", "")],
+    );
+    let mapping = resolve(&dict, None).unwrap();
+    assert_eq!(mapping.forms[0].total, None);
+    assert_eq!(mapping.notices.len(), 1, "{:?}", mapping.notices);
+}
