@@ -219,3 +219,19 @@ fn a_line_of_spaces_is_skipped_but_a_row_of_one_cell_is_refused() {
         "dict.csv:3: expected 5 fields as in the header (line 1), found 1"
     );
 }
+
+#[test]
+fn a_failed_read_names_the_file_and_keeps_its_cause() {
+    struct Failing;
+    impl std::io::Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("device gone"))
+        }
+    }
+    let err = Dictionary::read(Failing, "dict.csv").unwrap_err();
+    assert_eq!(err.kind(), &RedcapErrorKind::Io);
+    assert_eq!(err.message(), "read failed");
+    assert_eq!(err.to_string(), "dict.csv: read failed");
+    let cause = std::error::Error::source(&err).expect("the I/O error is kept");
+    assert_eq!(cause.to_string(), "device gone");
+}
