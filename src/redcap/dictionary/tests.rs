@@ -235,3 +235,18 @@ fn a_failed_read_names_the_file_and_keeps_its_cause() {
     let cause = std::error::Error::source(&err).expect("the I/O error is kept");
     assert_eq!(cause.to_string(), "device gone");
 }
+
+#[test]
+fn only_a_calc_field_with_a_formula_has_a_calculation() {
+    let header = "field_name,form_name,field_type,field_label,select_choices_or_calculations\nid,f,text,Id,\n";
+    let dictionary = read(&format!(
+        "{header}q,f,radio,Q,\"0, No | 1, Yes\"\nempty,f,calc,E,\nsum,f,calc,S,sum([q])\n"
+    ))
+    .unwrap();
+    assert_eq!(dictionary.field("q").unwrap().calculation, None);
+    assert_eq!(dictionary.field("empty").unwrap().calculation, None);
+    assert_eq!(
+        dictionary.field("sum").unwrap().calculation.as_deref(),
+        Some("sum([q])")
+    );
+}
