@@ -909,3 +909,50 @@ fn a_sum_of_the_items_on_another_form_is_not_the_form_s_total() {
     assert_eq!(mapping.forms[0].total, None);
     assert_eq!(mapping.notices.len(), 1, "{:?}", mapping.notices);
 }
+
+#[test]
+fn guided_default_finds_a_form_named_after_the_instrument_s_name_not_its_id() {
+    // A clinic's own instrument `mood2` named "Patient Health Questionnaire-2 (PHQ-2)":
+    // a form named like that name, and not containing the id, is named after it.
+    let dir = tempfile::tempdir().unwrap();
+    let definition =
+        include_str!("../../../examples/screen2.json").replace("\"phq2\"", "\"mood2\"");
+    std::fs::write(dir.path().join("mood2.json"), definition).unwrap();
+    let mut registry = Registry::builtin();
+    registry.load_dir(dir.path()).unwrap();
+    let form = "Patient Health Questionnaire-2 (PHQ-2)";
+    let rows = radios("m", form, 2, PHQ, no_tag);
+    let mapping = Mapping::resolve(&with_radios(&rows, &[]), &registry, None, &[]).unwrap();
+    assert_eq!(mapping.forms.len(), 1);
+    assert_eq!(mapping.forms[0].instrument, "mood2");
+    assert_eq!(mapping.forms[0].items, ["m1", "m2"]);
+    // Two pairs are listed, not written as a run.
+    assert_eq!(
+        mapping.notices[0],
+        "form `Patient Health Questionnaire-2 (PHQ-2)` was mapped to `mood2` by its name and the order of its fields: m1 -> mood2_1, m2 -> mood2_2; if that is wrong, map the form with `@SYMSCORE=` action tags or a mapping file"
+    );
+}
+
+#[test]
+fn guided_notice_writes_three_numbered_fields_as_a_run() {
+    // The PHQ-2 example with a third item (and its top band widened to 9): three pairs
+    // numbered alike are the shortest run written compactly.
+    let dir = tempfile::tempdir().unwrap();
+    let definition = include_str!("../../../examples/screen2.json")
+        .replace("\"phq2\"", "\"mood3\"")
+        .replace(
+            "\"loinc\": \"44255-8\" }",
+            "\"loinc\": \"44255-8\" },\n    { \"number\": 3, \"label\": \"a third item\" }",
+        )
+        .replace("\"min\": 3, \"max\": 6", "\"min\": 3, \"max\": 9");
+    std::fs::write(dir.path().join("mood3.json"), definition).unwrap();
+    let mut registry = Registry::builtin();
+    registry.load_dir(dir.path()).unwrap();
+    let rows = radios("m", "mood3 form", 3, PHQ, no_tag);
+    let mapping = Mapping::resolve(&with_radios(&rows, &[]), &registry, None, &[]).unwrap();
+    assert_eq!(mapping.forms[0].items, ["m1", "m2", "m3"]);
+    assert_eq!(
+        mapping.notices[0],
+        "form `mood3 form` was mapped to `mood3` by its name and the order of its fields: m1..m3 -> mood3_1..mood3_3; if that is wrong, map the form with `@SYMSCORE=` action tags or a mapping file"
+    );
+}
