@@ -956,3 +956,35 @@ fn guided_notice_writes_three_numbered_fields_as_a_run() {
         "form `mood3 form` was mapped to `mood3` by its name and the order of its fields: m1..m3 -> mood3_1..mood3_3; if that is wrong, map the form with `@SYMSCORE=` action tags or a mapping file"
     );
 }
+
+#[test]
+fn a_form_with_another_instrument_mapped_explicitly_is_not_guessed_at() {
+    // Form `phq9` holds nine untagged 0-3 radios, and the GAD-7 as integer fields tagged
+    // `@SYMSCORE=gad7_n`. The form is mapped explicitly (to GAD-7), so the guided default
+    // does not read its radios as a PHQ-9, although their name and shape fit.
+    let phq = radios("p", "phq9", 9, PHQ, no_tag);
+    let tags: Vec<String> = (1..=7).map(|n| format!("@SYMSCORE=gad7_{n}")).collect();
+    let names: Vec<String> = (1..=7).map(|n| format!("g{n}")).collect();
+    let gad: Vec<Row<'_>> = (0..7)
+        .map(|i| {
+            (
+                names[i].as_str(),
+                "phq9",
+                "text",
+                "",
+                "integer",
+                "0",
+                "3",
+                tags[i].as_str(),
+            )
+        })
+        .collect();
+    let mapping = resolve(&with_radios(&phq, &gad), None).unwrap();
+    let instruments: Vec<&str> = mapping
+        .forms
+        .iter()
+        .map(|f| f.instrument.as_str())
+        .collect();
+    assert_eq!(instruments, ["gad7"]);
+    assert!(mapping.notices.is_empty(), "{:?}", mapping.notices);
+}
