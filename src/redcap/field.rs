@@ -156,3 +156,34 @@ impl Field {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FieldType;
+
+    #[test]
+    fn every_redcap_field_type_is_read_in_any_case_and_spelled_back() {
+        let types = [
+            ("text", FieldType::Text),
+            ("notes", FieldType::Notes),
+            ("radio", FieldType::Radio),
+            ("dropdown", FieldType::Dropdown),
+            ("checkbox", FieldType::Checkbox),
+            ("yesno", FieldType::YesNo),
+            ("truefalse", FieldType::TrueFalse),
+            ("calc", FieldType::Calc),
+            ("slider", FieldType::Slider),
+            ("descriptive", FieldType::Descriptive),
+            ("file", FieldType::File),
+            ("sql", FieldType::Sql),
+        ];
+        for (spelling, field_type) in types {
+            let written = format!(" {} ", spelling.to_ascii_uppercase());
+            assert_eq!(FieldType::parse(&written), field_type, "{written}");
+            assert_eq!(field_type.as_str(), spelling);
+        }
+        let other = FieldType::parse(" Signature ");
+        assert_eq!(other, FieldType::Other("signature".to_owned()));
+        assert_eq!(other.as_str(), "signature");
+    }
+}

@@ -181,3 +181,18 @@ pub(crate) fn annotation_targets(annotation: &str) -> Vec<String> {
     }
     targets
 }
+
+#[cfg(test)]
+mod tests {
+    use super::annotation_targets;
+
+    #[test]
+    fn only_the_symscore_action_tag_itself_gives_targets() {
+        // `@SYMSCORE_OLD` and `@SYMSCORE-X` are other tags; `x@SYMSCORE` is not a tag.
+        let annotation = "@HIDDEN @SYMSCORE_OLD=phq9_9 @SYMSCORE-X=phq9_7 x@SYMSCORE=phq9_8 @symscore = \"phq9_3\" @SYMSCORE='phq9_1' @READONLY";
+        assert_eq!(annotation_targets(annotation), ["phq9_3", "phq9_1"]);
+        // A tag without a value gives an empty target, for the caller to refuse.
+        assert_eq!(annotation_targets("@SYMSCORE"), [""]);
+        assert_eq!(annotation_targets("@SYMSCORE @HIDDEN"), [""]);
+    }
+}

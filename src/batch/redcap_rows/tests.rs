@@ -237,3 +237,47 @@ mod choices {
         }
     }
 }
+
+#[test]
+fn a_classic_project_s_repeating_form_takes_the_date_of_its_record_row() {
+    // No events (a classic project): the event cell is blank on every row, and the
+    // repeating form's row takes the date of the record's row above it.
+    let rows = read(
+        "1,,,,2025-01-08,2,,,,,,,,,,,\n\
+         1,,phq9,1,,,1,1,1,1,1,1,1,1,0,2,8\n",
+        options(false),
+    );
+    let record = &rows[1].records[0];
+    assert_eq!(record.report.total, Some(8));
+    assert_eq!(record.date, Some(jiff::civil::date(2025, 1, 8)));
+    assert!(rows[1].diagnostics.is_empty());
+}
+
+#[test]
+fn a_redcap_total_with_a_fraction_differs_from_a_whole_total() {
+    // 8 × 1 + 0 = 8: REDCap's `8.5` is not 8, while `8.00` is.
+    let rows = read(
+        "1,e,,,2025-01-08,,1,1,1,1,1,1,1,1,0,2,8.5\n\
+         1,e,,,2025-01-08,,1,1,1,1,1,1,1,1,0,2,8.00\n",
+        options(false),
+    );
+    assert_eq!(rows[0].records[0].report.total, Some(8));
+    assert!(rows[0].records[0].report.has_flag("REDCAP_TOTAL_DIFFERS"));
+    assert!(!rows[1].records[0].report.has_flag("REDCAP_TOTAL_DIFFERS"));
+}
+
+#[test]
+fn rows_without_a_record_id_share_the_date_of_their_event_row_above() {
+    // Both rows lack the record id (reported on each); the blank record and the event are
+    // the same as the row above, so the rule still applies and the date is carried.
+    let rows = read(
+        ",week_1_arm_1,,,2025-01-08,2,,,,,,,,,,,\n\
+         ,week_1_arm_1,phq9,1,,,0,0,0,0,0,0,0,0,0,2,\n",
+        options(false),
+    );
+    let record = &rows[1].records[0];
+    assert_eq!(record.patient_id, None);
+    assert_eq!(record.date, Some(jiff::civil::date(2025, 1, 8)));
+    let kinds: Vec<DiagnosticKind> = rows[1].diagnostics.iter().map(|d| d.kind).collect();
+    assert_eq!(kinds, [DiagnosticKind::NoPatientId]);
+}

@@ -191,3 +191,62 @@ fn refuses_two_columns_of_one_name() {
     assert_eq!(err.kind, RedcapErrorKind::MissingColumn);
     assert_eq!(err.location.unwrap().to_string(), "dict.csv:1:2");
 }
+
+#[test]
+fn reads_a_dictionary_of_exactly_the_limit() {
+    // "At most 64 MiB": a dictionary of 64 × 1024 × 1024 bytes is read whole.
+    let limit = 64 * 1024 * 1024;
+    let prefix =
+        "field_name,form_name,field_type,field_label,select_choices_or_calculations\nid,f,text,";
+    let suffix = ",\n";
+    let label = "a".repeat(limit - prefix.len() - suffix.len());
+    let text = format!("{prefix}{label}{suffix}");
+    assert_eq!(text.len(), limit);
+    let dictionary = read(&text).unwrap();
+    assert_eq!(dictionary.record_id().label.len(), label.len());
+}
+
+#[test]
+fn a_line_of_spaces_is_skipped_but_a_row_of_one_cell_is_refused() {
+    let header = "field_name,form_name,field_type,field_label,select_choices_or_calculations\nid,f,text,Id,\n";
+    let dictionary = read(&format!("{header}   \nx,f,text,X,\n")).unwrap();
+    assert_eq!(dictionary.fields().len(), 2);
+    assert_eq!(dictionary.field("x").unwrap().line, 4);
+    let err = read(&format!("{header}x\n")).unwrap_err();
+    assert_eq!(err.kind, RedcapErrorKind::UnequalFields);
+    assert_eq!(
+        err.to_string(),
+        "dict.csv:3: expected 5 fields as in the header (line 1), found 1"
+    );
+}
+
+#[test]
+fn a_failed_read_names_the_file_and_keeps_its_cause() {
+    struct Failing;
+    impl std::io::Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("device gone"))
+        }
+    }
+    let err = Dictionary::read(Failing, "dict.csv").unwrap_err();
+    assert_eq!(err.kind(), &RedcapErrorKind::Io);
+    assert_eq!(err.message(), "read failed");
+    assert_eq!(err.to_string(), "dict.csv: read failed");
+    let cause = std::error::Error::source(&err).expect("the I/O error is kept");
+    assert_eq!(cause.to_string(), "device gone");
+}
+
+#[test]
+fn only_a_calc_field_with_a_formula_has_a_calculation() {
+    let header = "field_name,form_name,field_type,field_label,select_choices_or_calculations\nid,f,text,Id,\n";
+    let dictionary = read(&format!(
+        "{header}q,f,radio,Q,\"0, No | 1, Yes\"\nempty,f,calc,E,\nsum,f,calc,S,sum([q])\n"
+    ))
+    .unwrap();
+    assert_eq!(dictionary.field("q").unwrap().calculation, None);
+    assert_eq!(dictionary.field("empty").unwrap().calculation, None);
+    assert_eq!(
+        dictionary.field("sum").unwrap().calculation.as_deref(),
+        Some("sum([q])")
+    );
+}

@@ -773,3 +773,218 @@ fn a_calculation_that_is_not_a_plain_sum_of_the_items_is_not_a_total() {
     let mapping = resolve(&dict, None).unwrap();
     assert_eq!(mapping.forms[0].total, None);
 }
+
+#[test]
+fn guided_default_says_which_count_or_field_does_not_fit() {
+    // PHQ-9: 9 items and 1 extra item, so 11 answer fields are too many.
+    let rows = radios("p", "phq9", 11, PHQ, no_tag);
+    let err = resolve(&with_radios(&rows, &[]), None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::NothingMapped,
+        &[
+            "form `phq9` is named like `phq9` but was not mapped: it has 11 radio or dropdown fields, expected 9, one per item, then up to 1 for its extra items; ",
+        ],
+    );
+    // PCL-5 has no extra items: 19 fields of its 0-4 scale are one short of its 20 items.
+    let rows = radios("c", "pcl5", 19, "0, a | 1, b | 2, c | 3, d | 4, e", no_tag);
+    let err = resolve(&with_radios(&rows, &[]), None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::NothingMapped,
+        &[
+            "form `pcl5` is named like `pcl5` but was not mapped: it has 19 radio or dropdown fields, expected 20, one per item; ",
+        ],
+    );
+    // The third item's field is coded 1 to 4.
+    let mut rows = radios("g", "gad7", 7, PHQ, no_tag);
+    rows[2].2 = "1, a | 2, b | 3, c | 4, d".to_owned();
+    let err = resolve(&with_radios(&rows, &[]), None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::NothingMapped,
+        &[
+            "its radio or dropdown field number 3 (`g3`) has the choice codes 1, 2, 3, 4, expected the scale's codes 0, 1, 2, 3",
+        ],
+    );
+    // The field after the nine items, read as the difficulty item, is coded 1 to 2.
+    let mut rows = radios("p", "phq9", 10, PHQ, no_tag);
+    rows[9].2 = "1, a | 2, b".to_owned();
+    let err = resolve(&with_radios(&rows, &[]), None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::NothingMapped,
+        &[
+            "its field `p10` after the items, read as extra item `phq9_difficulty`, has the choice codes 1, 2, expected 0, 1, 2, 3",
+        ],
+    );
+}
+
+#[test]
+fn a_signed_code_is_not_a_plain_number_and_a_slider_is_named_as_one() {
+    // `+1` parses as 1 but is not written as REDCap writes a code: a mismatch.
+    let rows = radios("p", "phq9", 9, "0, a | +1, b | 2, c | 3, d", |n| {
+        format!("@SYMSCORE=phq9_{n}")
+    });
+    let err = resolve(&with_radios(&rows, &[]), None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::ScaleMismatch,
+        &["the choice codes 0, +1, 2, 3"],
+    );
+    // A slider's validation column says `number` (show the number): it is still a slider.
+    let mut rows = radios("p", "phq9", 9, PHQ, |n| format!("@SYMSCORE=phq9_{n}"));
+    rows.pop();
+    let dict = with_radios(
+        &rows,
+        &[(
+            "p9",
+            "phq9",
+            "slider",
+            "",
+            "number",
+            "",
+            "",
+            "@SYMSCORE=phq9_9",
+        )],
+    );
+    let err = resolve(&dict, None).unwrap_err();
+    assert_error(
+        &err,
+        &RedcapErrorKind::NotAnAnswerField,
+        &["field `p9` on form `phq9` (dictionary line 11) is a `slider` field"],
+    );
+}
+
+#[test]
+fn two_instruments_on_one_form_are_in_registry_order() {
+    // GAD-7's fields come first on the form; the registry lists PHQ-9 first.
+    let gad = radios("g", "screening", 7, PHQ, |n| format!("@SYMSCORE=gad7_{n}"));
+    let phq = radios("p", "screening", 9, PHQ, |n| format!("@SYMSCORE=phq9_{n}"));
+    let dict = with_radios(&gad.into_iter().chain(phq).collect::<Vec<_>>(), &[]);
+    let mapping = resolve(&dict, None).unwrap();
+    let instruments: Vec<&str> = mapping
+        .forms
+        .iter()
+        .map(|f| f.instrument.as_str())
+        .collect();
+    assert_eq!(instruments, ["phq9", "gad7"]);
+}
+
+#[test]
+fn guided_notice_lists_every_pair_when_the_fields_are_not_one_numbered_run() {
+    // Each field ends in its item's number, but the names before it differ.
+    let names = ["a1", "b2", "c3", "d4", "e5", "f6", "g7"];
+    let rows: Vec<(String, String, String, String)> = names
+        .iter()
+        .map(|n| {
+            (
+                (*n).to_owned(),
+                "gad7".to_owned(),
+                PHQ.to_owned(),
+                String::new(),
+            )
+        })
+        .collect();
+    let mapping = resolve(&with_radios(&rows, &[]), None).unwrap();
+    assert_eq!(
+        mapping.notices[0],
+        "form `gad7` was mapped to `gad7` by its name and the order of its fields: a1 -> gad7_1, b2 -> gad7_2, c3 -> gad7_3, d4 -> gad7_4, e5 -> gad7_5, f6 -> gad7_6, g7 -> gad7_7; if that is wrong, map the form with `@SYMSCORE=` action tags or a mapping file"
+    );
+}
+
+#[test]
+fn a_sum_of_the_items_on_another_form_is_not_the_form_s_total() {
+    let rows = radios("phq_", "phq9", 9, PHQ, no_tag);
+    let all_nine = (1..=9)
+        .map(|n| format!("[phq_{n}]"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let formula = format!("sum({all_nine})");
+    let dict = with_radios(
+        &rows,
+        &[("scores_phq", "scores", "calc", &formula, "", "", "", "")],
+    );
+    let mapping = resolve(&dict, None).unwrap();
+    assert_eq!(mapping.forms[0].total, None);
+    assert_eq!(mapping.notices.len(), 1, "{:?}", mapping.notices);
+}
+
+#[test]
+fn guided_default_finds_a_form_named_after_the_instrument_s_name_not_its_id() {
+    // A clinic's own instrument `mood2` named "Patient Health Questionnaire-2 (PHQ-2)":
+    // a form named like that name, and not containing the id, is named after it.
+    let dir = tempfile::tempdir().unwrap();
+    let definition =
+        include_str!("../../../examples/screen2.json").replace("\"phq2\"", "\"mood2\"");
+    std::fs::write(dir.path().join("mood2.json"), definition).unwrap();
+    let mut registry = Registry::builtin();
+    registry.load_dir(dir.path()).unwrap();
+    let form = "Patient Health Questionnaire-2 (PHQ-2)";
+    let rows = radios("m", form, 2, PHQ, no_tag);
+    let mapping = Mapping::resolve(&with_radios(&rows, &[]), &registry, None, &[]).unwrap();
+    assert_eq!(mapping.forms.len(), 1);
+    assert_eq!(mapping.forms[0].instrument, "mood2");
+    assert_eq!(mapping.forms[0].items, ["m1", "m2"]);
+    // Two pairs are listed, not written as a run.
+    assert_eq!(
+        mapping.notices[0],
+        "form `Patient Health Questionnaire-2 (PHQ-2)` was mapped to `mood2` by its name and the order of its fields: m1 -> mood2_1, m2 -> mood2_2; if that is wrong, map the form with `@SYMSCORE=` action tags or a mapping file"
+    );
+}
+
+#[test]
+fn guided_notice_writes_three_numbered_fields_as_a_run() {
+    // The PHQ-2 example with a third item (and its top band widened to 9): three pairs
+    // numbered alike are the shortest run written compactly.
+    let dir = tempfile::tempdir().unwrap();
+    let definition = include_str!("../../../examples/screen2.json")
+        .replace("\"phq2\"", "\"mood3\"")
+        .replace(
+            "\"loinc\": \"44255-8\" }",
+            "\"loinc\": \"44255-8\" },\n    { \"number\": 3, \"label\": \"a third item\" }",
+        )
+        .replace("\"min\": 3, \"max\": 6", "\"min\": 3, \"max\": 9");
+    std::fs::write(dir.path().join("mood3.json"), definition).unwrap();
+    let mut registry = Registry::builtin();
+    registry.load_dir(dir.path()).unwrap();
+    let rows = radios("m", "mood3 form", 3, PHQ, no_tag);
+    let mapping = Mapping::resolve(&with_radios(&rows, &[]), &registry, None, &[]).unwrap();
+    assert_eq!(mapping.forms[0].items, ["m1", "m2", "m3"]);
+    assert_eq!(
+        mapping.notices[0],
+        "form `mood3 form` was mapped to `mood3` by its name and the order of its fields: m1..m3 -> mood3_1..mood3_3; if that is wrong, map the form with `@SYMSCORE=` action tags or a mapping file"
+    );
+}
+
+#[test]
+fn a_form_with_another_instrument_mapped_explicitly_is_not_guessed_at() {
+    // Form `phq9` holds nine untagged 0-3 radios, and the GAD-7 as integer fields tagged
+    // `@SYMSCORE=gad7_n`. The form is mapped explicitly (to GAD-7), so the guided default
+    // does not read its radios as a PHQ-9, although their name and shape fit.
+    let phq = radios("p", "phq9", 9, PHQ, no_tag);
+    let tags: Vec<String> = (1..=7).map(|n| format!("@SYMSCORE=gad7_{n}")).collect();
+    let names: Vec<String> = (1..=7).map(|n| format!("g{n}")).collect();
+    let gad: Vec<Row<'_>> = (0..7)
+        .map(|i| {
+            (
+                names[i].as_str(),
+                "phq9",
+                "text",
+                "",
+                "integer",
+                "0",
+                "3",
+                tags[i].as_str(),
+            )
+        })
+        .collect();
+    let mapping = resolve(&with_radios(&phq, &gad), None).unwrap();
+    let instruments: Vec<&str> = mapping
+        .forms
+        .iter()
+        .map(|f| f.instrument.as_str())
+        .collect();
+    assert_eq!(instruments, ["gad7"]);
+    assert!(mapping.notices.is_empty(), "{:?}", mapping.notices);
+}
