@@ -13,6 +13,11 @@ mod tests;
 use serde::Deserialize;
 
 pub use mapping::{LA_ANSWER_CODES, RESPONSE_IN_PROGRESS};
+
+/// The column every score from a `QuestionnaireResponse` carries to the output: the
+/// resource it was scored from (`QuestionnaireResponse/<id>`), blank when it has no valid id.
+/// FHIR output turns it into each Observation's `derivedFrom`.
+pub const QUESTIONNAIRE_RESPONSE_COLUMN: &str = "questionnaire_response";
 pub use reader::{
     MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, ResponseError, ResponseReader, ResponseSummary,
 };

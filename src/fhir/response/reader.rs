@@ -10,6 +10,7 @@ use super::mapping::{ItemMap, ItemSlot, RESPONSE_IN_PROGRESS, answer_value};
 use super::{QuestionnaireResponse, ResponseItem};
 use crate::Location;
 use crate::batch::{BatchSummary, Diagnostic, DiagnosticKind, RowOutcome, RowStatus};
+use crate::fhir::is_fhir_id;
 use crate::instrument::Instrument;
 use crate::record::ScoreRecord;
 use crate::registry::Registry;
@@ -43,8 +44,8 @@ impl fmt::Display for ResponseError {
 
 impl std::error::Error for ResponseError {}
 
-/// Counts over every resource read; `batch.rows` counts every resource, including those
-/// skipped as `entered-in-error` (also counted in `entered_in_error`).
+/// Counts over every resource read: `batch.rows` counts every resource, and equals
+/// `scored + prorated + invalid + not_administered` plus `entered_in_error`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ResponseSummary {
     /// Counts as the CSV reader keeps them, one "row" per resource.
@@ -121,6 +122,11 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         })
     }
 
+    /// The column each outcome carries ([`RowOutcome::carried`]): the resource scored.
+    pub fn carried_columns(&self) -> Vec<&'static str> {
+        vec![super::QUESTIONNAIRE_RESPONSE_COLUMN]
+    }
+
     /// Counts so far.
     pub fn summary(&self) -> ResponseSummary {
         self.summary
@@ -183,8 +189,14 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
             }
         };
         outcome.line = place.line;
+        let skipped_before = self.summary.entered_in_error;
         self.score_resource(&place, value, outcome);
-        self.count(outcome);
+        if self.summary.entered_in_error == skipped_before {
+            self.count(outcome);
+        } else {
+            // Counted as entered-in-error only, not as "not administered".
+            self.summary.batch.rows += 1;
+        }
         Ok(true)
     }
 
@@ -260,6 +272,14 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
             }
         };
         let at = Self::place_text(place, response.id.as_deref());
+        outcome.carried.push(
+            response
+                .id
+                .as_deref()
+                .filter(|id| is_fhir_id(id))
+                .map(|id| format!("QuestionnaireResponse/{id}"))
+                .unwrap_or_default(),
+        );
         let in_progress = match response.status.as_deref() {
             Some("entered-in-error") => {
                 self.summary.entered_in_error += 1;

@@ -98,6 +98,8 @@ fn ndjson_counts_every_resource_and_flags_in_progress() {
             .any(|f| f.name == RESPONSE_IN_PROGRESS)
     );
     assert_eq!(rows[3].line, 4);
+    assert_eq!(summary.batch.not_administered, 0);
+    assert_eq!(rows[0].carried, ["QuestionnaireResponse/a"]);
 }
 
 #[test]
