@@ -1,4 +1,4 @@
-//! Issue 16: `score --input-format fhir` reads FHIR R4 QuestionnaireResponses (one resource,
+//! Issue 16: `score --input-format fhir` reads FHIR R4 `QuestionnaireResponse`s (one resource,
 //! a Bundle, or NDJSON) and scores them; the expected values are worked out by hand:
 //! PHQ-9 answers 1,2,0,3,1,0,0,2,1 total 10 (moderate, 10-14), item 9 = 1 is endorsed.
 
