@@ -15,8 +15,7 @@ use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score
 use super::ExitStatus;
 use super::args::{Format, InputFormat, ScoreArgs};
 use super::input::{
-    batch_options, missing_tokens, no_data_rows, open_input, warn_case_mismatched_columns,
-    warn_ignored_columns,
+    batch_options, missing_tokens, open_input, warn_case_mismatched_columns, warn_ignored_columns,
 };
 use super::output::{Output, resolve_format, use_color};
 use super::render::RecordWriter;
@@ -138,7 +137,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let note = output_closed
         .then_some("the reader closed standard output early; every row was still read and checked");
     report_counts(&source, &batch, &safety, note);
-    let empty = no_data_rows(&source, summary.rows);
+    let empty = batch.no_data(&source);
     Ok(if summary.invalid > 0 || summary.repeats > 0 || empty {
         ExitStatus::Rejected
     } else {

@@ -8,6 +8,9 @@ use symscore::batch::{BatchReader, BatchSummary, RowOutcome};
 use symscore::fhir::response::{RESPONSE_IN_PROGRESS, ResponseReader};
 use symscore::plural::count;
 
+use super::input::no_data_rows;
+use super::report::message;
+
 #[allow(
     clippy::large_enum_variant,
     reason = "one reader per run: its size does not matter"
@@ -45,6 +48,22 @@ impl<'i> ScoreRows<'i> {
         match self {
             ScoreRows::Csv(_) => "row",
             ScoreRows::Fhir(_) => "resource",
+        }
+    }
+
+    /// Whether the input held nothing to score, said on standard error.
+    pub(super) fn no_data(&self, source: &str) -> bool {
+        match self {
+            ScoreRows::Csv(batch) => no_data_rows(source, batch.summary().rows),
+            ScoreRows::Fhir(responses) => {
+                let empty = responses.summary().batch.rows == 0;
+                if empty {
+                    message(&format!(
+                        "{source}: expected QuestionnaireResponse resources, found none (an empty Bundle?)"
+                    ));
+                }
+                empty
+            }
         }
     }
 

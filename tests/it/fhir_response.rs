@@ -284,3 +284,21 @@ fn a_csv_given_as_fhir_is_refused_with_its_place() {
         stderr(&output)
     );
 }
+
+#[test]
+fn an_empty_bundle_is_nothing_to_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = written(
+        dir.path(),
+        "b.json",
+        &json!({"resourceType": "Bundle", "type": "searchset", "total": 0}),
+    );
+    let output = run(&file, "csv");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output)
+            .contains("expected QuestionnaireResponse resources, found none (an empty Bundle?)"),
+        "{}",
+        stderr(&output)
+    );
+}
