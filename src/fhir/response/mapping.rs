@@ -23,14 +23,14 @@ pub const LA_ANSWER_CODES: [(&str, u8); 4] = [
 const LL358_3_PANELS: [&str; 2] = ["44249-1", "69737-5"];
 
 /// Where an answer goes: an instrument (its index in the registry) and one of its items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct Slot {
     pub(super) instrument: usize,
     pub(super) item: ItemSlot,
 }
 
 /// A scored item (0-based) or an unscored one (index into `extra_items`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum ItemSlot {
     Scored(usize),
     Extra(usize),

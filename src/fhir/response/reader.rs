@@ -1,12 +1,12 @@
 //! Reading responses one at a time from a single resource, a Bundle or NDJSON.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::fmt::{self, Write as _};
 use std::io::{self, BufRead, Read as _};
 
 use serde_json::Value;
 
-use super::mapping::{ItemMap, ItemSlot, RESPONSE_IN_PROGRESS, answer_value};
+use super::mapping::{ItemMap, ItemSlot, RESPONSE_IN_PROGRESS, Slot, answer_value};
 use super::{QuestionnaireResponse, ResponseItem};
 use crate::Location;
 use crate::batch::{BatchSummary, Diagnostic, DiagnosticKind, RowOutcome, RowStatus};
@@ -335,6 +335,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
             answers: &mut answers,
             unmapped: &mut unmapped,
             invalid: &mut invalid_answer,
+            seen: HashMap::new(),
             diagnostics: &mut outcome.diagnostics,
         };
         walk.items(&response.item, "");
@@ -397,6 +398,8 @@ struct Walk<'a, 'i, R> {
     answers: &'a mut Vec<Option<Vec<Answer>>>,
     unmapped: &'a mut usize,
     invalid: &'a mut bool,
+    /// The items answered so far, with the path of the first answer to each.
+    seen: HashMap<Slot, String>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
@@ -420,6 +423,26 @@ impl<R: BufRead> Walk<'_, '_, R> {
             return;
         };
         let instrument = self.reader.instruments[slot.instrument];
+        if let Some(first) = self.seen.get(&slot) {
+            // Two answers to one question: neither can be trusted over the other.
+            let d = self.reader.diagnostic(
+                self.place,
+                DiagnosticKind::Answer,
+                format!(
+                    "{}: {path}: expected each question once, found it again after {first}",
+                    self.at
+                ),
+            );
+            self.diagnostics.push(d);
+            *self.invalid = true;
+            if let ItemSlot::Scored(n) = slot.item
+                && let Some(answers) = &mut self.answers[slot.instrument]
+            {
+                answers[n] = Answer::Invalid;
+            }
+            return;
+        }
+        self.seen.insert(slot, path.to_owned());
         let scale = match slot.item {
             ItemSlot::Scored(_) => &instrument.scale,
             ItemSlot::Extra(e) => &instrument.extra_items[e].scale,

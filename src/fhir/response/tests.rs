@@ -181,3 +181,17 @@ fn items_of_no_instrument_are_reported() {
     );
     assert_eq!(rows[0].status, RowStatus::Invalid);
 }
+
+#[test]
+fn a_question_answered_twice_is_reported_and_unusable() {
+    let mut response = symscore_response("r1", "completed");
+    let first = response["item"][0].clone();
+    response["item"].as_array_mut().unwrap().push(first);
+    let (rows, summary) = read_all(&format!("{response}\n"));
+    assert_eq!(
+        rows[0].diagnostics[0].to_string(),
+        "in.json:1: resource (QuestionnaireResponse/r1): item[9]: expected each question once, found it again after item[0]"
+    );
+    assert_eq!(rows[0].records[0].report.answers[0], crate::Answer::Invalid);
+    assert_eq!(summary.batch.invalid, 1);
+}
