@@ -26,6 +26,8 @@ pub use reader::{
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuestionnaireResponse {
+    /// `QuestionnaireResponse`; checked, since any resource deserializes into this type.
+    pub resource_type: Option<String>,
     /// The logical id, used for `derivedFrom` and in messages.
     pub id: Option<String>,
     /// `completed`, `amended`, `in-progress`, `entered-in-error`, `stopped`.

@@ -74,6 +74,12 @@ pub struct ResponseReader<'i, R> {
     summary: ResponseSummary,
 }
 
+/// A resource read: typed straight away, or a JSON tree still to be looked at.
+enum Parsed {
+    Response(QuestionnaireResponse),
+    Other(Value),
+}
+
 /// Where a resource is, for messages.
 struct Place {
     line: u64,
@@ -162,8 +168,15 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
                     line: *line,
                     entry: None,
                 };
+                // Straight into the typed resource, the common case: several times faster
+                // than a JSON tree. Anything else goes through the tree to say what it is.
+                if let Ok(response) = serde_json::from_slice::<QuestionnaireResponse>(&text)
+                    && response.resource_type.as_deref() == Some("QuestionnaireResponse")
+                {
+                    break (place, Parsed::Response(response));
+                }
                 match serde_json::from_slice::<Value>(&text) {
-                    Ok(value) => break (place, value),
+                    Ok(value) => break (place, Parsed::Other(value)),
                     Err(err) => {
                         return Err(error(
                             &self.source,
@@ -184,7 +197,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
                         line: entry.map_or(1, |e| e as u64 + 1),
                         entry,
                     },
-                    value,
+                    Parsed::Other(value),
                 )
             }
         };
@@ -241,7 +254,11 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         }
     }
 
-    fn score_resource(&mut self, place: &Place, value: Value, outcome: &mut RowOutcome<'i>) {
+    fn score_resource(&mut self, place: &Place, parsed: Parsed, outcome: &mut RowOutcome<'i>) {
+        let value = match parsed {
+            Parsed::Response(response) => return self.score_response(place, &response, outcome),
+            Parsed::Other(value) => value,
+        };
         let found = value
             .get("resourceType")
             .and_then(Value::as_str)
@@ -271,6 +288,15 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
                 return;
             }
         };
+        self.score_response(place, &response, outcome);
+    }
+
+    fn score_response(
+        &mut self,
+        place: &Place,
+        response: &QuestionnaireResponse,
+        outcome: &mut RowOutcome<'i>,
+    ) {
         let at = Self::place_text(place, response.id.as_deref());
         outcome.carried.push(
             response
