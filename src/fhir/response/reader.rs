@@ -273,7 +273,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
             let at = Self::place_text(place, None);
             outcome.diagnostics.push(self.diagnostic(
                 place,
-                DiagnosticKind::Answer,
+                DiagnosticKind::Resource,
                 format!("{at}: expected a QuestionnaireResponse, found {what}"),
             ));
             outcome.status = RowStatus::Invalid;
@@ -283,7 +283,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
             Ok(response) => response,
             Err(err) => {
                 let at = Self::place_text(place, None);
-                outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::Answer, format!("{at}: expected a QuestionnaireResponse, found one that does not fit R4 ({err})")));
+                outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::Resource, format!("{at}: expected a QuestionnaireResponse, found one that does not fit R4 ({err})")));
                 outcome.status = RowStatus::Invalid;
                 return;
             }
@@ -317,7 +317,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
                 true
             }
             other => {
-                outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::Answer, format!("{at}: status: expected completed, amended, in-progress or entered-in-error, found '{}'; scored as given", show_cell(other.unwrap_or("no status")))));
+                outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::Resource, format!("{at}: status: expected completed, amended, in-progress or entered-in-error, found '{}'; scored as given", show_cell(other.unwrap_or("no status")))));
                 false
             }
         };
@@ -345,7 +345,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
                     .get(..10)
                     .and_then(|d| d.parse::<jiff::civil::Date>().ok());
                 if date.is_none() {
-                    outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::Answer, format!("{at}: authored: expected a FHIR dateTime (YYYY-MM-DD…), found '{}'; the date is left blank", show_cell(authored))));
+                    outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::Resource, format!("{at}: authored: expected a FHIR dateTime (YYYY-MM-DD…), found '{}'; the date is left blank", show_cell(authored))));
                 }
                 date
             }
@@ -366,7 +366,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         };
         walk.items(&response.item, "");
         if answers.iter().all(Option::is_none) {
-            outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::Answer, format!("{at}: expected items of an instrument symscore knows (by LOINC code or link id), found {unmapped} item(s) that map to none")));
+            outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::Resource, format!("{at}: expected items of an instrument symscore knows (by LOINC code or link id), found {unmapped} item(s) that map to none")));
             outcome.status = RowStatus::Invalid;
             return;
         }

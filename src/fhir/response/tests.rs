@@ -116,6 +116,10 @@ fn bundle_entries_are_read_and_bad_ones_named() {
     assert_phq9_ten(&rows[0], "P001");
     assert_eq!(summary.batch.invalid, 2);
     assert_eq!(
+        rows[1].diagnostics[0].kind,
+        crate::batch::DiagnosticKind::Resource
+    );
+    assert_eq!(
         rows[1].diagnostics[0].to_string(),
         "in.json: entry[1]: expected a QuestionnaireResponse, found 'Patient'"
     );
