@@ -9,6 +9,8 @@ mod mapping;
 mod reader;
 #[cfg(test)]
 mod tests;
+mod text;
+mod walk;
 
 use serde::Deserialize;
 

@@ -2,12 +2,14 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::{self, Write as _};
-use std::io::{self, BufRead, Read as _};
+use std::io::{BufRead, Read as _};
 
 use serde_json::Value;
 
-use super::mapping::{ItemMap, ItemSlot, RESPONSE_IN_PROGRESS, Slot, answer_value};
-use super::{QuestionnaireResponse, ResponseItem};
+use super::QuestionnaireResponse;
+use super::mapping::{ItemMap, RESPONSE_IN_PROGRESS};
+use super::text::{document, error, io_error, read_line};
+use super::walk::Walk;
 use crate::Location;
 use crate::batch::{BatchSummary, Diagnostic, DiagnosticKind, RowOutcome, RowStatus};
 use crate::fhir::is_fhir_id;
@@ -69,8 +71,8 @@ pub struct ResponseReader<'i, R> {
     input: R,
     mode: Input,
     pending: Option<Vec<u8>>,
-    instruments: Vec<&'i Instrument>,
-    map: ItemMap,
+    pub(super) instruments: Vec<&'i Instrument>,
+    pub(super) map: ItemMap,
     summary: ResponseSummary,
 }
 
@@ -81,7 +83,7 @@ enum Parsed {
 }
 
 /// Where a resource is, for messages.
-struct Place {
+pub(super) struct Place {
     line: u64,
     entry: Option<usize>,
 }
@@ -236,7 +238,12 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         text
     }
 
-    fn diagnostic(&self, place: &Place, kind: DiagnosticKind, message: String) -> Diagnostic {
+    pub(super) fn diagnostic(
+        &self,
+        place: &Place,
+        kind: DiagnosticKind,
+        message: String,
+    ) -> Diagnostic {
         let line = if place.entry.is_none() {
             Some(place.line)
         } else {
@@ -414,176 +421,4 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         }
         outcome.status = status;
     }
-}
-
-/// A walk over a response's items, nested groups included.
-struct Walk<'a, 'i, R> {
-    reader: &'a ResponseReader<'i, R>,
-    place: &'a Place,
-    at: &'a str,
-    answers: &'a mut Vec<Option<Vec<Answer>>>,
-    unmapped: &'a mut usize,
-    invalid: &'a mut bool,
-    /// The items answered so far, with the path of the first answer to each.
-    seen: HashMap<Slot, String>,
-    diagnostics: &'a mut Vec<Diagnostic>,
-}
-
-impl<R: BufRead> Walk<'_, '_, R> {
-    fn items(&mut self, items: &[ResponseItem], prefix: &str) {
-        for (i, item) in items.iter().enumerate() {
-            let path = format!("{prefix}item[{i}]");
-            self.item(item, &path);
-            self.items(&item.item, &format!("{path}."));
-            for (a, answer) in item.answer.iter().enumerate() {
-                self.items(&answer.item, &format!("{path}.answer[{a}]."));
-            }
-        }
-    }
-
-    fn item(&mut self, item: &ResponseItem, path: &str) {
-        let Some(slot) = self.reader.map.slot(item) else {
-            if !item.answer.is_empty() {
-                *self.unmapped += 1;
-            }
-            return;
-        };
-        let instrument = self.reader.instruments[slot.instrument];
-        if let Some(first) = self.seen.get(&slot) {
-            // Two answers to one question: neither can be trusted over the other.
-            let d = self.reader.diagnostic(
-                self.place,
-                DiagnosticKind::Answer,
-                format!(
-                    "{}: {path}: expected each question once, found it again after {first}",
-                    self.at
-                ),
-            );
-            self.diagnostics.push(d);
-            *self.invalid = true;
-            if let ItemSlot::Scored(n) = slot.item
-                && let Some(answers) = &mut self.answers[slot.instrument]
-            {
-                answers[n] = Answer::Invalid;
-            }
-            return;
-        }
-        self.seen.insert(slot, path.to_owned());
-        let scale = match slot.item {
-            ItemSlot::Scored(_) => &instrument.scale,
-            ItemSlot::Extra(e) => &instrument.extra_items[e].scale,
-        };
-        let answers = self.answers[slot.instrument]
-            .get_or_insert_with(|| vec![Answer::Missing; instrument.item_count()]);
-        let value = match item.answer.as_slice() {
-            [] => Answer::Missing,
-            [answer] => match answer_value(answer, instrument, scale) {
-                Ok(value) => Answer::Value(value),
-                Err(problem) => {
-                    let d = self.reader.diagnostic(
-                        self.place,
-                        DiagnosticKind::Answer,
-                        format!("{}: {path}.answer[0]: {problem}", self.at),
-                    );
-                    self.diagnostics.push(d);
-                    *self.invalid = true;
-                    Answer::Invalid
-                }
-            },
-            many => {
-                let d = self.reader.diagnostic(
-                    self.place,
-                    DiagnosticKind::Answer,
-                    format!(
-                        "{}: {path}: expected one answer, found {}",
-                        self.at,
-                        many.len()
-                    ),
-                );
-                self.diagnostics.push(d);
-                *self.invalid = true;
-                Answer::Invalid
-            }
-        };
-        if let ItemSlot::Scored(n) = slot.item {
-            answers[n] = value;
-        }
-    }
-}
-
-fn read_line<R: BufRead>(
-    input: &mut R,
-    buf: &mut Vec<u8>,
-    source: &str,
-    line: u64,
-) -> Result<usize, ResponseError> {
-    let read = input
-        .by_ref()
-        .take(MAX_LINE_BYTES + 1)
-        .read_until(b'\n', buf)
-        .map_err(|err| io_error(source, &err))?;
-    if buf.len() as u64 > MAX_LINE_BYTES && !buf.ends_with(b"\n") {
-        // Not a line of NDJSON: the caller reads the rest as a document if this is line 1.
-        if line > 1 {
-            return Err(error(
-                source,
-                Some(line),
-                format!(
-                    "expected an NDJSON line of at most {MAX_LINE_BYTES} bytes, found a longer one"
-                ),
-            ));
-        }
-    }
-    Ok(read)
-}
-
-/// The resources of a whole document: the entries of a Bundle, or the one resource.
-fn document(text: &[u8], source: &str) -> Result<VecDeque<(Option<usize>, Value)>, ResponseError> {
-    if text.trim_ascii().is_empty() {
-        return Err(error(
-            source,
-            None,
-            "expected a FHIR resource, a Bundle or NDJSON, found an empty input".to_owned(),
-        ));
-    }
-    let mut value: Value = serde_json::from_slice(text).map_err(|err| {
-        error(
-            source,
-            Some(err.line() as u64),
-            format!(
-                "expected a FHIR JSON resource, a Bundle or NDJSON, found invalid JSON ({err})"
-            ),
-        )
-    })?;
-    if value.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
-        return Ok(VecDeque::from([(None, value)]));
-    }
-    let Some(Value::Array(entries)) = value.get_mut("entry").map(Value::take) else {
-        return Ok(VecDeque::new());
-    };
-    Ok(entries
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut entry)| {
-            (
-                Some(i),
-                entry.get_mut("resource").map_or(Value::Null, Value::take),
-            )
-        })
-        .collect())
-}
-
-fn error(source: &str, line: Option<u64>, message: String) -> ResponseError {
-    ResponseError {
-        location: Location {
-            source: source.to_owned(),
-            line,
-            column: None,
-        },
-        message,
-    }
-}
-
-fn io_error(source: &str, err: &io::Error) -> ResponseError {
-    error(source, None, format!("cannot read: {err}"))
 }
