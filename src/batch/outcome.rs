@@ -40,6 +40,10 @@ pub enum DiagnosticKind {
     /// A REDCap form status (`<form>_complete`) that is none of REDCap's values; the form
     /// is scored and flagged `FORM_STATUS_UNKNOWN`.
     FormStatus,
+    /// A FHIR input resource that cannot be scored as a whole: not a `QuestionnaireResponse`,
+    /// a Bundle inside a Bundle, a status or date that cannot be read, or no item that
+    /// matches an instrument.
+    Resource,
 }
 
 impl fmt::Display for Diagnostic {

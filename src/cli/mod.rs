@@ -12,6 +12,7 @@ mod render;
 pub(crate) mod report;
 mod report_command;
 mod score;
+mod score_rows;
 mod signals;
 mod today;
 mod trend;

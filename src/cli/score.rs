@@ -1,31 +1,33 @@
 //! `symscore score`: one administration from --items, or every row of a CSV export.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
+use std::io::BufReader;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use symscore::batch::{BatchReader, BatchSummary, RowOutcome};
+use symscore::batch::{BatchReader, RowOutcome};
+use symscore::fhir::response::ResponseReader;
 use symscore::plural::count;
 use symscore::score::{SAFETY_MARK, SafetyCheck};
 use symscore::shown_text::show_cell;
 use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score};
 
 use super::ExitStatus;
-use super::args::{Format, ScoreArgs};
+use super::args::{Format, InputFormat, ScoreArgs};
 use super::input::{
-    batch_options, missing_tokens, no_data_rows, open_input, warn_case_mismatched_columns,
-    warn_ignored_columns,
+    batch_options, missing_tokens, open_input, warn_case_mismatched_columns, warn_ignored_columns,
 };
 use super::output::{Output, resolve_format, use_color};
 use super::render::RecordWriter;
 use super::report::{is_broken_pipe, message};
+use super::score_rows::ScoreRows;
 
 pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitStatus> {
     let ScoreArgs {
         input,
         instruments,
         items,
+        input_format,
         input_options,
         strict,
         output,
@@ -55,12 +57,22 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
     }
 
     let (reader, source) = open_input(input.as_deref(), output.output.as_deref())?;
-    let options = batch_options(input_options, instruments, false, registry)?;
-    let mut batch = BatchReader::new(registry, reader, &source, options)?;
+    let mut batch = match input_format {
+        InputFormat::Csv => {
+            let options = batch_options(input_options, instruments, false, registry)?;
+            let batch = BatchReader::new(registry, reader, &source, options)?;
+            warn_ignored_columns(&source, batch.ignored_item_like_columns());
+            warn_case_mismatched_columns(&source, batch.case_mismatched_columns());
+            ScoreRows::Csv(batch)
+        }
+        InputFormat::Fhir => ScoreRows::Fhir(ResponseReader::new(
+            registry,
+            BufReader::new(reader),
+            &source,
+        )?),
+    };
     let mut writer = RecordWriter::carrying(format, &mut out, color, &batch.carried_columns());
     let mut safety = SafetyTally::default();
-    warn_ignored_columns(&source, batch.ignored_item_like_columns());
-    warn_case_mismatched_columns(&source, batch.case_mismatched_columns());
     let mut output_closed = false;
     let mut row = RowOutcome::default();
     loop {
@@ -70,17 +82,12 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
             Err(err) => {
                 // Malformed CSV stops the run: still say what was read, and which rows
                 // need safety review, before the error.
-                report_counts(
-                    &source,
-                    &batch.summary(),
-                    &safety,
-                    Some("stopped by the error below"),
-                );
+                report_counts(&source, &batch, &safety, Some("stopped by the error below"));
                 if !output_closed {
                     // The rows before the error stay on standard output, as they were read.
                     let _ = writer.abandon();
                 }
-                return Err(err.into());
+                return Err(err);
             }
         }
         for diagnostic in &row.diagnostics {
@@ -96,7 +103,7 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
                 "standard output ends before this row"
             };
             let note = format!("stopped at line {} by --strict; {output_note}", row.line);
-            report_counts(&source, &batch.summary(), &safety, Some(&note));
+            report_counts(&source, &batch, &safety, Some(&note));
             if !output_closed {
                 // Standard output keeps the rows before this one; an `-o` file is not kept.
                 match writer.abandon() {
@@ -129,8 +136,8 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
     // that the counts and the safety list below cover the whole file.
     let note = output_closed
         .then_some("the reader closed standard output early; every row was still read and checked");
-    report_counts(&source, &summary, &safety, note);
-    let empty = no_data_rows(&source, summary.rows);
+    report_counts(&source, &batch, &safety, note);
+    let empty = batch.no_data(&source);
     Ok(if summary.invalid > 0 || summary.repeats > 0 || empty {
         ExitStatus::Rejected
     } else {
@@ -208,19 +215,14 @@ fn score_items(
 }
 
 /// Prints the row summary and, when any, the rows that need safety review.
-fn report_counts(
-    source: &str,
-    summary: &BatchSummary,
-    safety: &SafetyTally,
-    stopped: Option<&str>,
-) {
-    let mut line = summary_line(source, summary);
+fn report_counts(source: &str, rows: &ScoreRows<'_>, safety: &SafetyTally, stopped: Option<&str>) {
+    let mut line = rows.summary_line(source);
     if let Some(note) = stopped {
         line = format!("{line} ({note})");
     }
     message(&line);
     if safety.rows > 0 {
-        message(&safety_line(source, safety));
+        message(&safety_line(source, safety, rows.unit()));
     }
 }
 
@@ -265,27 +267,7 @@ impl SafetyTally {
     }
 }
 
-fn summary_line(source: &str, s: &BatchSummary) -> String {
-    let mut line = format!(
-        "symscore: {source}: {}: {} scored, {} prorated, {} invalid, {} not administered; {}",
-        count(s.rows, "row"),
-        s.scored,
-        s.prorated,
-        s.invalid,
-        s.not_administered,
-        count(s.records, "record")
-    );
-    if s.repeats > 0 {
-        let _ = write!(
-            line,
-            "; {} repeating an earlier row",
-            count(s.repeats, "administration")
-        );
-    }
-    line
-}
-
-fn safety_line(source: &str, safety: &SafetyTally) -> String {
+fn safety_line(source: &str, safety: &SafetyTally, unit: &str) -> String {
     let mut listed: Vec<String> = safety.lines.iter().map(u64::to_string).collect();
     if safety.rows > safety.lines.len() as u64 {
         listed.push(format!(
@@ -310,9 +292,9 @@ fn safety_line(source: &str, safety: &SafetyTally) -> String {
     format!(
         "{SAFETY_MARK} symscore: {source}: {} a safety item endorsed or unanswered ({}{unselected}): {} {}. Review each one; follow your local suicide-risk protocol.",
         if safety.rows == 1 {
-            "1 row has".to_owned()
+            format!("1 {unit} has")
         } else {
-            format!("{} rows have", safety.rows)
+            format!("{} {unit}s have", safety.rows)
         },
         flags.join(", "),
         if safety.rows == 1 { "line" } else { "lines" },

@@ -8,6 +8,7 @@
 mod datatypes;
 mod observation;
 mod questionnaire;
+pub mod response;
 
 pub use datatypes::{
     Annotation, CodeableConcept, Coding, Extension, Identifier, LOINC_SYSTEM, ORDINAL_VALUE_URL,

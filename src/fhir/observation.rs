@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::datatypes::{
     Annotation, CodeableConcept, Coding, Identifier, Quantity, Reference, is_fhir_id,
 };
+use super::response::QUESTIONNAIRE_RESPONSE_COLUMN;
 use crate::ScoreRecord;
 use crate::score::{Answer, SafetyCheck, SafetyStatus, Severity, status_flag};
 
@@ -100,7 +101,9 @@ impl<'a> BundleEntry<'a> {
 
 /// The Observations of `record`: its total, then one per safety item that needs review
 /// (endorsed or unknown). `carried` holds the row's carried REDCap columns (name, value):
-/// they distinguish a repeated instrument's instances in the ids and are kept in a note.
+/// they distinguish a repeated instrument's instances in the ids and are kept in a note;
+/// a [`QUESTIONNAIRE_RESPONSE_COLUMN`] value (`QuestionnaireResponse/<id>`) is the
+/// `derivedFrom` of every Observation instead.
 pub fn observations(record: &ScoreRecord<'_>, carried: &[(&str, &str)]) -> Vec<Observation> {
     let row = Row::of(record, carried);
     let mut written = vec![total(record, &row)];
@@ -119,15 +122,20 @@ struct Row {
     subject: Option<Reference>,
     effective: Option<String>,
     place: Option<Annotation>,
+    /// The scored `QuestionnaireResponse`, when the input was one.
+    derived_from: Vec<Reference>,
     /// The row's identity, from which ids are derived.
     key: String,
 }
 
 impl Row {
     fn of(record: &ScoreRecord<'_>, carried: &[(&str, &str)]) -> Self {
-        let place = carried
+        let (responses, columns): (Vec<_>, Vec<_>) = carried
             .iter()
             .filter(|(_, value)| !value.is_empty())
+            .partition(|(name, _)| *name == QUESTIONNAIRE_RESPONSE_COLUMN);
+        let place = columns
+            .iter()
             .map(|(name, value)| format!("{name}={value}"))
             .collect::<Vec<_>>();
         // JSON of a tuple: unambiguous whatever the patient id or a carried value holds.
@@ -145,6 +153,14 @@ impl Row {
             place: (!place.is_empty()).then(|| Annotation {
                 text: format!("REDCap row: {}", place.join(", ")),
             }),
+            derived_from: responses
+                .iter()
+                .map(|(_, value)| Reference {
+                    reference: Some((*value).to_owned()),
+                    kind: None,
+                    identifier: None,
+                })
+                .collect(),
             key,
         }
     }
@@ -171,7 +187,7 @@ impl Row {
             data_absent_reason: None,
             interpretation: Vec::new(),
             note: Vec::new(),
-            derived_from: Vec::new(),
+            derived_from: self.derived_from.clone(),
         }
     }
 }

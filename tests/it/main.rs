@@ -18,6 +18,7 @@ mod enter;
 mod enter_safety;
 mod fhir;
 mod fhir_observation;
+mod fhir_response;
 mod fuzz;
 mod generate;
 mod help;

@@ -22,7 +22,7 @@ pub(crate) use instruments::{InstrumentsAction, InstrumentsArgs};
 use report::REPORT_EXAMPLES;
 pub(crate) use report::{ReportArgs, ReportFormat};
 use score::SCORE_EXAMPLES;
-pub(crate) use score::ScoreArgs;
+pub(crate) use score::{InputFormat, ScoreArgs};
 use trend::TREND_EXAMPLES;
 pub(crate) use trend::{PlateauRuleArg, TrendArgs, TrendInputs};
 

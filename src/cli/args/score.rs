@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{InputArgs, OutputArgs};
 
@@ -12,6 +12,7 @@ Examples:
   symscore score -i gad7 --items 1,,2,0,1,1,0          # a blank item is missing
   symscore score visits.csv                             # every instrument in the header
   cat visits.csv | symscore score --format jsonl        # `-` or no FILE reads stdin
+  symscore score --input-format fhir responses.ndjson   # FHIR QuestionnaireResponses
   symscore score records.csv --redcap-dictionary dictionary.csv --na UNK,NASK
   symscore score nhanes.csv --patient-column SEQN --na 7,9 \\
       --map DPQ010=phq9_1,DPQ020=phq9_2,DPQ030=phq9_3,DPQ040=phq9_4,DPQ050=phq9_5 \\
@@ -60,6 +61,17 @@ pub(crate) struct ScoreArgs {
     )]
     pub(crate) items: Option<String>,
 
+    /// How FILE is written: `csv` (a visits file or a REDCap export) or `fhir` (FHIR R4
+    /// `QuestionnaireResponse` resources: one, a Bundle, or NDJSON, told apart by content).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = InputFormat::Csv,
+        conflicts_with_all = ["items", "instruments", "patient_column", "date_column", "date_format", "renames", "na", "delimiter", "redcap_dictionary", "redcap_mapping"]
+    )]
+    pub(crate) input_format: InputFormat,
+
     #[command(flatten)]
     pub(crate) input_options: InputArgs,
 
@@ -69,4 +81,13 @@ pub(crate) struct ScoreArgs {
 
     #[command(flatten)]
     pub(crate) output: OutputArgs,
+}
+
+/// How a `score` input is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InputFormat {
+    /// A visits CSV or a REDCap records export.
+    Csv,
+    /// FHIR R4 `QuestionnaireResponse` resources (JSON, a Bundle, or NDJSON).
+    Fhir,
 }

@@ -1,0 +1,175 @@
+//! Which instrument item a response item answers, and what number an answer is.
+
+use std::collections::HashMap;
+
+use super::{ResponseAnswer, ResponseItem};
+use crate::fhir::{LOINC_SYSTEM, ORDINAL_VALUE_URL};
+use crate::instrument::{Instrument, Scale};
+
+/// The flag on a score from a response whose status is `in-progress`: its answers may still
+/// change, but it is scored so that an endorsed safety item is never hidden.
+pub const RESPONSE_IN_PROGRESS: &str = "RESPONSE_IN_PROGRESS";
+
+/// LOINC answer list LL358-3 (PHQ-9 and GAD-7 "Not at all" … "Nearly every day"), code
+/// and score: see the reference note on scoring, section 8.
+pub const LA_ANSWER_CODES: [(&str, u8); 4] = [
+    ("LA6568-5", 0),
+    ("LA6569-3", 1),
+    ("LA6570-1", 2),
+    ("LA6571-9", 3),
+];
+
+/// LOINC panels whose items answer with list LL358-3: PHQ-9 and GAD-7.
+const LL358_3_PANELS: [&str; 2] = ["44249-1", "69737-5"];
+
+/// Where an answer goes: an instrument (its index in the registry) and one of its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct Slot {
+    pub(super) instrument: usize,
+    pub(super) item: ItemSlot,
+}
+
+/// A scored item (0-based) or an unscored one (index into `extra_items`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum ItemSlot {
+    Scored(usize),
+    Extra(usize),
+}
+
+/// Every key a response may use for an instrument item.
+pub(super) struct ItemMap {
+    by_loinc: HashMap<String, Slot>,
+    by_link_id: HashMap<String, Slot>,
+}
+
+impl ItemMap {
+    pub(super) fn new(instruments: &[&Instrument]) -> Self {
+        let mut by_loinc = HashMap::new();
+        let mut by_link_id = HashMap::new();
+        for (index, instrument) in instruments.iter().enumerate() {
+            let scored = instrument.items.iter().map(|item| {
+                (
+                    item.loinc.as_deref(),
+                    instrument.item_column(item.number),
+                    ItemSlot::Scored(item.number - 1),
+                )
+            });
+            let extras = instrument.extra_items.iter().enumerate().map(|(e, extra)| {
+                (
+                    extra.loinc.as_deref(),
+                    instrument.extra_column(extra),
+                    ItemSlot::Extra(e),
+                )
+            });
+            for (loinc, column, item) in scored.chain(extras) {
+                let slot = Slot {
+                    instrument: index,
+                    item,
+                };
+                // The first instrument to claim a code keeps it, as in registry order.
+                if let Some(code) = loinc {
+                    by_loinc.entry(code.to_owned()).or_insert(slot);
+                }
+                by_link_id.entry(column).or_insert(slot);
+            }
+        }
+        ItemMap {
+            by_loinc,
+            by_link_id,
+        }
+    }
+
+    /// The item a response item answers: by its LOINC code first, then by its link id (a
+    /// LOINC code with or without a leading `/`, or a symscore column name).
+    pub(super) fn slot(&self, item: &ResponseItem) -> Option<Slot> {
+        let by_code = item
+            .code
+            .iter()
+            .filter(|c| c.system.as_deref() == Some(LOINC_SYSTEM))
+            .find_map(|c| c.code.as_deref().and_then(|code| self.by_loinc.get(code)));
+        if let Some(slot) = by_code {
+            return Some(*slot);
+        }
+        let link_id = item.link_id.as_deref()?;
+        let bare = link_id.strip_prefix('/').unwrap_or(link_id);
+        self.by_loinc
+            .get(bare)
+            .or_else(|| self.by_link_id.get(link_id))
+            .copied()
+    }
+}
+
+/// The number an answer stands for on `scale`, or what is wrong with it.
+pub(super) fn answer_value(
+    answer: &ResponseAnswer,
+    instrument: &Instrument,
+    scale: &Scale,
+) -> Result<u8, String> {
+    let on_scale = |value: f64, what: &str| -> Result<u8, String> {
+        let whole = value.fract() == 0.0;
+        if whole && value >= f64::from(scale.min) && value <= f64::from(scale.max) {
+            // Whole and within a u8 scale: the cast is exact.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            Ok(value as u8)
+        } else {
+            Err(format!(
+                "expected an answer from {} to {}, found {what} {value}",
+                scale.min, scale.max
+            ))
+        }
+    };
+    if let Some(coding) = &answer.value_coding {
+        let ordinal = coding
+            .extension
+            .iter()
+            .find(|e| e.url.as_deref() == Some(ORDINAL_VALUE_URL))
+            .and_then(|e| e.value_decimal);
+        if let Some(value) = ordinal {
+            return on_scale(value, "ordinalValue");
+        }
+    }
+    if let Some(value) = answer.value_integer {
+        #[allow(clippy::cast_precision_loss)]
+        return on_scale(value as f64, "valueInteger");
+    }
+    if let Some(value) = answer.value_decimal {
+        return on_scale(value, "valueDecimal");
+    }
+    if let Some(coding) = &answer.value_coding {
+        let code = coding.code.as_deref().unwrap_or_default();
+        let answers_ll358_3 = instrument
+            .loinc
+            .panel
+            .as_deref()
+            .is_some_and(|panel| LL358_3_PANELS.contains(&panel));
+        if answers_ll358_3
+            && let Some(&(_, value)) = LA_ANSWER_CODES.iter().find(|(la, _)| *la == code)
+        {
+            return on_scale(f64::from(value), "LOINC answer");
+        }
+        if let Ok(value) = code.parse::<u8>() {
+            return on_scale(f64::from(value), "code");
+        }
+        return Err(format!(
+            "expected an answer code with an ordinalValue, a LOINC answer of list LL358-3 or a number from {} to {}, found code '{}'",
+            scale.min,
+            scale.max,
+            crate::shown_text::show_cell(code)
+        ));
+    }
+    if let Some(text) = &answer.value_string {
+        return match text.trim().parse::<u8>() {
+            Ok(value) => on_scale(f64::from(value), "valueString"),
+            Err(_) => Err(format!(
+                "expected an answer from {} to {}, found valueString '{}'",
+                scale.min,
+                scale.max,
+                crate::shown_text::show_cell(text)
+            )),
+        };
+    }
+    Err(format!(
+        "expected valueCoding, valueInteger or valueDecimal from {} to {}, found no value",
+        scale.min, scale.max
+    ))
+}
