@@ -12,6 +12,8 @@ mod tests;
 mod text;
 mod walk;
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 
 pub use mapping::{LA_ANSWER_CODES, RESPONSE_IN_PROGRESS};
@@ -27,83 +29,96 @@ pub use reader::{
 /// A `QuestionnaireResponse`, as far as symscore reads it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QuestionnaireResponse {
+pub struct QuestionnaireResponse<'a> {
     /// `QuestionnaireResponse`; checked, since any resource deserializes into this type.
-    pub resource_type: Option<String>,
+    #[serde(borrow)]
+    pub resource_type: Option<Cow<'a, str>>,
     /// The logical id, used for `derivedFrom` and in messages.
-    pub id: Option<String>,
+    #[serde(borrow)]
+    pub id: Option<Cow<'a, str>>,
     /// `completed`, `amended`, `in-progress`, `entered-in-error`, `stopped`.
-    pub status: Option<String>,
+    #[serde(borrow)]
+    pub status: Option<Cow<'a, str>>,
     /// The patient (`Patient/123`).
-    pub subject: Option<SubjectReference>,
+    #[serde(borrow)]
+    pub subject: Option<SubjectReference<'a>>,
     /// When the answers were given (a FHIR dateTime).
-    pub authored: Option<String>,
+    #[serde(borrow)]
+    pub authored: Option<Cow<'a, str>>,
     /// The answered items.
-    #[serde(default)]
-    pub item: Vec<ResponseItem>,
+    #[serde(default, borrow)]
+    pub item: Vec<ResponseItem<'a>>,
 }
 
 /// A reference, as far as symscore reads it.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct SubjectReference {
+pub struct SubjectReference<'a> {
     /// A literal reference (`Patient/123`).
-    pub reference: Option<String>,
+    #[serde(borrow)]
+    pub reference: Option<Cow<'a, str>>,
 }
 
 /// One item of a response: a question with its answers, or a group of items.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ResponseItem {
+pub struct ResponseItem<'a> {
     /// The Questionnaire's item id (`phq9_1`, `/44250-9`).
-    pub link_id: Option<String>,
+    #[serde(borrow)]
+    pub link_id: Option<Cow<'a, str>>,
     /// Codes of the question (US Core puts the LOINC item code here).
-    #[serde(default)]
-    pub code: Vec<ResponseCoding>,
+    #[serde(default, borrow)]
+    pub code: Vec<ResponseCoding<'a>>,
     /// The answers given.
-    #[serde(default)]
-    pub answer: Vec<ResponseAnswer>,
+    #[serde(default, borrow)]
+    pub answer: Vec<ResponseAnswer<'a>>,
     /// Items of a group.
-    #[serde(default)]
-    pub item: Vec<ResponseItem>,
+    #[serde(default, borrow)]
+    pub item: Vec<ResponseItem<'a>>,
 }
 
 /// One answer of an item.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ResponseAnswer {
+pub struct ResponseAnswer<'a> {
     /// A coded answer (a LOINC LA code, or symscore's own ordinal codes).
-    pub value_coding: Option<ResponseCoding>,
+    #[serde(borrow)]
+    pub value_coding: Option<ResponseCoding<'a>>,
     /// An integer answer.
     pub value_integer: Option<i64>,
     /// A decimal answer.
     pub value_decimal: Option<f64>,
     /// A text answer.
-    pub value_string: Option<String>,
+    #[serde(borrow)]
+    pub value_string: Option<Cow<'a, str>>,
     /// Items nested under the answer.
-    #[serde(default)]
-    pub item: Vec<ResponseItem>,
+    #[serde(default, borrow)]
+    pub item: Vec<ResponseItem<'a>>,
 }
 
 /// A Coding, with the extensions symscore reads (the ordinal value).
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct ResponseCoding {
+pub struct ResponseCoding<'a> {
     /// The code system (`http://loinc.org`).
-    pub system: Option<String>,
+    #[serde(borrow)]
+    pub system: Option<Cow<'a, str>>,
     /// The code.
-    pub code: Option<String>,
+    #[serde(borrow)]
+    pub code: Option<Cow<'a, str>>,
     /// The display text.
-    pub display: Option<String>,
+    #[serde(borrow)]
+    pub display: Option<Cow<'a, str>>,
     /// Extensions; `ordinalValue` gives the answer's score.
-    #[serde(default)]
-    pub extension: Vec<ResponseExtension>,
+    #[serde(default, borrow)]
+    pub extension: Vec<ResponseExtension<'a>>,
 }
 
 /// An extension with a decimal value (the `ordinalValue` extension).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ResponseExtension {
+pub struct ResponseExtension<'a> {
     /// The extension's URL.
-    pub url: Option<String>,
+    #[serde(borrow)]
+    pub url: Option<Cow<'a, str>>,
     /// Its value, when a decimal.
     pub value_decimal: Option<f64>,
 }

@@ -36,17 +36,40 @@ pub(super) enum ItemSlot {
     Extra(usize),
 }
 
-/// Every key a response may use for an instrument item.
+/// Every key a response may use for an instrument item. Sorted tables searched by binary
+/// search rather than hash maps: a registry has a few hundred keys at most, and a lookup per
+/// response item is the hot path of a large NDJSON export.
 pub(super) struct ItemMap {
-    by_loinc: HashMap<String, Slot>,
-    by_link_id: HashMap<String, Slot>,
+    by_loinc: Vec<(String, Slot)>,
+    by_link_id: Vec<(String, Slot)>,
+    /// Where each instrument's items start in a dense numbering of every slot.
+    first_dense: Vec<usize>,
+    dense_count: usize,
+}
+
+/// A key table sorted for [`lookup`], each key kept by the first instrument to claim it.
+fn sorted_table(claims: HashMap<String, Slot>) -> Vec<(String, Slot)> {
+    let mut table: Vec<(String, Slot)> = claims.into_iter().collect();
+    table.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    table
+}
+
+fn lookup<'t>(table: &'t [(String, Slot)], key: &str) -> Option<&'t Slot> {
+    table
+        .binary_search_by(|(k, _)| k.as_str().cmp(key))
+        .ok()
+        .map(|at| &table[at].1)
 }
 
 impl ItemMap {
     pub(super) fn new(instruments: &[&Instrument]) -> Self {
         let mut by_loinc = HashMap::new();
         let mut by_link_id = HashMap::new();
+        let mut first_dense = Vec::with_capacity(instruments.len());
+        let mut dense_count = 0;
         for (index, instrument) in instruments.iter().enumerate() {
+            first_dense.push(dense_count);
+            dense_count += instrument.item_count() + instrument.extra_items.len();
             let scored = instrument.items.iter().map(|item| {
                 (
                     item.loinc.as_deref(),
@@ -74,9 +97,26 @@ impl ItemMap {
             }
         }
         ItemMap {
-            by_loinc,
-            by_link_id,
+            by_loinc: sorted_table(by_loinc),
+            by_link_id: sorted_table(by_link_id),
+            first_dense,
+            dense_count,
         }
+    }
+
+    /// How many slots there are over every instrument: the size of a table indexed by
+    /// [`ItemMap::dense`].
+    pub(super) fn dense_count(&self) -> usize {
+        self.dense_count
+    }
+
+    /// A slot's number in a dense numbering of every instrument's items, scored then extra.
+    pub(super) fn dense(&self, slot: Slot, instruments: &[&Instrument]) -> usize {
+        let item = match slot.item {
+            ItemSlot::Scored(n) => n,
+            ItemSlot::Extra(e) => instruments[slot.instrument].item_count() + e,
+        };
+        self.first_dense[slot.instrument] + item
     }
 
     /// The item a response item answers: by its LOINC code first, then by its link id (a
@@ -86,15 +126,18 @@ impl ItemMap {
             .code
             .iter()
             .filter(|c| c.system.as_deref() == Some(LOINC_SYSTEM))
-            .find_map(|c| c.code.as_deref().and_then(|code| self.by_loinc.get(code)));
+            .find_map(|c| {
+                c.code
+                    .as_deref()
+                    .and_then(|code| lookup(&self.by_loinc, code))
+            });
         if let Some(slot) = by_code {
             return Some(*slot);
         }
         let link_id = item.link_id.as_deref()?;
         let bare = link_id.strip_prefix('/').unwrap_or(link_id);
-        self.by_loinc
-            .get(bare)
-            .or_else(|| self.by_link_id.get(link_id))
+        lookup(&self.by_loinc, bare)
+            .or_else(|| lookup(&self.by_link_id, link_id))
             .copied()
     }
 }

@@ -1,9 +1,10 @@
 //! Reading responses one at a time from a single resource, a Bundle or NDJSON.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt::{self, Write as _};
 use std::io::{BufRead, Read as _};
 
+use serde::Deserialize as _;
 use serde_json::Value;
 
 use super::QuestionnaireResponse;
@@ -71,14 +72,15 @@ pub struct ResponseReader<'i, R> {
     input: R,
     mode: Input,
     pending: Option<Vec<u8>>,
+    line_buf: Vec<u8>,
     pub(super) instruments: Vec<&'i Instrument>,
     pub(super) map: ItemMap,
     summary: ResponseSummary,
 }
 
 /// A resource read: typed straight away, or a JSON tree still to be looked at.
-enum Parsed {
-    Response(QuestionnaireResponse),
+enum Parsed<'t> {
+    Response(QuestionnaireResponse<'t>),
     Other(Value),
 }
 
@@ -124,6 +126,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
             input,
             mode,
             pending,
+            line_buf: Vec::new(),
             instruments,
             map,
             summary: ResponseSummary::default(),
@@ -149,45 +152,36 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         outcome.unselected_safety.clear();
         outcome.carried.clear();
         outcome.status = RowStatus::NotAdministered;
+        // The line buffer is reused from line to line; the typed resource borrows its
+        // strings from it rather than allocating each one.
+        let mut text = std::mem::take(&mut self.line_buf);
+        let read = self.read_into(&mut text, outcome);
+        self.line_buf = text;
+        read
+    }
+
+    fn read_into(
+        &mut self,
+        text: &mut Vec<u8>,
+        outcome: &mut RowOutcome<'i>,
+    ) -> Result<bool, ResponseError> {
         let (place, value) = match &mut self.mode {
             Input::Lines { line } => loop {
-                let text = if let Some(text) = self.pending.take() {
-                    text
-                } else {
-                    {
-                        let mut text = Vec::new();
-                        if read_line(&mut self.input, &mut text, &self.source, *line + 1)? == 0 {
-                            return Ok(false);
-                        }
-                        text
-                    }
-                };
+                text.clear();
+                if let Some(pending) = self.pending.take() {
+                    *text = pending;
+                } else if read_line(&mut self.input, text, &self.source, *line + 1)? == 0 {
+                    return Ok(false);
+                }
                 *line += 1;
-                if text.trim_ascii().is_empty() {
-                    continue;
-                }
-                let place = Place {
-                    line: *line,
-                    entry: None,
-                };
-                // Straight into the typed resource, the common case: several times faster
-                // than a JSON tree. Anything else goes through the tree to say what it is.
-                if let Ok(response) = serde_json::from_slice::<QuestionnaireResponse>(&text)
-                    && response.resource_type.as_deref() == Some("QuestionnaireResponse")
-                {
-                    break (place, Parsed::Response(response));
-                }
-                match serde_json::from_slice::<Value>(&text) {
-                    Ok(value) => break (place, Parsed::Other(value)),
-                    Err(err) => {
-                        return Err(error(
-                            &self.source,
-                            Some(*line),
-                            format!(
-                                "expected one JSON resource on the line, found invalid JSON ({err})"
-                            ),
-                        ));
-                    }
+                if !text.trim_ascii().is_empty() {
+                    break (
+                        Place {
+                            line: *line,
+                            entry: None,
+                        },
+                        None,
+                    );
                 }
             },
             Input::Document(entries) => {
@@ -199,9 +193,33 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
                         line: entry.map_or(1, |e| e as u64 + 1),
                         entry,
                     },
-                    Parsed::Other(value),
+                    Some(value),
                 )
             }
+        };
+        let value = match value {
+            Some(value) => Parsed::Other(value),
+            // Straight into the typed resource, the common case: several times faster
+            // than a JSON tree. Anything else goes through the tree to say what it is.
+            None => match serde_json::from_slice::<QuestionnaireResponse>(text) {
+                Ok(response)
+                    if response.resource_type.as_deref() == Some("QuestionnaireResponse") =>
+                {
+                    Parsed::Response(response)
+                }
+                _ => match serde_json::from_slice::<Value>(text) {
+                    Ok(value) => Parsed::Other(value),
+                    Err(err) => {
+                        return Err(error(
+                            &self.source,
+                            Some(place.line),
+                            format!(
+                                "expected one JSON resource on the line, found invalid JSON ({err})"
+                            ),
+                        ));
+                    }
+                },
+            },
         };
         outcome.line = place.line;
         let skipped_before = self.summary.entered_in_error;
@@ -261,7 +279,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         }
     }
 
-    fn score_resource(&mut self, place: &Place, parsed: Parsed, outcome: &mut RowOutcome<'i>) {
+    fn score_resource(&mut self, place: &Place, parsed: Parsed<'_>, outcome: &mut RowOutcome<'i>) {
         let value = match parsed {
             Parsed::Response(response) => return self.score_response(place, &response, outcome),
             Parsed::Other(value) => value,
@@ -286,7 +304,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
             outcome.status = RowStatus::Invalid;
             return;
         }
-        let response: QuestionnaireResponse = match serde_json::from_value(value) {
+        let response = match QuestionnaireResponse::deserialize(&value) {
             Ok(response) => response,
             Err(err) => {
                 let at = Self::place_text(place, None);
@@ -301,7 +319,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
     fn score_response(
         &mut self,
         place: &Place,
-        response: &QuestionnaireResponse,
+        response: &QuestionnaireResponse<'_>,
         outcome: &mut RowOutcome<'i>,
     ) {
         let at = Self::place_text(place, response.id.as_deref());
@@ -368,10 +386,12 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
             answers: &mut answers,
             unmapped: &mut unmapped,
             invalid: &mut invalid_answer,
-            seen: HashMap::new(),
+            steps: Vec::new(),
+            seen: vec![None; self.map.dense_count()],
+            first_steps: Vec::new(),
             diagnostics: &mut outcome.diagnostics,
         };
-        walk.items(&response.item, "");
+        walk.items(&response.item);
         if answers.iter().all(Option::is_none) {
             outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::Resource, format!("{at}: expected items of an instrument symscore knows (by LOINC code or link id), found {unmapped} item(s) that map to none")));
             outcome.status = RowStatus::Invalid;

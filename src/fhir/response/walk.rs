@@ -1,11 +1,12 @@
 //! The walk over a response's items, nested groups and items under answers included, that
 //! puts each answer in its instrument's answer list.
 
-use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::BufRead;
+use std::ops::Range;
 
 use super::ResponseItem;
-use super::mapping::{ItemSlot, Slot, answer_value};
+use super::mapping::{ItemSlot, answer_value};
 use super::reader::{Place, ResponseReader};
 use crate::batch::{Diagnostic, DiagnosticKind};
 use crate::score::Answer;
@@ -18,24 +19,55 @@ pub(super) struct Walk<'a, 'i, R> {
     pub(super) answers: &'a mut Vec<Option<Vec<Answer>>>,
     pub(super) unmapped: &'a mut usize,
     pub(super) invalid: &'a mut bool,
-    /// The items answered so far, with the path of the first answer to each.
-    pub(super) seen: HashMap<Slot, String>,
+    /// The steps from the response to the item being looked at. The path is written out
+    /// only when a message needs it: formatting it for every item was most of the time
+    /// spent on a large export.
+    pub(super) steps: Vec<Step>,
+    /// Per slot ([`ItemMap::dense`](super::mapping::ItemMap::dense)): where in
+    /// `first_steps` the path of its first answer is, once it has been answered.
+    pub(super) seen: Vec<Option<Range<usize>>>,
+    pub(super) first_steps: Vec<Step>,
     pub(super) diagnostics: &'a mut Vec<Diagnostic>,
 }
 
+/// One step of a path into a response: `item[i]` or `answer[a]`.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Step {
+    Item(usize),
+    Answer(usize),
+}
+
+/// The path the steps lead to, as FHIRPath-like text: `item[0].answer[1].item[2]`.
+fn path_text(steps: &[Step]) -> String {
+    let mut text = String::new();
+    for (n, step) in steps.iter().enumerate() {
+        if n > 0 {
+            text.push('.');
+        }
+        let _ = match step {
+            Step::Item(i) => write!(text, "item[{i}]"),
+            Step::Answer(a) => write!(text, "answer[{a}]"),
+        };
+    }
+    text
+}
+
 impl<R: BufRead> Walk<'_, '_, R> {
-    pub(super) fn items(&mut self, items: &[ResponseItem], prefix: &str) {
+    pub(super) fn items(&mut self, items: &[ResponseItem]) {
         for (i, item) in items.iter().enumerate() {
-            let path = format!("{prefix}item[{i}]");
-            self.item(item, &path);
-            self.items(&item.item, &format!("{path}."));
+            self.steps.push(Step::Item(i));
+            self.item(item);
+            self.items(&item.item);
             for (a, answer) in item.answer.iter().enumerate() {
-                self.items(&answer.item, &format!("{path}.answer[{a}]."));
+                self.steps.push(Step::Answer(a));
+                self.items(&answer.item);
+                self.steps.pop();
             }
+            self.steps.pop();
         }
     }
 
-    fn item(&mut self, item: &ResponseItem, path: &str) {
+    fn item(&mut self, item: &ResponseItem) {
         let Some(slot) = self.reader.map.slot(item) else {
             if !item.answer.is_empty() {
                 *self.unmapped += 1;
@@ -43,14 +75,17 @@ impl<R: BufRead> Walk<'_, '_, R> {
             return;
         };
         let instrument = self.reader.instruments[slot.instrument];
-        if let Some(first) = self.seen.get(&slot) {
+        let dense = self.reader.map.dense(slot, &self.reader.instruments);
+        if let Some(first) = self.seen[dense].clone() {
             // Two answers to one question: neither can be trusted over the other.
             let d = self.reader.diagnostic(
                 self.place,
                 DiagnosticKind::Answer,
                 format!(
-                    "{}: {path}: expected each question once, found it again after {first}",
-                    self.at
+                    "{}: {}: expected each question once, found it again after {}",
+                    self.at,
+                    path_text(&self.steps),
+                    path_text(&self.first_steps[first])
                 ),
             );
             self.diagnostics.push(d);
@@ -62,7 +97,9 @@ impl<R: BufRead> Walk<'_, '_, R> {
             }
             return;
         }
-        self.seen.insert(slot, path.to_owned());
+        let start = self.first_steps.len();
+        self.first_steps.extend_from_slice(&self.steps);
+        self.seen[dense] = Some(start..self.first_steps.len());
         let scale = match slot.item {
             ItemSlot::Scored(_) => &instrument.scale,
             ItemSlot::Extra(e) => &instrument.extra_items[e].scale,
@@ -77,7 +114,11 @@ impl<R: BufRead> Walk<'_, '_, R> {
                     let d = self.reader.diagnostic(
                         self.place,
                         DiagnosticKind::Answer,
-                        format!("{}: {path}.answer[0]: {problem}", self.at),
+                        format!(
+                            "{}: {}.answer[0]: {problem}",
+                            self.at,
+                            path_text(&self.steps)
+                        ),
                     );
                     self.diagnostics.push(d);
                     *self.invalid = true;
@@ -89,8 +130,9 @@ impl<R: BufRead> Walk<'_, '_, R> {
                     self.place,
                     DiagnosticKind::Answer,
                     format!(
-                        "{}: {path}: expected one answer, found {}",
+                        "{}: {}: expected one answer, found {}",
                         self.at,
+                        path_text(&self.steps),
                         many.len()
                     ),
                 );
