@@ -199,3 +199,22 @@ fn a_question_answered_twice_is_reported_and_unusable() {
     assert_eq!(rows[0].records[0].report.answers[0], crate::Answer::Invalid);
     assert_eq!(summary.batch.invalid, 1);
 }
+
+/// The paths in messages are written out from the steps walked, nested groups and items
+/// under answers included, and escaped strings in a line still match their items.
+#[test]
+fn nested_repeats_are_named_by_full_path_and_escaped_keys_still_match() {
+    let line = r#"{"resourceType":"QuestionnaireResponse","id":"r\u0032","status":"completed","subject":{"reference":"Patient\/P1"},"item":[{"linkId":"g","item":[{"linkId":"phq9_\u0031","answer":[{"valueInteger":1,"item":[{"linkId":"phq9_1","answer":[{"valueInteger":2}]}]}]}]}]}"#;
+    let (rows, _) = read_all(&format!("{line}\n{line}\n"));
+    assert_eq!(rows.len(), 2);
+    for row in &rows {
+        assert_eq!(
+            row.diagnostics[0].to_string(),
+            format!(
+                "in.json:{}: resource (QuestionnaireResponse/r2): item[0].item[0].answer[0].item[0]: expected each question once, found it again after item[0].item[0]",
+                row.line
+            )
+        );
+        assert_eq!(row.records[0].patient_id.as_deref(), Some("P1"));
+    }
+}
