@@ -169,12 +169,7 @@ impl RedcapPlan {
     /// Called with every row read, before it is scored: forgets the remembered date when
     /// the row starts another record or event.
     pub(super) fn start_row(&mut self, row: &Row, patient: usize) {
-        let record = row.get(patient).unwrap_or_default().trim_ascii();
-        let event = self
-            .event
-            .and_then(|index| row.get(index))
-            .unwrap_or_default()
-            .trim_ascii();
+        let (record, event) = record_and_event(row, patient, self.event);
         if self
             .last_dated
             .as_ref()
@@ -194,12 +189,7 @@ impl RedcapPlan {
     /// Remembers the date of the row just read, for the rows of its record and event below.
     pub(super) fn remember_date(&mut self, row: &Row, patient: usize, date: Date) {
         self.own_date = Some(date);
-        let record = row.get(patient).unwrap_or_default().trim_ascii();
-        let event = self
-            .event
-            .and_then(|index| row.get(index))
-            .unwrap_or_default()
-            .trim_ascii();
+        let (record, event) = record_and_event(row, patient, self.event);
         // Most rows repeat the record and event above: their buffers are reused.
         let (last_record, last_event, last_date) = self
             .last_dated
@@ -257,6 +247,16 @@ impl RedcapPlan {
         }
         unknown_status
     }
+}
+
+/// The row's record id and event, trimmed: the key a blank date is carried down within.
+fn record_and_event(row: &Row, patient: usize, event: Option<usize>) -> (&[u8], &[u8]) {
+    let record = row.get(patient).unwrap_or_default().trim_ascii();
+    let event = event
+        .and_then(|index| row.get(index))
+        .unwrap_or_default()
+        .trim_ascii();
+    (record, event)
 }
 
 /// One column's answer choices, for reading a label as its code.
