@@ -241,6 +241,9 @@ pub enum BatchErrorKind {
     Io,
     /// A file read twice changed in between: the two reads may disagree on what it holds.
     Changed,
+    /// A FHIR input is not JSON resources, or a line or document of it is too large
+    /// ([`ResponseError`](crate::fhir::response::ResponseError)).
+    Resource,
     /// The options name an instrument the registry does not have.
     UnknownInstrument,
     /// A declared non-answer code is a real answer on an instrument of the file.

@@ -77,6 +77,8 @@ pub(crate) fn batch_options(
     registry: &Registry,
 ) -> anyhow::Result<BatchOptions> {
     let InputArgs {
+        // Read by the caller, which opens the reader for it.
+        input_format: _,
         patient_column,
         date_column,
         date_format,

@@ -51,6 +51,7 @@ pub(crate) fn run(args: ReportArgs, registry: &Registry) -> anyhow::Result<ExitS
     let source = prepared.source.clone();
     let stream = open_stream(
         registry,
+        prepared.format,
         &mut prepared.visits,
         &source,
         prepared.batch_options.clone(),

@@ -1,19 +1,17 @@
 //! `symscore score`: one administration from --items, or every row of a CSV export.
 
 use std::collections::BTreeSet;
-use std::io::BufReader;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use symscore::batch::{BatchReader, RowOutcome};
-use symscore::fhir::response::ResponseReader;
+use symscore::batch::{InputFormat, InputReader, RowOutcome};
 use symscore::plural::count;
 use symscore::score::{SAFETY_MARK, SafetyCheck};
 use symscore::shown_text::show_cell;
 use symscore::{Answer, MissingTokens, Registry, ScoreRecord, parse_answer, score};
 
 use super::ExitStatus;
-use super::args::{Format, InputFormat, ScoreArgs};
+use super::args::{Format, ScoreArgs};
 use super::input::{
     batch_options, missing_tokens, open_input, warn_case_mismatched_columns, warn_ignored_columns,
 };
@@ -27,7 +25,6 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
         input,
         instruments,
         items,
-        input_format,
         input_options,
         strict,
         output,
@@ -57,20 +54,17 @@ pub(crate) fn run(args: ScoreArgs, registry: &Registry) -> anyhow::Result<ExitSt
     }
 
     let (reader, source) = open_input(input.as_deref(), output.output.as_deref())?;
-    let mut batch = match input_format {
-        InputFormat::Csv => {
-            let options = batch_options(input_options, instruments, false, registry)?;
-            let batch = BatchReader::new(registry, reader, &source, options)?;
-            warn_ignored_columns(&source, batch.ignored_item_like_columns());
-            warn_case_mismatched_columns(&source, batch.case_mismatched_columns());
-            ScoreRows::Csv(batch)
-        }
-        InputFormat::Fhir => ScoreRows::Fhir(ResponseReader::new(
-            registry,
-            BufReader::new(reader),
-            &source,
-        )?),
-    };
+    let input_format = input_options.input_format.into();
+    if input_format == InputFormat::Fhir && input_options.date_format.is_some() {
+        bail!(
+            "--date-format reads the dates of a CSV; a FHIR response's `authored` is always an ISO 8601 dateTime"
+        );
+    }
+    let options = batch_options(input_options, instruments, false, registry)?;
+    let batch = InputReader::open(input_format, registry, reader, &source, options)?;
+    warn_ignored_columns(&source, batch.ignored_item_like_columns());
+    warn_case_mismatched_columns(&source, batch.case_mismatched_columns());
+    let mut batch = ScoreRows(batch);
     let mut writer = RecordWriter::carrying(format, &mut out, color, &batch.carried_columns());
     let mut safety = SafetyTally::default();
     let mut output_closed = false;

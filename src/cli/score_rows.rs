@@ -2,60 +2,45 @@
 //! `QuestionnaireResponse`s. Both yield [`RowOutcome`]s, so the scoring loop is shared.
 
 use std::fmt::Write as _;
-use std::io::{BufReader, Read};
+use std::io::Read;
 
-use symscore::batch::{BatchReader, BatchSummary, RowOutcome};
-use symscore::fhir::response::{RESPONSE_IN_PROGRESS, ResponseReader};
+use symscore::batch::{BatchSummary, InputReader, RowOutcome};
+use symscore::fhir::response::RESPONSE_IN_PROGRESS;
 use symscore::plural::count;
 
 use super::input::no_data_rows;
 use super::report::message;
 
-#[allow(
-    clippy::large_enum_variant,
-    reason = "one reader per run: its size does not matter"
-)]
-pub(super) enum ScoreRows<'i> {
-    Csv(BatchReader<'i, Box<dyn Read>>),
-    Fhir(ResponseReader<'i, BufReader<Box<dyn Read>>>),
-}
+/// The rows `score` reads, from either format, and what its messages say of them.
+pub(super) struct ScoreRows<'i>(pub(super) InputReader<'i, Box<dyn Read>>);
 
 impl<'i> ScoreRows<'i> {
     pub(super) fn read_row(&mut self, row: &mut RowOutcome<'i>) -> anyhow::Result<bool> {
-        Ok(match self {
-            ScoreRows::Csv(batch) => batch.read_row(row)?,
-            ScoreRows::Fhir(responses) => responses.read_row(row)?,
-        })
+        Ok(self.0.read_row(row)?)
     }
 
     pub(super) fn carried_columns(&self) -> Vec<&str> {
-        match self {
-            ScoreRows::Csv(batch) => batch.carried_columns(),
-            ScoreRows::Fhir(responses) => responses.carried_columns(),
-        }
+        self.0.carried_columns()
     }
 
     /// The counts the exit status is decided on.
     pub(super) fn summary(&self) -> BatchSummary {
-        match self {
-            ScoreRows::Csv(batch) => batch.summary(),
-            ScoreRows::Fhir(responses) => responses.summary().batch,
-        }
+        self.0.summary()
     }
 
     /// What the row numbers in messages count: CSV lines, or resources.
     pub(super) fn unit(&self) -> &'static str {
-        match self {
-            ScoreRows::Csv(_) => "row",
-            ScoreRows::Fhir(_) => "resource",
+        match self.0 {
+            InputReader::Csv(_) => "row",
+            InputReader::Fhir(_) => "resource",
         }
     }
 
     /// Whether the input held nothing to score, said on standard error.
     pub(super) fn no_data(&self, source: &str) -> bool {
-        match self {
-            ScoreRows::Csv(batch) => no_data_rows(source, batch.summary().rows),
-            ScoreRows::Fhir(responses) => {
+        match &self.0 {
+            InputReader::Csv(batch) => no_data_rows(source, batch.summary().rows),
+            InputReader::Fhir(responses) => {
                 let empty = responses.summary().batch.rows == 0;
                 if empty {
                     message(&format!(
@@ -78,11 +63,11 @@ impl<'i> ScoreRows<'i> {
             s.invalid,
             s.not_administered,
         );
-        if let ScoreRows::Fhir(responses) = self {
+        if let Some(responses) = self.0.response_summary() {
             let _ = write!(
                 line,
                 ", {} entered-in-error (skipped)",
-                responses.summary().entered_in_error
+                responses.entered_in_error
             );
         }
         let _ = write!(line, "; {}", count(s.records, "record"));
@@ -93,8 +78,8 @@ impl<'i> ScoreRows<'i> {
                 count(s.repeats, "administration")
             );
         }
-        if let ScoreRows::Fhir(responses) = self {
-            let in_progress = responses.summary().in_progress;
+        if let Some(responses) = self.0.response_summary() {
+            let in_progress = responses.in_progress;
             if in_progress > 0 {
                 let _ = write!(
                     line,

@@ -35,6 +35,7 @@ pub(crate) fn run(args: TrendArgs, registry: &Registry) -> anyhow::Result<ExitSt
     let source = prepared.source.clone();
     let stream = open_stream(
         registry,
+        prepared.format,
         &mut prepared.visits,
         &source,
         prepared.batch_options.clone(),

@@ -7,6 +7,7 @@
 
 mod mapping;
 mod reader;
+mod select;
 #[cfg(test)]
 mod tests;
 mod text;

@@ -6,8 +6,8 @@ use std::fs::File;
 use std::io::{self, Read, Seek as _, SeekFrom};
 
 use crate::batch::{
-    BatchOptions, DateFormat, DosingField, DosingSchedule, FileStamp, patients_are_grouped_in,
-    read_dosing_field,
+    BatchOptions, DateFormat, DosingField, DosingSchedule, FileStamp, InputFormat,
+    patients_are_grouped_in, read_dosing_field,
 };
 use crate::error::BatchError;
 use crate::registry::Registry;
@@ -56,13 +56,14 @@ impl VisitsInput {
     /// stream cannot be read twice and is collected whole, as an ungrouped file is.
     pub fn patients_are_grouped(
         &mut self,
+        format: InputFormat,
         registry: &Registry,
         source: &str,
         options: &BatchOptions,
     ) -> Result<bool, BatchError> {
         match self {
             VisitsInput::Regular { file, .. } => {
-                patients_are_grouped_in(registry, file, source, options)
+                patients_are_grouped_in(format, registry, file, source, options)
             }
             VisitsInput::Stream(_) => Ok(false),
         }
@@ -115,7 +116,7 @@ mod tests {
 
     use super::VisitsInput;
     use crate::Registry;
-    use crate::batch::BatchOptions;
+    use crate::batch::{BatchOptions, InputFormat};
 
     const VISITS: &str = "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9\nP1,2026-03-01,1,1,1,1,1,1,1,1,0\n";
 
@@ -127,7 +128,12 @@ mod tests {
         let mut input = VisitsInput::from_file(File::open(&path).unwrap()).unwrap();
         let registry = Registry::builtin();
         let grouped = input
-            .patients_are_grouped(&registry, "v.csv", &BatchOptions::default())
+            .patients_are_grouped(
+                InputFormat::Csv,
+                &registry,
+                "v.csv",
+                &BatchOptions::default(),
+            )
             .unwrap();
         assert!(grouped);
         // A file renamed onto the path between the passes is not what is read.

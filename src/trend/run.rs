@@ -1,6 +1,6 @@
 //! One trend over a visits file: rows in, one patient's results at a time out.
 //!
-//! [`PatientStream`] reads the visits (scored by [`BatchReader`]), buffers one patient's
+//! [`PatientStream`] reads the visits (a CSV or FHIR responses, scored by [`InputReader`]), buffers one patient's
 //! administrations when the file is grouped by patient (bounded memory) or every patient's
 //! otherwise, and hands each patient's [`PatientTrend`] to the caller. What lands in no
 //! trend is reported as a [`RowEvent`] as the row is read, and every row, administration and
@@ -18,7 +18,9 @@ use std::io::Read;
 use super::{
     Administration, Condition, Dosing, PatientTrend, TrendOptions, Uncovered, analyze_patient,
 };
-use crate::batch::{BatchOptions, BatchReader, Diagnostic, DosingSchedule, RowOutcome};
+use crate::batch::{
+    BatchOptions, Diagnostic, DosingSchedule, InputFormat, InputReader, RowOutcome,
+};
 use crate::error::BatchError;
 use crate::instrument::{ChangeParams, Instrument};
 use crate::record::ScoreRecord;
@@ -107,8 +109,10 @@ pub struct Coverage {
 /// What a whole run read and found.
 #[derive(Debug, Clone, Default)]
 pub struct RunTotals {
-    /// The rows, as the reader counted them.
+    /// The rows, as the reader counted them (one per resource of a FHIR input).
     pub read: crate::batch::BatchSummary,
+    /// A FHIR input's own counts (entered in error, in progress); `None` for a CSV.
+    pub responses: Option<crate::fhir::response::ResponseSummary>,
     /// Patients analysed.
     pub patients: u64,
     /// Window summaries.
@@ -160,7 +164,7 @@ pub enum RunError<E> {
 
 /// The visits of a trend, open and ready to be analysed patient by patient.
 pub struct PatientStream<'i, 'v> {
-    batch: BatchReader<'i, Box<dyn Read + 'v>>,
+    batch: InputReader<'i, Box<dyn Read + 'v>>,
     unchanged: Option<UnchangedCheck<'v>>,
     grouped: bool,
     /// Whether only some patients were asked for, so that those never seen can be named.
@@ -172,6 +176,7 @@ impl<'i, 'v> PatientStream<'i, 'v> {
     /// Reads the header of `input`. `grouped` is what [`VisitsInput::patients_are_grouped`]
     /// found: a grouped file is analysed one patient at a time, anything else collected.
     pub fn open(
+        format: InputFormat,
         registry: &'i Registry,
         input: &'v mut VisitsInput,
         source: &str,
@@ -181,7 +186,7 @@ impl<'i, 'v> PatientStream<'i, 'v> {
         let (reader, unchanged) = input.analysis_reader();
         let selected = options.patients.is_some();
         Ok(PatientStream {
-            batch: BatchReader::new(registry, reader, source, options)?,
+            batch: InputReader::open(format, registry, reader, source, options)?,
             unchanged,
             grouped,
             selected,
@@ -190,7 +195,7 @@ impl<'i, 'v> PatientStream<'i, 'v> {
     }
 
     /// The reader, for what its header showed (columns ignored, instruments planned).
-    pub fn reader(&self) -> &BatchReader<'i, Box<dyn Read + 'v>> {
+    pub fn reader(&self) -> &InputReader<'i, Box<dyn Read + 'v>> {
         &self.batch
     }
 
@@ -205,7 +210,7 @@ impl<'i, 'v> PatientStream<'i, 'v> {
         mut on_row: impl FnMut(RowEvent<'_, 'i>),
         mut on_patient: impl FnMut(PatientResults<'_>) -> Result<(), E>,
     ) -> Result<RunTotals, RunError<E>> {
-        let plan: Vec<&'i Instrument> = self.batch.instruments().collect();
+        let plan: Vec<&'i Instrument> = self.batch.instruments();
         let selected = self.selected;
         let mut analysis = Analysis {
             plan: &plan,
@@ -292,6 +297,7 @@ impl<'i, 'v> PatientStream<'i, 'v> {
             unchanged.check(&self.source)?;
         }
         analysis.totals.read = self.batch.summary();
+        analysis.totals.responses = self.batch.response_summary();
         Ok(analysis.totals)
     }
 }

@@ -253,22 +253,45 @@ fn fhir_output_of_responses_validates_and_names_each_response() {
 }
 
 #[test]
-fn fhir_input_refuses_csv_options_and_trend_has_no_input_format() {
-    symscore()
+fn fhir_input_refuses_csv_options() {
+    for (command, option, value) in [
+        ("score", "--patient-column", "id"),
+        ("score", "--delimiter", ";"),
+        ("trend", "--na", "7"),
+        ("trend", "--date-column", "when"),
+    ] {
+        let dosing: &[&str] = if command == "trend" {
+            &["--dosing-date", "2026-03-01"]
+        } else {
+            &[]
+        };
+        let output = symscore()
+            .args([command, "--input-format", "fhir", option, value])
+            .args(dosing)
+            .arg("examples/fhir/course.ndjson")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{command} {option}");
+        assert!(
+            stderr(&output).contains(&format!("'{option} ")),
+            "{command} {option}: {}",
+            stderr(&output)
+        );
+    }
+    // `score` has no dosing: its own refusal of --date-format, which only CSV dates need.
+    let output = symscore()
         .args([
             "score",
             "--input-format",
             "fhir",
-            "--patient-column",
-            "id",
-            "x.json",
+            "--date-format",
+            "%d/%m/%Y",
         ])
-        .assert()
-        .code(2);
-    symscore()
-        .args(["trend", "--input-format", "fhir", "x.json"])
-        .assert()
-        .code(2);
+        .arg("examples/fhir/responses.ndjson")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--date-format reads the dates of a CSV"));
 }
 
 #[test]

@@ -19,6 +19,7 @@ mod enter_safety;
 mod fhir;
 mod fhir_observation;
 mod fhir_response;
+mod fhir_trend;
 mod fuzz;
 mod generate;
 mod help;

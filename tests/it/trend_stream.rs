@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use jiff::civil::date;
 use symscore::Registry;
-use symscore::batch::BatchOptions;
+use symscore::batch::{BatchOptions, InputFormat};
 use symscore::trend::{DosingPlan, PatientStream, TrendOptions, VisitsInput, resolve_params};
 
 /// A reader that counts the bytes it has handed out.
@@ -47,6 +47,7 @@ fn a_grouped_file_hands_each_patient_over_before_reading_the_next() {
     let registry = Registry::builtin();
     // Grouped, as the grouping pass of a regular file would have found.
     let stream = PatientStream::open(
+        InputFormat::Csv,
         &registry,
         &mut input,
         "v.csv",

@@ -22,7 +22,7 @@ pub(crate) use instruments::{InstrumentsAction, InstrumentsArgs};
 use report::REPORT_EXAMPLES;
 pub(crate) use report::{ReportArgs, ReportFormat};
 use score::SCORE_EXAMPLES;
-pub(crate) use score::{InputFormat, ScoreArgs};
+pub(crate) use score::ScoreArgs;
 use trend::TREND_EXAMPLES;
 pub(crate) use trend::{PlateauRuleArg, TrendArgs, TrendInputs};
 
@@ -108,9 +108,24 @@ pub(crate) enum Command {
     Generate(GenerateArgs),
 }
 
-/// How to read a visits CSV; shared by every command that reads one.
+/// How to read a batch input (a visits CSV, a REDCap export or FHIR responses); shared by
+/// every command that reads one.
 #[derive(Debug, Args)]
 pub(crate) struct InputArgs {
+    /// How FILE is written: `csv` (a visits file or a REDCap export) or `fhir` (FHIR R4
+    /// `QuestionnaireResponse` resources: one, a Bundle, or NDJSON, told apart by content).
+    ///
+    /// With `fhir`, --map renames a site's own link ids to items (`--map PHQ-9.1=phq9_1`);
+    /// the CSV column options do not apply.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = InputFormat::Csv,
+        conflicts_with_all = ["patient_column", "date_column", "na", "delimiter", "redcap_dictionary", "redcap_mapping"]
+    )]
+    pub(crate) input_format: InputFormat,
+
     /// Column with the patient id.
     #[arg(long, value_name = "COLUMN", default_value = "patient_id")]
     pub(crate) patient_column: String,
@@ -169,6 +184,24 @@ pub(crate) struct InputArgs {
         help_heading = "REDCap exports"
     )]
     pub(crate) redcap_mapping: Option<PathBuf>,
+}
+
+/// How a batch input is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InputFormat {
+    /// A visits CSV or a REDCap records export.
+    Csv,
+    /// FHIR R4 `QuestionnaireResponse` resources (JSON, a Bundle, or NDJSON).
+    Fhir,
+}
+
+impl From<InputFormat> for symscore::batch::InputFormat {
+    fn from(format: InputFormat) -> Self {
+        match format {
+            InputFormat::Csv => symscore::batch::InputFormat::Csv,
+            InputFormat::Fhir => symscore::batch::InputFormat::Fhir,
+        }
+    }
 }
 
 /// Where and how results are written.

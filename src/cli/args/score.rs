@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::{InputArgs, OutputArgs};
 
@@ -57,20 +57,9 @@ pub(crate) struct ScoreArgs {
         value_name = "LIST",
         allow_hyphen_values = true,
         requires = "instruments",
-        conflicts_with_all = ["patient_column", "date_column", "date_format", "renames", "delimiter", "strict", "redcap_dictionary"]
+        conflicts_with_all = ["patient_column", "date_column", "date_format", "renames", "delimiter", "strict", "redcap_dictionary", "input_format"]
     )]
     pub(crate) items: Option<String>,
-
-    /// How FILE is written: `csv` (a visits file or a REDCap export) or `fhir` (FHIR R4
-    /// `QuestionnaireResponse` resources: one, a Bundle, or NDJSON, told apart by content).
-    #[arg(
-        long,
-        value_enum,
-        value_name = "FORMAT",
-        default_value_t = InputFormat::Csv,
-        conflicts_with_all = ["items", "instruments", "patient_column", "date_column", "date_format", "renames", "na", "delimiter", "redcap_dictionary", "redcap_mapping"]
-    )]
-    pub(crate) input_format: InputFormat,
 
     #[command(flatten)]
     pub(crate) input_options: InputArgs,
@@ -81,13 +70,4 @@ pub(crate) struct ScoreArgs {
 
     #[command(flatten)]
     pub(crate) output: OutputArgs,
-}
-
-/// How a `score` input is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum InputFormat {
-    /// A visits CSV or a REDCap records export.
-    Csv,
-    /// FHIR R4 `QuestionnaireResponse` resources (JSON, a Bundle, or NDJSON).
-    Fhir,
 }

@@ -15,6 +15,7 @@ Examples:
   symscore trend visits.csv --dosing dosing.csv --param pcl5.reliable_change=15 --param '*.points=4'
   symscore trend visits.csv --dosing dosing.csv --overview --as-of 2026-12-03
   symscore trend records.csv --redcap-dictionary dictionary.csv --dosing-field dosing_date
+  symscore trend --input-format fhir responses.ndjson --dosing dosing.csv
 
 For each patient, instrument and dosing: the baseline (last valid score on or before the
 dosing day, within --baseline-days), every administration in the window (which ends early at

@@ -184,9 +184,20 @@ pub(crate) fn report_totals(
             "symscore: {source}: patient `{wanted}` has no scored visits"
         ));
     }
+    // A FHIR input is counted in resources, and says how many were entered in error.
+    let (unit, skipped_in_error) = match &totals.responses {
+        None => ("row", String::new()),
+        Some(responses) => (
+            "resource",
+            format!(
+                ", {} entered-in-error (skipped)",
+                responses.entered_in_error
+            ),
+        ),
+    };
     message(&format!(
-        "symscore: {source}: {} read ({} with rejected cells, {} not administered{}); {}; {}, {} flagged{}",
-        count(read.rows, "row"),
+        "symscore: {source}: {} read ({} with rejected cells, {} not administered{}{skipped_in_error}); {}; {}, {} flagged{}",
+        count(read.rows, unit),
         read.invalid,
         read.not_administered,
         if read.not_selected > 0 {

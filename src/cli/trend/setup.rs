@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use jiff::civil::Date;
 use symscore::Registry;
-use symscore::batch::{BatchOptions, DateFormat, DosingField, DosingSchedule, read_dosing};
+use symscore::batch::{
+    BatchOptions, DateFormat, DosingField, DosingSchedule, InputFormat, read_dosing,
+};
 use symscore::instrument::ChangeParams;
 use symscore::trend::{DosingPlan, PatientStream, PlateauRule, TrendOptions, VisitsInput};
 
@@ -43,6 +45,8 @@ impl Analysis {
 pub(crate) struct Prepared {
     pub(crate) analysis: Analysis,
     pub(crate) visits: VisitsInput,
+    /// How the visits are written: a CSV, or FHIR responses.
+    pub(crate) format: InputFormat,
     /// The visits' name in messages.
     pub(crate) source: String,
     pub(crate) batch_options: BatchOptions,
@@ -119,6 +123,7 @@ impl Prepared {
             None => None,
         };
 
+        let format: InputFormat = input_options.input_format.into();
         let redcap_files = [
             input_options.redcap_dictionary.clone(),
             input_options.redcap_mapping.clone(),
@@ -141,7 +146,7 @@ impl Prepared {
                 &dosing_events,
             )?);
         }
-        let grouped = visits.patients_are_grouped(registry, &source, &batch_options)?;
+        let grouped = visits.patients_are_grouped(format, registry, &source, &batch_options)?;
         between_passes_hook()?;
         Ok(Prepared {
             analysis: Analysis {
@@ -151,6 +156,7 @@ impl Prepared {
                 common_dosing,
             },
             visits,
+            format,
             source,
             batch_options,
             grouped,
@@ -220,12 +226,13 @@ fn read_dosing_field(
 /// Reads the header of the visits and warns about columns it ignores.
 pub(crate) fn open_stream<'i, 'v>(
     registry: &'i Registry,
+    format: InputFormat,
     visits: &'v mut VisitsInput,
     source: &str,
     batch_options: BatchOptions,
     grouped: bool,
 ) -> anyhow::Result<PatientStream<'i, 'v>> {
-    let stream = PatientStream::open(registry, visits, source, batch_options, grouped)?;
+    let stream = PatientStream::open(format, registry, visits, source, batch_options, grouped)?;
     warn_ignored_columns(source, stream.reader().ignored_item_like_columns());
     warn_case_mismatched_columns(source, stream.reader().case_mismatched_columns());
     Ok(stream)

@@ -42,6 +42,9 @@ pub(super) enum ItemSlot {
 pub(super) struct ItemMap {
     by_loinc: Vec<(String, Slot)>,
     by_link_id: Vec<(String, Slot)>,
+    /// The user's own link ids (`PHQ-9.1` → `phq9_1`), looked at before any link id the
+    /// definitions give: a site's link ids are whatever its form builder wrote.
+    renamed: Vec<(String, Slot)>,
     /// Where each instrument's items start in a dense numbering of every slot.
     first_dense: Vec<usize>,
     dense_count: usize,
@@ -62,7 +65,12 @@ fn lookup<'t>(table: &'t [(String, Slot)], key: &str) -> Option<&'t Slot> {
 }
 
 impl ItemMap {
-    pub(super) fn new(instruments: &[&Instrument]) -> Self {
+    /// The keys of `instruments`, and the user's `renames` of link ids to item columns
+    /// (`("PHQ-9.1", "phq9_1")`); a rename to a column no instrument has is refused.
+    pub(super) fn new(
+        instruments: &[&Instrument],
+        renames: &[(String, String)],
+    ) -> Result<Self, String> {
         let mut by_loinc = HashMap::new();
         let mut by_link_id = HashMap::new();
         let mut first_dense = Vec::with_capacity(instruments.len());
@@ -96,12 +104,29 @@ impl ItemMap {
                 by_link_id.entry(column).or_insert(slot);
             }
         }
-        ItemMap {
+        let mut user_link_ids = HashMap::new();
+        for (link_id, column) in renames {
+            let Some(&slot) = by_link_id.get(column) else {
+                return Err(format!(
+                    "the link id `{}` is mapped to `{}`, which is no item of a known instrument; expected an item column such as `phq9_1` (`symscore instruments show ID` lists them)",
+                    crate::shown_text::show_cell(link_id),
+                    crate::shown_text::show_cell(column)
+                ));
+            };
+            if user_link_ids.insert(link_id.clone(), slot).is_some() {
+                return Err(format!(
+                    "the link id `{}` is mapped twice; expected one item for each link id",
+                    crate::shown_text::show_cell(link_id)
+                ));
+            }
+        }
+        Ok(ItemMap {
             by_loinc: sorted_table(by_loinc),
             by_link_id: sorted_table(by_link_id),
+            renamed: sorted_table(user_link_ids),
             first_dense,
             dense_count,
-        }
+        })
     }
 
     /// How many slots there are over every instrument: the size of a table indexed by
@@ -119,8 +144,9 @@ impl ItemMap {
         self.first_dense[slot.instrument] + item
     }
 
-    /// The item a response item answers: by its LOINC code first, then by its link id (a
-    /// LOINC code with or without a leading `/`, or a symscore column name).
+    /// The item a response item answers: by its LOINC code first, then by its link id (one
+    /// the user mapped, a LOINC code with or without a leading `/`, or a symscore column
+    /// name).
     pub(super) fn slot(&self, item: &ResponseItem) -> Option<Slot> {
         let by_code = item
             .code
@@ -135,6 +161,9 @@ impl ItemMap {
             return Some(*slot);
         }
         let link_id = item.link_id.as_deref()?;
+        if let Some(slot) = lookup(&self.renamed, link_id) {
+            return Some(*slot);
+        }
         let bare = link_id.strip_prefix('/').unwrap_or(link_id);
         lookup(&self.by_loinc, bare)
             .or_else(|| lookup(&self.by_link_id, link_id))

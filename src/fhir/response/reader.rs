@@ -9,16 +9,18 @@ use serde_json::Value;
 
 use super::QuestionnaireResponse;
 use super::mapping::{ItemMap, RESPONSE_IN_PROGRESS};
+use super::select::Selection;
 use super::text::{document, error, io_error, read_line};
 use super::walk::Walk;
 use crate::Location;
-use crate::batch::{BatchSummary, Diagnostic, DiagnosticKind, RowOutcome, RowStatus};
+use crate::batch::{BatchOptions, BatchSummary, Diagnostic, DiagnosticKind, RowOutcome, RowStatus};
+use crate::error::{BatchError, BatchErrorKind};
 use crate::fhir::is_fhir_id;
 use crate::instrument::Instrument;
 use crate::record::ScoreRecord;
 use crate::registry::Registry;
 use crate::score::{Answer, is_not_administered, score};
-use crate::score::{Flag, FlagKind};
+use crate::score::{Flag, FlagKind, SafetyCheck};
 use crate::shown_text::show_cell;
 
 /// The largest whole JSON document (a single resource or a Bundle) read. It is parsed in
@@ -47,8 +49,15 @@ impl fmt::Display for ResponseError {
 
 impl std::error::Error for ResponseError {}
 
+/// A run that reads either format stops with one error type.
+impl From<ResponseError> for BatchError {
+    fn from(err: ResponseError) -> Self {
+        BatchError::new(BatchErrorKind::Resource, err.location, err.message)
+    }
+}
+
 /// Counts over every resource read: `batch.rows` counts every resource, and equals
-/// `scored + prorated + invalid + not_administered` plus `entered_in_error`.
+/// `scored + prorated + invalid + not_administered + not_selected` plus `entered_in_error`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ResponseSummary {
     /// Counts as the CSV reader keeps them, one "row" per resource.
@@ -75,6 +84,7 @@ pub struct ResponseReader<'i, R> {
     line_buf: Vec<u8>,
     pub(super) instruments: Vec<&'i Instrument>,
     pub(super) map: ItemMap,
+    selection: Selection,
     summary: ResponseSummary,
 }
 
@@ -91,11 +101,29 @@ pub(super) struct Place {
 }
 
 impl<'i, R: BufRead> ResponseReader<'i, R> {
+    /// Reads every response, for every instrument: [`with_options`](Self::with_options)
+    /// with the default options.
+    pub fn new(registry: &'i Registry, input: R, source: &str) -> Result<Self, ResponseError> {
+        Self::with_options(registry, input, source, &BatchOptions::default())
+    }
+
     /// Tells the input apart by content: a first line that is a whole JSON value makes it
     /// NDJSON; anything else is read as one document (a resource or a Bundle).
-    pub fn new(registry: &'i Registry, mut input: R, source: &str) -> Result<Self, ResponseError> {
+    ///
+    /// Of `options`, what a FHIR input can use: [`patients`](BatchOptions::patients) and
+    /// [`only`](BatchOptions::only) select as in a visits CSV, and
+    /// [`renames`](BatchOptions::renames) map a site's own link ids to item columns
+    /// (`PHQ-9.1` → `phq9_1`). The others describe CSV columns and cells.
+    pub fn with_options(
+        registry: &'i Registry,
+        mut input: R,
+        source: &str,
+        options: &BatchOptions,
+    ) -> Result<Self, ResponseError> {
         let instruments: Vec<&Instrument> = registry.iter().collect();
-        let map = ItemMap::new(&instruments);
+        let options_error = |message| error(source, None, message);
+        let map = ItemMap::new(&instruments, &options.renames).map_err(options_error)?;
+        let selection = Selection::new(&instruments, options).map_err(options_error)?;
         let mut first = Vec::new();
         read_line(&mut input, &mut first, source, 1)?;
         // A Bundle on one line (a server's compact searchset) is a whole document.
@@ -129,8 +157,17 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
             line_buf: Vec::new(),
             instruments,
             map,
+            selection,
             summary: ResponseSummary::default(),
         })
+    }
+
+    /// The instruments whose scores are output, in registry order: every one, or those
+    /// [`BatchOptions::only`] names.
+    pub fn instruments(&self) -> impl Iterator<Item = &'i Instrument> + '_ {
+        self.selection
+            .output_instruments(&self.instruments)
+            .into_iter()
     }
 
     /// The column each outcome carries ([`RowOutcome::carried`]): the resource scored.
@@ -155,7 +192,23 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         // The line buffer is reused from line to line; the typed resource borrows its
         // strings from it rather than allocating each one.
         let mut text = std::mem::take(&mut self.line_buf);
-        let read = self.read_into(&mut text, outcome);
+        let read = loop {
+            match self.read_into(&mut text, outcome) {
+                Ok(Read::OtherPatient) => {
+                    // Counted, and neither scored nor reported: a run about one patient
+                    // says nothing of another's resources.
+                    self.summary.batch.rows += 1;
+                    self.summary.batch.not_selected += 1;
+                    outcome.records.clear();
+                    outcome.diagnostics.clear();
+                    outcome.unselected_safety.clear();
+                    outcome.carried.clear();
+                    outcome.status = RowStatus::NotAdministered;
+                }
+                Ok(read) => break Ok(read == Read::Resource),
+                Err(err) => break Err(err),
+            }
+        };
         self.line_buf = text;
         read
     }
@@ -164,14 +217,14 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         &mut self,
         text: &mut Vec<u8>,
         outcome: &mut RowOutcome<'i>,
-    ) -> Result<bool, ResponseError> {
+    ) -> Result<Read, ResponseError> {
         let (place, value) = match &mut self.mode {
             Input::Lines { line } => loop {
                 text.clear();
                 if let Some(pending) = self.pending.take() {
                     *text = pending;
                 } else if read_line(&mut self.input, text, &self.source, *line + 1)? == 0 {
-                    return Ok(false);
+                    return Ok(Read::End);
                 }
                 *line += 1;
                 if !text.trim_ascii().is_empty() {
@@ -186,7 +239,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
             },
             Input::Document(entries) => {
                 let Some((entry, value)) = entries.pop_front() else {
-                    return Ok(false);
+                    return Ok(Read::End);
                 };
                 (
                     Place {
@@ -223,14 +276,16 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         };
         outcome.line = place.line;
         let skipped_before = self.summary.entered_in_error;
-        self.score_resource(&place, value, outcome);
+        if !self.score_resource(&place, value, outcome) {
+            return Ok(Read::OtherPatient);
+        }
         if self.summary.entered_in_error == skipped_before {
             self.count(outcome);
         } else {
             // Counted as entered-in-error only, not as "not administered".
             self.summary.batch.rows += 1;
         }
-        Ok(true)
+        Ok(Read::Resource)
     }
 
     fn count(&mut self, outcome: &RowOutcome<'i>) {
@@ -279,7 +334,14 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         }
     }
 
-    fn score_resource(&mut self, place: &Place, parsed: Parsed<'_>, outcome: &mut RowOutcome<'i>) {
+    /// Scores one resource into `outcome`; `false` for a response of a patient not asked
+    /// for, left unscored. A resource that is no response is reported whoever asked.
+    fn score_resource(
+        &mut self,
+        place: &Place,
+        parsed: Parsed<'_>,
+        outcome: &mut RowOutcome<'i>,
+    ) -> bool {
         let value = match parsed {
             Parsed::Response(response) => return self.score_response(place, &response, outcome),
             Parsed::Other(value) => value,
@@ -302,7 +364,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
                 format!("{at}: expected a QuestionnaireResponse, found {what}"),
             ));
             outcome.status = RowStatus::Invalid;
-            return;
+            return true;
         }
         let response = match QuestionnaireResponse::deserialize(&value) {
             Ok(response) => response,
@@ -310,10 +372,10 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
                 let at = Self::place_text(place, None);
                 outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::Resource, format!("{at}: expected a QuestionnaireResponse, found one that does not fit R4 ({err})")));
                 outcome.status = RowStatus::Invalid;
-                return;
+                return true;
             }
         };
-        self.score_response(place, &response, outcome);
+        self.score_response(place, &response, outcome)
     }
 
     fn score_response(
@@ -321,7 +383,14 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         place: &Place,
         response: &QuestionnaireResponse<'_>,
         outcome: &mut RowOutcome<'i>,
-    ) {
+    ) -> bool {
+        let reference = response
+            .subject
+            .as_ref()
+            .and_then(|s| s.reference.as_deref());
+        if !self.selection.patient(reference.and_then(patient_id)) {
+            return false;
+        }
         let at = Self::place_text(place, response.id.as_deref());
         outcome.carried.push(
             response
@@ -334,7 +403,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         let in_progress = match response.status.as_deref() {
             Some("entered-in-error") => {
                 self.summary.entered_in_error += 1;
-                return;
+                return true;
             }
             Some("completed" | "amended") => false,
             Some("in-progress") => {
@@ -346,22 +415,18 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
                 false
             }
         };
-        let patient = match response
-            .subject
-            .as_ref()
-            .and_then(|s| s.reference.as_deref())
-        {
+        let patient = match reference {
             None => {
                 outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::NoPatientId, format!("{at}: subject: expected a reference `Patient/<id>`, found no subject; scored without a patient")));
                 None
             }
-            Some(reference) => match reference.rsplit_once("Patient/") {
-                Some((_, id)) if !id.is_empty() && !id.contains('/') => Some(id.to_owned()),
-                _ => {
+            Some(reference) => {
+                let id = patient_id(reference);
+                if id.is_none() {
                     outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::NoPatientId, format!("{at}: subject.reference: expected `Patient/<id>`, found '{}'; scored without a patient", show_cell(reference))));
-                    None
                 }
-            },
+                id.map(str::to_owned)
+            }
         };
         let date = match response.authored.as_deref() {
             None => None,
@@ -395,7 +460,7 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
         if answers.iter().all(Option::is_none) {
             outcome.diagnostics.push(self.diagnostic(place, DiagnosticKind::Resource, format!("{at}: expected items of an instrument symscore knows (by LOINC code or link id), found {unmapped} item(s) that map to none")));
             outcome.status = RowStatus::Invalid;
-            return;
+            return true;
         }
         let mut status = RowStatus::Scored;
         for (index, answers) in answers.iter().enumerate() {
@@ -410,6 +475,18 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
                     name: RESPONSE_IN_PROGRESS,
                     kind: FlagKind::DataQuality,
                 });
+            }
+            if !self.selection.in_output(index) {
+                // Left out of the output, but never out of the safety review.
+                if report.safety.iter().any(SafetyCheck::needs_review) {
+                    outcome.unselected_safety.push(ScoreRecord {
+                        patient_id: patient.clone(),
+                        date,
+                        report,
+                        line: Some(place.line),
+                    });
+                }
+                continue;
             }
             if report.missing > instrument.max_missing {
                 outcome.diagnostics.push(self.diagnostic(
@@ -440,5 +517,26 @@ impl<'i, R: BufRead> ResponseReader<'i, R> {
             status = RowStatus::Invalid;
         }
         outcome.status = status;
+        true
+    }
+}
+
+/// What reading one resource gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// A resource, scored or reported.
+    Resource,
+    /// A response of a patient not asked for, left unscored.
+    OtherPatient,
+    /// The end of the input.
+    End,
+}
+
+/// The patient id of a reference `Patient/<id>` (absolute URLs included); `None` for a
+/// reference to anything else.
+fn patient_id(reference: &str) -> Option<&str> {
+    match reference.rsplit_once("Patient/") {
+        Some((_, id)) if !id.is_empty() && !id.contains('/') => Some(id),
+        _ => None,
     }
 }

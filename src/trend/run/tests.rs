@@ -9,7 +9,7 @@ use jiff::civil::date;
 
 use super::{Coverage, DosingPlan, NoTrendReason, PatientStream, RowEvent, RunTotals};
 use crate::Registry;
-use crate::batch::{BatchOptions, DosingSchedule};
+use crate::batch::{BatchOptions, DosingSchedule, InputFormat};
 use crate::trend::{Condition, Dosing, TrendOptions, VisitsInput, resolve_params};
 
 const HEADER: &str = "patient_id,date,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7";
@@ -36,9 +36,17 @@ fn run(
 ) -> (Vec<Seen>, Vec<(u64, NoTrendReason, String)>, RunTotals) {
     let registry = Registry::builtin();
     let grouped = input
-        .patients_are_grouped(&registry, "v.csv", &options)
+        .patients_are_grouped(InputFormat::Csv, &registry, "v.csv", &options)
         .unwrap();
-    let stream = PatientStream::open(&registry, input, "v.csv", options, grouped).unwrap();
+    let stream = PatientStream::open(
+        InputFormat::Csv,
+        &registry,
+        input,
+        "v.csv",
+        options,
+        grouped,
+    )
+    .unwrap();
     let schedule: DosingSchedule = ["P1", "P2"]
         .into_iter()
         .map(|p| {
