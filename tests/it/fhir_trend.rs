@@ -11,6 +11,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use crate::fhir::validate;
 use crate::support::{json_lines, stderr, symscore, write_file};
 
 const COURSE: &str = "examples/fhir/course.ndjson";
@@ -164,12 +165,31 @@ fn entered_in_error_responses_are_counted_in_a_trend() {
     );
 }
 
-/// A PHQ-9 response by a site's own link ids (`phq-phq9-q01` …), answers 1,2,0,3,1,0,0,2,1.
+/// The PHQ-9 Questionnaire of `instruments export --fhir`, filled in by a site that renamed
+/// its link ids (`phq-phq9-q01` …): each answer is the `answerOption` coding the Questionnaire
+/// offers for it, `ordinalValue` extension included. Answers 1,2,0,3,1,0,0,2,1.
 fn site_response(dir: &Path) -> std::path::PathBuf {
+    let questionnaire = dir.join("phq9.json");
+    symscore()
+        .args(["instruments", "export", "--fhir", "phq9", "-o"])
+        .arg(&questionnaire)
+        .assert()
+        .success();
+    let questionnaire: Value =
+        serde_json::from_slice(&std::fs::read(questionnaire).unwrap()).unwrap();
     let answers = [1, 2, 0, 3, 1, 0, 0, 2, 1];
-    let items: Vec<Value> = (1..=9)
+    let items: Vec<Value> = questionnaire["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(9)
         .zip(answers)
-        .map(|(n, a)| json!({"linkId": format!("phq-phq9-q{n:02}"), "answer": [{"valueInteger": a}]}))
+        .enumerate()
+        .map(|(n, (item, a))| {
+            let option = &item["answerOption"][a];
+            json!({"linkId": format!("phq-phq9-q{:02}", n + 1), "text": item["text"],
+                "answer": [{"valueCoding": option["valueCoding"]}]})
+        })
         .collect();
     let response = json!({"resourceType": "QuestionnaireResponse", "id": "site-1",
         "status": "completed", "subject": {"reference": "Patient/S1"},
@@ -201,22 +221,39 @@ fn a_sites_own_link_ids_are_mapped_with_map() {
         stderr(&output)
     );
     let output = symscore()
-        .args(["score", "--input-format", "fhir", "--format", "jsonl"])
+        .args(["score", "--input-format", "fhir", "--format", "fhir"])
         .args(["--map", &site_map()])
         .arg(&file)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let records = json_lines(&output.stdout);
-    assert_eq!(records.len(), 1);
-    assert_eq!(records[0]["total"], 10);
-    assert_eq!(records[0]["severity"], "moderate");
-    assert!(
-        records[0]["flags"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("ITEM9_POSITIVE"))
-    );
+    // The total, 10 (moderate, 10-14), and item 9 endorsed (1): two Observations, each
+    // derived from the response.
+    let observations = json_lines(&output.stdout);
+    assert_eq!(observations.len(), 2);
+    let (total, item9) = (&observations[0], &observations[1]);
+    assert_eq!(total["code"]["coding"][0]["code"], "44261-6");
+    assert_eq!(total["valueQuantity"]["value"], 10);
+    assert_eq!(total["interpretation"][0]["text"], "moderate");
+    assert_eq!(total["subject"]["reference"], "Patient/S1");
+    assert_eq!(total["effectiveDateTime"], "2026-03-05");
+    assert_eq!(item9["code"]["coding"][0]["code"], "44260-8");
+    assert_eq!(item9["valueInteger"], 1);
+    assert_eq!(item9["interpretation"][0]["text"], "ITEM9_POSITIVE");
+    for observation in &observations {
+        assert_eq!(
+            observation["derivedFrom"],
+            json!([{"reference": "QuestionnaireResponse/site-1"}])
+        );
+    }
+    let ndjson = write_file(dir.path(), "o.ndjson", &output.stdout);
+    if let Some(checked) = validate(&[&ndjson]) {
+        assert!(
+            checked.status.success(),
+            "{}",
+            String::from_utf8_lossy(&checked.stderr)
+        );
+    }
     // The same mapping in a trend.
     let output = symscore()
         .args(["trend", "--input-format", "fhir", "--format", "jsonl"])
